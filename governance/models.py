@@ -1,0 +1,174 @@
+"""Who is responsible where: the region tree, grids, grid workers, departments and the 派单目录."""
+
+from django.conf import settings
+from django.db import models
+
+# Significant prefix length of a 12-digit statistical code at each level: 4101 | 05 | 001 | 002.
+PREFIX_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
+
+
+class Region(models.Model):
+    """A node of city → district → street → community, keyed by its 12-digit statistical code.
+
+    Everything below a region shares its code prefix (`region.prefix`), so subtree queries are a
+    `code__startswith` on an indexed column instead of a recursive walk.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", "市"
+        DISTRICT = "district", "区县"
+        STREET = "street", "街道/乡镇"
+        COMMUNITY = "community", "社区/村"
+
+    code = models.CharField("统计用区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64, db_index=True)
+    official_name = models.CharField("正式名称", max_length=64)
+    level = models.CharField("层级", max_length=16, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_village = models.BooleanField("村委会", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+
+class GridWorker(models.Model):
+    """A person responsible for grids, linked to a login account."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", "网格长"
+        FULL_TIME = "full_time", "专职网格员"
+        PART_TIME = "part_time", "兼职网格员"
+        CADRE = "cadre", "下沉干部"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grid_worker")
+    name = models.CharField("姓名", max_length=32)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    role = models.CharField("身份", max_length=16, choices=Role.choices, default=Role.FULL_TIME)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "网格员"
+
+    def __str__(self):
+        return f"{self.name}（{self.get_role_display()}）"
+
+
+class Grid(models.Model):
+    """A grid of one of the four kinds.
+
+    `code` begins with the code prefix of the region it belongs to (community, or street for dedicated
+    grids), and a micro grid's code begins with its community grid's code: codes nest, so
+    `Grid.objects.filter(code__startswith=region.prefix)` is every grid under a region.
+    """
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", "社区网格"
+        MICRO = "micro", "微网格"
+        RURAL = "rural", "农村网格"
+        DEDICATED = "dedicated", "专属网格"
+
+    code = models.CharField("网格编码", max_length=24, unique=True)
+    name = models.CharField("名称", max_length=128)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, db_index=True)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="grids")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级网格", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    place_type = models.CharField("专属网格类别", max_length=32, blank=True)
+    responsible = models.ForeignKey(
+        GridWorker, verbose_name="责任网格员", on_delete=models.PROTECT, related_name="grids"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "网格"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A unit that handles tickets (承办单位), serving a region.
+
+    `dept_type` is the functional type the 派单目录 speaks of ("chengguan", "zhujian", …); a city
+    department and its district counterparts share it and differ by `level` and `region`.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", "市直部门"
+        DISTRICT = "district", "区县部门"
+        STREET = "street", "街道办事处/乡镇政府"
+        UTILITY = "utility", "公共服务企业"
+
+    code = models.CharField("单位编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=16, choices=Level.choices, db_index=True)
+    dept_type = models.CharField("职能类型", max_length=32, db_index=True)
+    region = models.ForeignKey(Region, verbose_name="服务区域", on_delete=models.PROTECT, related_name="departments")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "承办单位"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["dept_type", "region"])]
+
+    def __str__(self):
+        return self.name
+
+
+class DispatchCatalogue(models.Model):
+    """派单目录: which department type owns a category of matter, and at which level.
+
+    Data that supervisors edit in the admin, not code. The category code is the classifier's label.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", "市级"
+        DISTRICT = "district", "区县级"
+
+    category_code = models.CharField("事项类别编码", max_length=64, unique=True)
+    category_name = models.CharField("事项类别", max_length=64)
+    lead_department_type = models.CharField("主办单位职能类型", max_length=32)
+    assist_department_types = models.JSONField("协办单位职能类型", default=list, blank=True)
+    level = models.CharField("承办层级", max_length=16, choices=Level.choices, default=Level.DISTRICT)
+    fallback_department_type = models.CharField(
+        "兜底单位职能类型", max_length=32, default="district_gov", help_text="找不到主办单位或多次退单后的兜底承办单位"
+    )
+    description = models.TextField("说明", blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派单目录"
+        ordering = ["category_code"]
+
+    def __str__(self):
+        return self.category_name
+
+
+class StaffProfile(models.Model):
+    """Where a non-grid-worker account works: department staff belong to a department; operators,
+    dispatchers and supervisors have a region whose subtree they see."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    department = models.ForeignKey(
+        Department, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员"
+
+    def __str__(self):
+        return str(self.user)

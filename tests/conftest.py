@@ -1,0 +1,14 @@
+"""Shared test set-up. App-specific fixtures live in tests/<app>/conftest.py; factories in tests/factories.py."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; Django refuses ORM calls from a
+# thread with a running loop unless told this is intended (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

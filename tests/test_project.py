@@ -1,0 +1,18 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from governance import roles
+
+
+@pytest.mark.django_db
+def test_every_role_has_a_group():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL)
+
+
+@pytest.mark.django_db
+def test_openapi_schema_renders(client, django_user_model):
+    user = django_user_model.objects.create_user("schema-reader", password="pw-123456")
+    client.force_login(user)
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"openapi" in response.content
