@@ -1,0 +1,127 @@
+"""The append-only history of a ticket, the record of who read a caller's phone, and notifications."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """An attempt to edit or delete a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted")
+
+
+class TicketEvent(models.Model):
+    """One thing that happened to a ticket. Written in the transaction that changed the ticket;
+    never edited or deleted — the timeline is read from these rows."""
+
+    ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("动作", max_length=32)
+    from_status = models.CharField("原状态", max_length=24, blank=True)
+    to_status = models.CharField("新状态", max_length=24, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人/单位", max_length=64, blank=True)
+    reason = models.TextField("原因/说明", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单流转记录"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"]), models.Index(fields=["action", "created_at"])]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("TicketEvent rows are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("TicketEvent rows are never deleted")
+
+
+class PhoneAccessLog(models.Model):
+    """Every read of a caller's full phone number (personal data): who, which ticket, when, why."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.PROTECT, related_name="phone_reads")
+    purpose = models.CharField("用途", max_length=200, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "号码查看记录"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.ticket_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """A message users read in the product. Addressed to a user, to a department (any of its staff),
+    or to the supervisors of a region (and of its ancestors)."""
+
+    class Kind(models.TextChoices):
+        DISPATCHED = "dispatched", "新派单"
+        GRID = "grid", "网格通知"
+        YELLOW = "yellow", "黄灯预警"
+        RED = "red", "红灯超期"
+        URGE = "urge", "催办"
+        SUPERVISE = "supervise", "督办"
+        RETURNED = "returned", "退单"
+        SENT_BACK = "sent_back", "答复退回"
+        REOPENED = "reopened", "重办"
+        WHISTLE = "whistle", "吹哨报到"
+        EXTENSION = "extension", "延期"
+        CALENDAR = "calendar", "节假日未录入"
+        DUPLICATE = "duplicate", "疑似重复"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    ticket = models.ForeignKey(
+        "dispatch.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    department = models.ForeignKey(
+        "governance.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    region = models.ForeignKey(
+        "governance.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField("内容", max_length=255)
+    # Makes "tell once" notifications (e.g. next year's holidays missing) idempotent.
+    dedupe_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    sent_at = models.DateTimeField("外发时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["department", "read_at"]),
+            models.Index(fields=["region", "read_at"]),
+        ]
+
+    def __str__(self):
+        return self.message

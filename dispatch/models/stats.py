@@ -1,0 +1,67 @@
+"""Dashboard roll-ups: daily ticket counts per place × category × department, with outcome flags.
+
+The supervisor dashboard reads these instead of the ticket table, so a year of Zhengzhou-scale data
+(3.6 million tickets) aggregates from ~0.6 million roll-up rows. They are derived data: the periodic
+task "dispatch.stats_rollup" recomputes whole days from Ticket (idempotently: delete the day, insert
+its aggregate), so a lost run or a bug fix is repaired by recomputing, never by patching counts.
+"""
+
+from django.db import models
+
+
+class DailyTicketStat(models.Model):
+    """Counts of the tickets filed on `day` (Asia/Shanghai) that share one combination of dimensions.
+
+    Dimensions: the street (and its district) resolved for the ticket ("" when unknown), the final
+    category and the AI's category (their pairs make the confusion matrix), the final lead department
+    and the first department dispatched to (accuracy = stayed with the first choice).
+    Flags count tickets, so every rate is a ratio of two columns summed over any slice.
+    """
+
+    day = models.DateField("日期")
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    street_code = models.CharField("街道代码", max_length=12, blank=True)
+    category_code = models.CharField("最终类别", max_length=64, blank=True)
+    ai_category = models.CharField("AI类别", max_length=64, blank=True)
+    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
+    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
+
+    total = models.PositiveIntegerField("受理量", default=0)
+    closed_at_intake = models.PositiveIntegerField("即办", default=0)
+    merged = models.PositiveIntegerField("并单", default=0)
+    dispatched = models.PositiveIntegerField("已派单", default=0)
+    ai_dispatched = models.PositiveIntegerField("智能派单", default=0)
+    ai_correct = models.PositiveIntegerField("智能派单准确", default=0)
+    stayed = models.PositiveIntegerField("未改派", default=0)
+    returned = models.PositiveIntegerField("有退单", default=0)
+    redispatched = models.PositiveIntegerField("改派", default=0)
+    signed = models.PositiveIntegerField("已签收", default=0)
+    responded = models.PositiveIntegerField("按时签收", default=0)
+    closed = models.PositiveIntegerField("办结", default=0)
+    resolved = models.PositiveIntegerField("已解决", default=0)
+    rated = models.PositiveIntegerField("参评", default=0)
+    satisfied = models.PositiveIntegerField("满意", default=0)
+    reopened = models.PositiveIntegerField("重办", default=0)
+    red = models.PositiveIntegerField("红灯", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单日统计"
+        indexes = [
+            models.Index(fields=["day", "street_code"], name="stat_day_street"),
+            models.Index(fields=["district_code", "day"], name="stat_district_day"),
+            models.Index(fields=["street_code", "day"], name="stat_street_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.street_code or self.district_code} {self.category_code}: {self.total}"
+
+
+class StatsRollupState(models.Model):
+    """Where the roll-up task got to: events up to `watermark` are reflected in DailyTicketStat."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    watermark = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计汇总进度"
