@@ -1,0 +1,120 @@
+"""Who is acting: a user's roles and the places/units they answer for, read once per request.
+
+Scope rules (issue 4) are written against this small object so services, selectors and the API
+agree on them: an operator or dispatcher sees their region (all of the city when unset), a supervisor
+their region's subtree, department staff what their department leads or assists, a grid worker the
+tickets of their grids (and of the micro grids below them), the admin everything.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from governance import roles
+from governance.models import Department, Grid, GridWorker, Region, StaffProfile
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    roles: frozenset = frozenset()
+    department: Department | None = None
+    region: Region | None = None
+    grid_worker: GridWorker | None = None
+    grid_codes: tuple[str, ...] = field(default=())
+
+    @property
+    def user_id(self):
+        return getattr(self.user, "pk", None)
+
+    def has(self, *names: str) -> bool:
+        return bool(self.roles & set(names))
+
+    @property
+    def is_admin(self) -> bool:
+        return roles.ADMIN in self.roles
+
+    @property
+    def label(self) -> str:
+        if self.user is None:
+            return "系统"
+        if self.department is not None and self.has(roles.DEPARTMENT_STAFF):
+            return f"{self.department.name} {self.user.get_username()}"[:64]
+        if self.grid_worker is not None:
+            return f"网格员 {self.grid_worker.name}"[:64]
+        return str(self.user.get_username())[:64]
+
+
+SYSTEM = Actor(user=None, roles=frozenset({"system"}))
+
+
+def actor_for(user) -> Actor:
+    """The Actor for a user (cached on the user object, like governance.roles.user_roles)."""
+    if user is None:
+        return SYSTEM
+    if isinstance(user, Actor):
+        return user
+    cached = getattr(user, "_dispatch_actor", None)
+    if cached is not None:
+        return cached
+    names = frozenset(roles.user_roles(user))
+    profile = StaffProfile.objects.select_related("department", "region").filter(user=user).first()
+    worker = GridWorker.objects.filter(user=user).first()
+    grid_codes: tuple[str, ...] = ()
+    if worker is not None:
+        grid_codes = tuple(Grid.objects.filter(responsible=worker).values_list("code", flat=True))
+    actor = Actor(
+        user=user,
+        roles=names,
+        department=profile.department if profile else None,
+        region=profile.region if profile else None,
+        grid_worker=worker,
+        grid_codes=grid_codes,
+    )
+    user._dispatch_actor = actor
+    return actor
+
+
+def region_q(region: Region | None, prefix: str = "") -> Q:
+    """Tickets inside a region's subtree. None or the city means the whole city."""
+    if region is None or region.level == Region.Level.CITY:
+        return Q()
+    return Q(**{f"{prefix}{region.level}_id": region.code})
+
+
+def in_region(region: Region | None, ticket) -> bool:
+    if region is None or region.level == Region.Level.CITY:
+        return True
+    return getattr(ticket, f"{region.level}_id") == region.code
+
+
+def grid_q(codes: tuple[str, ...]) -> Q:
+    if not codes:
+        return Q(pk__in=[])
+    q = Q()
+    for code in codes:
+        q |= Q(grid__code__startswith=code)
+    return q
+
+
+def on_grid(actor: Actor, ticket) -> bool:
+    if not actor.grid_codes or ticket.grid_id is None:
+        return False
+    code = ticket.grid.code
+    return any(code.startswith(c) for c in actor.grid_codes)
+
+
+def is_lead(actor: Actor, ticket) -> bool:
+    return actor.department is not None and ticket.lead_department_id == actor.department.pk
+
+
+def is_assist(actor: Actor, ticket) -> bool:
+    if actor.department is None:
+        return False
+    return ticket.assists.filter(department_id=actor.department.pk).exists()
+
+
+def is_street_office_of(actor: Actor, ticket) -> bool:
+    """Staff of the street office (街道办事处) of the ticket's street: they may blow the whistle."""
+    dep = actor.department
+    return dep is not None and dep.level == Department.Level.STREET and ticket.street_id == dep.region_id

@@ -1,0 +1,275 @@
+"""Reads: what a user may see of tickets, the timeline, the queues, and what a user may do now."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dispatch.actors import Actor, actor_for, grid_q, region_q
+from dispatch.models import CityMode, Notification, Ticket, TicketAssist, TicketCaller, TicketEvent, WorkCalendarDay
+from dispatch.workflow import MOVES, actor_may, status_allows
+from governance import roles
+from governance.models import Region
+
+S = Ticket.Status
+# Roles that read caller names in full (the hotline centre); everyone else sees them masked.
+CALLER_NAME_ROLES = {roles.OPERATOR, roles.DISPATCHER, roles.ADMIN}
+
+
+# --- Scope ------------------------------------------------------------------------------------
+
+
+def _visible_filter(actor: Actor) -> Q | None:
+    """The filter of tickets the actor may see; None means all of them."""
+    if actor.is_admin:
+        return None
+    everything = False
+    q = Q(pk__in=[])
+    if actor.has(roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR):
+        rq = region_q(actor.region)
+        if not rq:
+            everything = True
+        q |= rq
+    if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
+        assists = TicketAssist.objects.filter(ticket=OuterRef("pk"), department=actor.department)
+        q |= Q(lead_department=actor.department) | Q(Exists(assists))
+    if actor.has(roles.GRID_WORKER):
+        q |= grid_q(actor.grid_codes)
+    # 保密件: only their owners — whoever filed it, the hotline centre that routes it, the lead unit.
+    owners = Q(created_by_id=actor.user_id)
+    if actor.has(roles.DISPATCHER):
+        owners |= region_q(actor.region) or Q(pk__isnull=False)
+    if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
+        owners |= Q(lead_department=actor.department)
+    confidential = Q(confidential=False) | owners
+    if everything:
+        return confidential
+    return q & confidential
+
+
+def ticket_queryset() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("district", "street", "community", "grid", "lead_department")
+
+
+def ticket_list_for_user(user, *, queryset: QuerySet[Ticket] | None = None) -> QuerySet[Ticket]:
+    """Every ticket the user may see (role and object scope, confidential tickets hidden beyond owners)."""
+    actor = actor_for(user)
+    qs = queryset if queryset is not None else ticket_queryset()
+    if not actor.roles:
+        return qs.none()
+    flt = _visible_filter(actor)
+    return qs if flt is None else qs.filter(flt)
+
+
+def ticket_get_for_user(user, pk) -> Ticket:
+    """The ticket, or Http404 when it does not exist or the user may not know it exists."""
+    try:
+        return ticket_list_for_user(user).get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("工单不存在") from exc
+
+
+def can_view(user, ticket: Ticket) -> bool:
+    return ticket_list_for_user(user, queryset=Ticket.objects.all()).filter(pk=ticket.pk).exists()
+
+
+# --- What the user may do -----------------------------------------------------------------------
+
+
+def move_blocker(name: str, ticket: Ticket, *, now: datetime.datetime | None = None) -> str | None:
+    """Why a move the table allows is still refused for this ticket (None when it is not)."""
+    now = now or timezone.now()
+    if name == "return":
+        if ticket.lead_department_id and ticket.lead_department.dept_type in FALLBACK_TYPES:
+            return "兜底承办单位不能退单"
+        if ticket.return_due and now > ticket.return_due:
+            return "已超过退单时限"
+    return None
+
+
+FALLBACK_TYPES = ("district_gov", "city_gov")
+
+
+def allowed_actions(user, ticket: Ticket) -> list[str]:
+    """Names of the moves the user may make on this ticket now (the pages show these as buttons)."""
+    actor = actor_for(user)
+    now = timezone.now()
+    names = []
+    for move in MOVES.values():
+        if move.name == "route":
+            continue
+        if (
+            status_allows(move, ticket)
+            and actor_may(move, actor, ticket)
+            and move_blocker(move.name, ticket, now=now) is None
+        ):
+            names.append(move.name)
+    return names
+
+
+def may_read_caller_name(user) -> bool:
+    return bool(actor_for(user).roles & CALLER_NAME_ROLES)
+
+
+def may_reveal_phone(user, ticket: Ticket) -> bool:
+    """The hotline centre and whoever handles the ticket may read the caller's full number (recorded)."""
+    from dispatch.actors import is_lead, on_grid
+
+    actor = actor_for(user)
+    if actor.roles & CALLER_NAME_ROLES:
+        return True
+    return is_lead(actor, ticket) or on_grid(actor, ticket)
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    if len(phone) >= 7:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "*" * len(phone)
+
+
+def mask_name(name: str) -> str:
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+# --- Timeline, queues, lookups ------------------------------------------------------------------
+
+
+def ticket_timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id")
+
+
+def _queue(user, status: str) -> QuerySet[Ticket]:
+    return ticket_list_for_user(user).filter(status=status).order_by("-priority", "created_at", "id")
+
+
+def human_dispatch_queue(user) -> QuerySet[Ticket]:
+    """Tickets below the auto-dispatch threshold (or with no model), oldest first, with `ai_top3`."""
+    return _queue(user, S.PENDING_DISPATCH)
+
+
+def return_review_queue(user) -> QuerySet[Ticket]:
+    return _queue(user, S.RETURN_PENDING)
+
+
+def extension_queue(user) -> QuerySet[Ticket]:
+    return _queue(user, S.EXTENSION_PENDING)
+
+
+def reply_review_queue(user) -> QuerySet[Ticket]:
+    return _queue(user, S.REPLIED)
+
+
+def callback_queue(user) -> QuerySet[Ticket]:
+    return _queue(user, S.CALLBACK)
+
+
+def worklist_for_user(user) -> QuerySet[Ticket]:
+    """Open tickets the user's unit or grids hold, most urgent first (red, yellow, then nearest due)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    light_rank = Case(
+        When(sla_light=Ticket.Light.RED, then=Value(0)),
+        When(sla_light=Ticket.Light.YELLOW, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        ticket_list_for_user(user)
+        .filter(status__in=[S.DISPATCHED, S.HANDLING, S.EXTENSION_PENDING, S.RETURN_PENDING, S.REPLIED])
+        .annotate(light_rank=light_rank)
+        .order_by("light_rank", "-priority", "sla_due", "id")
+    )
+
+
+def tickets_by_phone(phone: str, *, user=None) -> QuerySet[Ticket]:
+    """Earlier tickets of a caller (as first caller or as a merged caller), newest first."""
+    extra = TicketCaller.objects.filter(ticket=OuterRef("pk"), phone=phone)
+    qs = ticket_list_for_user(user) if user is not None else ticket_queryset()
+    return qs.filter(Q(caller_phone=phone) | Q(Exists(extra))).order_by("-created_at", "-id")
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    """Notifications addressed to the user, their department, or (supervisors) their region and above."""
+    actor = actor_for(user)
+    q = Q(user_id=actor.user_id)
+    if actor.department is not None:
+        q |= Q(department=actor.department)
+    if actor.has(roles.SUPERVISOR, roles.ADMIN):
+        if actor.region is None or actor.region.level == Region.Level.CITY or actor.is_admin:
+            q |= Q(region__isnull=False)
+        else:
+            q |= Q(region_id__in=_ancestor_codes(actor.region))
+        q |= Q(kind=Notification.Kind.CALENDAR)
+    return Notification.objects.filter(q).select_related("ticket").order_by("-created_at", "-id")
+
+
+def _ancestor_codes(region: Region) -> list[str]:
+    codes = []
+    node = region
+    while node is not None:
+        codes.append(node.code)
+        node = node.parent
+    return codes
+
+
+def current_city_mode() -> CityMode | None:
+    return CityMode.objects.order_by("-switched_at", "-id").first()
+
+
+def work_calendar_warning(*, today: datetime.date | None = None) -> str | None:
+    """A message for supervisors when next year's holidays are not in the working calendar yet.
+
+    Dates without a calendar row are counted Monday to Friday, which misses 调休 and the holidays.
+    """
+    today = today or timezone.localdate()
+    next_year = today.year + 1
+    if WorkCalendarDay.objects.filter(date__year=next_year).exists():
+        return None
+    return (
+        f"{next_year}年节假日安排尚未录入工作日历：跨年的办理时限暂按周一至周五计算，请在后台录入国务院公布的放假安排。"
+    )
+
+
+def ticket_confirmed_examples() -> Iterable[tuple[str, str]]:
+    """(text, category) of closed tickets whose final category a person confirmed, personal data masked.
+
+    Read by classifier training (setting CLASSIFIER_EXTRA_SOURCES)."""
+    try:
+        from classifier.text import mask_pii
+    except ImportError:  # the classifier app is optional for dispatch
+        mask_pii = None
+    rows = (
+        Ticket.objects.filter(status=S.CLOSED, category_confirmed=True)
+        .exclude(category_code="")
+        .values_list("content", "category_code")
+        .order_by("id")
+    )
+    for content, category in rows.iterator(chunk_size=2000):
+        yield (mask_pii(content) if mask_pii else content), category
+
+
+def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=None, limit: int = 5) -> list:
+    """Open tickets in the same community, filed in the last 30 days, whose text is very similar.
+
+    Returns [(ticket, similarity)] best first. Conservative on purpose: a false merge hides a citizen's
+    request, a missed one only costs a second dispatch (threshold: dispatch.duplicates.THRESHOLD)."""
+    from dispatch.duplicates import rank_duplicates
+
+    if community is None or not content:
+        return []
+    since = timezone.now() - datetime.timedelta(days=30)
+    qs = (
+        Ticket.objects.filter(community=community, created_at__gte=since)
+        .exclude(status__in=Ticket.FINAL_STATUSES)
+        .only("id", "number", "content", "status", "created_at", "community_id")
+        .order_by("-created_at")[:500]
+    )
+    if exclude_pk is not None:
+        qs = [t for t in qs if t.pk != exclude_pk]
+    return rank_duplicates(content, list(qs), limit=limit)

@@ -1,0 +1,133 @@
+"""The one table of allowed moves: from which statuses, to which statuses, and who may make them.
+
+Each role maps to the relation the actor must have with the ticket for that role to count:
+  "any"      – the role alone is enough (the admin, or hotline-centre work within its region);
+  "region"   – the ticket is inside the actor's region subtree (operators, dispatchers, supervisors);
+  "handler"  – staff of the lead department, or the grid worker of the ticket's grid;
+  "lead"     – staff of the lead department only;
+  "whistler" – the grid worker of the ticket's grid, staff of the lead department or of the street office.
+`allowed_actions` (selectors) and `ticket_transition` (services) both read this table, so a button
+shown on a page is a move the service accepts.
+"""
+
+from dataclasses import dataclass
+
+from dispatch.actors import Actor, in_region, is_lead, is_street_office_of, on_grid
+from dispatch.models import Ticket
+from governance import roles
+
+S = Ticket.Status
+OPEN_WORK = (S.DISPATCHED, S.HANDLING, S.RETURN_PENDING, S.EXTENSION_PENDING)
+MERGEABLE = (S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING, S.RETURN_PENDING, S.EXTENSION_PENDING)
+
+CENTRE = {roles.DISPATCHER: "region", roles.ADMIN: "any"}
+HANDLER = {roles.DEPARTMENT_STAFF: "handler", roles.GRID_WORKER: "handler", roles.ADMIN: "any"}
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    who: dict  # role -> relation
+    event: str  # past-tense event action
+
+
+MOVES: dict[str, Move] = {
+    m.name: m
+    for m in [
+        Move("route", "智能分拨", (S.RECEIVED,), (S.DISPATCHED, S.PENDING_DISPATCH), {"system": "any"}, "routed"),
+        Move(
+            "dispatch",
+            "人工派单",
+            (S.PENDING_DISPATCH,),
+            (S.DISPATCHED,),
+            {**CENTRE, roles.SUPERVISOR: "region"},
+            "dispatched",
+        ),
+        Move(
+            "close_at_intake",
+            "即办办结",
+            (S.RECEIVED, S.PENDING_DISPATCH),
+            (S.CLOSED_AT_INTAKE,),
+            {roles.OPERATOR: "region", **CENTRE},
+            "closed_at_intake",
+        ),
+        Move("sign", "签收", (S.DISPATCHED,), (S.HANDLING,), HANDLER, "signed"),
+        Move(
+            "return",
+            "退单",
+            (S.DISPATCHED, S.HANDLING),
+            (S.RETURN_PENDING,),
+            {roles.DEPARTMENT_STAFF: "lead", roles.ADMIN: "any"},
+            "returned",
+        ),
+        Move(
+            "return_review",
+            "派单异议审核",
+            (S.RETURN_PENDING,),
+            (S.PENDING_DISPATCH, S.DISPATCHED),
+            CENTRE,
+            "return_reviewed",
+        ),
+        Move(
+            "redispatch",
+            "改派",
+            (S.RETURN_PENDING, S.DISPATCHED, S.HANDLING),
+            (S.DISPATCHED,),
+            {**CENTRE, roles.SUPERVISOR: "region"},
+            "redispatched",
+        ),
+        Move("extension_request", "申请延期", (S.HANDLING,), (S.EXTENSION_PENDING,), HANDLER, "extension_requested"),
+        Move(
+            "extension_approve",
+            "延期审批",
+            (S.EXTENSION_PENDING,),
+            (S.HANDLING,),
+            {**CENTRE, roles.SUPERVISOR: "region"},
+            "extension_decided",
+        ),
+        Move("reply", "答复", (S.HANDLING, S.EXTENSION_PENDING), (S.REPLIED,), HANDLER, "replied"),
+        Move("reply_review", "审核答复", (S.REPLIED,), (S.CALLBACK, S.HANDLING), CENTRE, "reply_reviewed"),
+        Move("callback", "回访", (S.CALLBACK,), (S.CLOSED, S.HANDLING), CENTRE, "called_back"),
+        Move("close", "办结", (S.CALLBACK,), (S.CLOSED,), CENTRE, "closed"),
+        Move("reopen", "重办", (S.CLOSED,), (S.HANDLING,), {**CENTRE, roles.SUPERVISOR: "region"}, "reopened"),
+        Move("merge", "并单", MERGEABLE, (S.MERGED,), {roles.OPERATOR: "region", **CENTRE}, "merged"),
+        Move(
+            "whistle",
+            "吹哨报到",
+            (S.HANDLING, S.EXTENSION_PENDING),
+            (),
+            {roles.GRID_WORKER: "whistler", roles.DEPARTMENT_STAFF: "whistler", roles.ADMIN: "any"},
+            "whistled",
+        ),
+        Move("urge", "催办/督办", OPEN_WORK + (S.REPLIED,), (), {**CENTRE, roles.SUPERVISOR: "region"}, "urged"),
+    ]
+}
+
+
+def relation_holds(relation: str, actor: Actor, ticket: Ticket) -> bool:
+    if relation == "any":
+        return True
+    if relation == "region":
+        return in_region(actor.region, ticket)
+    if relation == "handler":
+        return is_lead(actor, ticket) or on_grid(actor, ticket)
+    if relation == "lead":
+        return is_lead(actor, ticket)
+    if relation == "whistler":
+        return is_lead(actor, ticket) or on_grid(actor, ticket) or is_street_office_of(actor, ticket)
+    raise ValueError(relation)
+
+
+def actor_may(move: Move, actor: Actor, ticket: Ticket) -> bool:
+    """Whether the actor's roles and relation to the ticket allow this move (status not checked)."""
+    for role, relation in move.who.items():
+        if role in actor.roles and relation_holds(relation, actor, ticket):
+            return True
+    return False
+
+
+def status_allows(move: Move, ticket: Ticket) -> bool:
+    return ticket.status in move.sources
