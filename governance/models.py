@@ -172,3 +172,40 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class Place(models.Model):
+    """小区/楼栋 and institution registry: a named place inside a grid, so an address finds its grid.
+
+    Residential places (小区) belong to a community and cover a range of building numbers of one micro grid;
+    institutions (学校, 医院, 市场…) are the places of dedicated grids and belong to a street.
+    """
+
+    class Kind(models.TextChoices):
+        RESIDENTIAL = "residential", "小区"
+        SCHOOL = "school", "学校"
+        HOSPITAL = "hospital", "医院"
+        MARKET = "market", "市场"
+        PARK = "park", "园区"
+        SCENIC = "scenic", "景区"
+        ENTERPRISE = "enterprise", "企业"
+        OTHER = "other", "其他"
+
+    name = models.CharField("名称", max_length=64, db_index=True)
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices, default=Kind.RESIDENTIAL)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.CASCADE, related_name="places")
+    grid = models.ForeignKey(Grid, verbose_name="所属网格", on_delete=models.CASCADE, related_name="places")
+    building_from = models.PositiveSmallIntegerField("起始楼号", null=True, blank=True)
+    building_to = models.PositiveSmallIntegerField("截止楼号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "小区楼栋/场所"
+        ordering = ["region_id", "name", "building_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "name", "building_from"], name="place_unique_per_grid"),
+        ]
+
+    def __str__(self):
+        if self.building_from is not None:
+            return f"{self.name}{self.building_from}-{self.building_to}号楼"
+        return self.name

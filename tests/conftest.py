@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.fixtures_governance"]
+
 # Playwright's sync API runs an event loop in the main thread; Django refuses ORM calls from a
 # thread with a running loop unless told this is intended (tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

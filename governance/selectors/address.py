@@ -1,0 +1,256 @@
+"""Place resolution: which district, street and community a free-text address names.
+
+One in-memory index per process: every display name, official name and common short form of the 3,530
+regions, looked up by scanning the text once (leftmost-longest, a dict probe per position and length).
+The index is rebuilt when the regions change: the writer calls `address_index_invalidate()` (here and,
+through a version key in the cache, in the other processes, which check it at most every few seconds).
+
+Scoring: each level that the text names and that agrees with a candidate adds its weight (district 0.25,
+street 0.35, community 0.40), halved when only the bare core of the name matched ("文化路" for
+文化路街道, "农大" for 农大社区), because bare cores also name roads and shops. A candidate is *certain*
+when no other candidate comes close and its deepest level was named in full (or in short under a level
+named in full). Otherwise the fields hold only what all close candidates agree on.
+"""
+
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from governance import names
+from governance.models import Region
+
+WEIGHTS = {"district": 0.25, "street": 0.35, "community": 0.40}
+STRONG, WEAK = 1.0, 0.5
+# A runner-up closer than this (and above half the best score) makes the best not certain.
+MARGIN = 0.25
+MAX_CANDIDATES = 10
+VERSION_KEY = "governance:address-index-version"
+VERSION_CHECK_SECONDS = 2.0
+
+_WHITESPACE = re.compile(r"\s+")
+_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"\u3000": ""})
+
+
+def normalise(text: str) -> str:
+    return _WHITESPACE.sub("", (text or "").translate(_FULLWIDTH))
+
+
+@dataclass(frozen=True)
+class AddressCandidate:
+    district: Region | None
+    street: Region | None
+    community: Region | None
+    score: float
+    matched: str
+
+
+@dataclass(frozen=True)
+class AddressMatch:
+    district: Region | None = None
+    street: Region | None = None
+    community: Region | None = None
+    score: float = 0.0
+    certain: bool = False
+    candidates: list[AddressCandidate] = field(default_factory=list)
+
+    @property
+    def deepest(self) -> Region | None:
+        return self.community or self.street or self.district
+
+
+NO_MATCH = AddressMatch()
+
+
+class AddressIndex:
+    def __init__(self, regions, version: str):
+        self.version = version
+        self.regions: dict[str, Region] = {r.code: r for r in regions}
+        self.aliases: dict[str, list[tuple[str, float]]] = {}
+        for region in self.regions.values():
+            for alias, strength in self._aliases_of(region):
+                self._add(alias, region.code, strength)
+        self.first_chars = {alias[0] for alias in self.aliases}
+        self.max_len = max((len(a) for a in self.aliases), default=0)
+
+    def _add(self, alias: str, code: str, strength: float):
+        if len(alias) < 2:
+            return
+        entries = self.aliases.setdefault(alias, [])
+        for i, (other, other_strength) in enumerate(entries):
+            if other == code:
+                entries[i] = (code, max(strength, other_strength))
+                return
+        entries.append((code, strength))
+
+    def _aliases_of(self, region: Region):
+        name, official = region.name, region.official_name
+        if region.level == Region.Level.CITY:
+            return [(a, STRONG) for a in (*names.CITY_ALIASES, name, official)]
+        aliases = [(name, STRONG), (official, STRONG)]
+        if region.level == Region.Level.DISTRICT:
+            aliases += [(a, STRONG) for a in names.DISTRICT_ALIASES.get(region.code, ())]
+            if region.code in names.WEAK_DISTRICT_CORES:
+                aliases.append((names.WEAK_DISTRICT_CORES[region.code], WEAK))
+            return aliases
+        core = names.core_name(name, region.level)
+        if core != name:
+            aliases.append((core, WEAK))
+        if region.level == Region.Level.COMMUNITY:
+            street = self.regions.get(region.code[:9] + "000")
+            # "东风路文北社区" is called "文北社区" in its own street.
+            if street is not None:
+                street_core = names.core_name(street.name, "street")
+                if name.startswith(street_core) and len(name) - len(street_core) >= 3:
+                    short = name[len(street_core) :]
+                    aliases.append((short, STRONG))
+                    short_core = names.core_name(short, "community")
+                    if short_core != short:
+                        aliases.append((short_core, WEAK))
+        return aliases
+
+    def scan(self, text: str) -> list[tuple[str, str, float]]:
+        """(matched text, region code, strength) for each alias found, leftmost-longest, non-overlapping."""
+        hits = []
+        i, n = 0, len(text)
+        while i < n:
+            if text[i] not in self.first_chars:
+                i += 1
+                continue
+            for length in range(min(self.max_len, n - i), 1, -1):
+                entries = self.aliases.get(text[i : i + length])
+                if entries:
+                    hits.extend((text[i : i + length], code, strength) for code, strength in entries)
+                    i += length
+                    break
+            else:
+                i += 1
+        return hits
+
+
+_lock = threading.Lock()
+_index: AddressIndex | None = None
+_checked_at = 0.0
+
+
+def _cache_version() -> str | None:
+    try:
+        return cache.get(VERSION_KEY)
+    except Exception:  # the cache being down must not stop intake; the local index stays usable
+        return None
+
+
+def address_index_invalidate() -> None:
+    """Forget the index here and tell other processes (through the cache) to rebuild theirs."""
+    global _index
+    with _lock:
+        _index = None
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        pass
+
+
+def address_index() -> AddressIndex:
+    global _index, _checked_at
+    index = _index
+    now = time.monotonic()
+    if index is not None and now - _checked_at > VERSION_CHECK_SECONDS:
+        _checked_at = now
+        version = _cache_version()
+        if version is not None and version != index.version:
+            index = None
+    if index is None:
+        with _lock:
+            version = _cache_version() or ""
+            index = AddressIndex(Region.objects.all(), version)
+            _index, _checked_at = index, now
+    return index
+
+
+def _chain(index: AddressIndex, code: str) -> tuple[Region | None, Region | None, Region | None]:
+    region = index.regions[code]
+    if region.level == Region.Level.DISTRICT:
+        return region, None, None
+    district = index.regions.get(code[:6] + "000000")
+    if region.level == Region.Level.STREET:
+        return district, region, None
+    return district, index.regions.get(code[:9] + "000"), region
+
+
+def region_for_address(text: str) -> AddressMatch:
+    """Resolve a free-text address to district/street/community.
+
+    Callers may rely on: unknown places → `NO_MATCH` (all None, certain=False, no candidates); `certain`
+    is True only when one reading clearly wins; when not certain, `district`/`street`/`community` hold
+    only what every close reading agrees on (possibly nothing) and `candidates` lists the readings, best
+    first (at most 10).
+    """
+    index = address_index()
+    hits = index.scan(normalise(text))
+    evidence: dict[str, tuple[float, str]] = {}
+    for matched, code, strength in hits:
+        if index.regions[code].level == Region.Level.CITY:
+            continue
+        if code not in evidence or evidence[code][0] < strength:
+            evidence[code] = (strength, matched)
+    if not evidence:
+        return NO_MATCH
+
+    chains = {}
+    for code in evidence:
+        district, street, community = _chain(index, code)
+        levels = {"district": district, "street": street, "community": community}
+        score, matched, strengths = 0.0, [], {}
+        for level, region in levels.items():
+            if region is not None and region.code in evidence:
+                strength, text_matched = evidence[region.code]
+                score += WEIGHTS[level] * strength
+                matched.append(text_matched)
+                strengths[level] = strength
+        chains[code] = (round(score, 4), levels, " ".join(matched), strengths)
+
+    # A reading that stops at a region another reading goes below adds nothing: drop it.
+    codes = set(chains)
+    for code in list(chains):
+        region = index.regions[code]
+        if region.level != Region.Level.COMMUNITY and any(
+            other != code and other.startswith(region.prefix) for other in codes
+        ):
+            del chains[code]
+    # Readings resting only on bare cores are noise once any reading names something in full.
+    if any(max(c[3].values()) == STRONG for c in chains.values()):
+        chains = {code: c for code, c in chains.items() if max(c[3].values()) == STRONG}
+
+    ranked = sorted(chains.items(), key=lambda item: (-item[1][0], item[0]))
+    candidates = [
+        AddressCandidate(
+            district=levels["district"], street=levels["street"], community=levels["community"], score=score, matched=m
+        )
+        for _, (score, levels, m, _) in ranked[:MAX_CANDIDATES]
+    ]
+    best_code, (best_score, best_levels, _, best_strengths) = ranked[0]
+    close = [c for c in candidates[1:] if not _clearly_behind(best_score, c.score)]
+    deepest_level = index.regions[best_code].level
+    parent_level = {"community": "street", "street": "district"}.get(deepest_level)
+    named_in_full = best_strengths.get(deepest_level) == STRONG or (
+        parent_level is not None and best_strengths.get(parent_level) == STRONG
+    )
+    if not close and named_in_full:
+        return AddressMatch(**best_levels, score=best_score, certain=True, candidates=candidates)
+    if not named_in_full:
+        return AddressMatch(score=best_score, certain=False, candidates=candidates)
+    agreed = {}
+    for level in ("district", "street", "community"):
+        region = best_levels[level]
+        if region is None or any(getattr(c, level) != region for c in close):
+            break
+        agreed[level] = region
+    return AddressMatch(**agreed, score=best_score, certain=False, candidates=candidates)
+
+
+def _clearly_behind(best: float, other: float) -> bool:
+    return round(best - other, 4) >= MARGIN or other <= best * 0.5

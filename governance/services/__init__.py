@@ -1,0 +1,1 @@
+"""Writes of the governance app: loading divisions, seeding grids and departments."""
