@@ -1,0 +1,208 @@
+"""受理: filing a ticket, 即办, ticket numbers, reading a caller's phone, the city operating mode."""
+
+import logging
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from config.errors import ApplicationError
+from dispatch.actors import actor_for
+from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
+from dispatch.selectors import may_reveal_phone
+from dispatch.services.core import enqueue_after_commit, require_text, ticket_transition, write_event
+from dispatch.services.sla import CITY_MODE_DEFAULTS
+from governance import roles
+from governance.models import Grid, Region
+
+logger = logging.getLogger(__name__)
+S = Ticket.Status
+
+CONTENT_MAX = 2000
+# Mobile (1[3-9] + 9 digits), landline with area code (0371-12345678), or a local 7-8 digit number.
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+FILERS = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
+
+
+def normalise_phone(phone: str | None) -> str:
+    phone = re.sub(r"[\s()]", "", phone or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if phone and not PHONE_RE.match(phone):
+        raise ApplicationError("电话号码格式不正确", code="invalid_phone", extra={"field": "caller_phone"})
+    return phone
+
+
+def next_ticket_number(day=None) -> str:
+    """ZZ + YYYYMMDD + a 6-digit per-day sequence; safe under concurrent intakes (one UPDATE per number)."""
+    day = day or timezone.localdate()
+    TicketNumberCounter.objects.bulk_create([TicketNumberCounter(day=day, last=0)], ignore_conflicts=True)
+    if connection.features.can_return_rows_from_bulk_insert and connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {TicketNumberCounter._meta.db_table} SET last = last + 1 WHERE day = %s RETURNING last",
+                [day],
+            )
+            seq = cur.fetchone()[0]
+    else:
+        TicketNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+        seq = TicketNumberCounter.objects.get(day=day).last
+    return f"ZZ{day:%Y%m%d}{seq:06d}"
+
+
+def _region(code, level: str, field: str) -> Region | None:
+    if code in (None, ""):
+        return None
+    if isinstance(code, Region):
+        region = code
+    else:
+        region = Region.objects.filter(code=str(code)).first()
+    if region is None or region.level != level:
+        raise ApplicationError("未知的区划编码", code="unknown_code", extra={"field": field})
+    return region
+
+
+def ticket_create(
+    *,
+    by,
+    content: str,
+    caller_name: str = "",
+    caller_phone: str = "",
+    channel: str = Ticket.Channel.PHONE,
+    address: str = "",
+    type: str = Ticket.Type.COMPLAINT,  # noqa: A002 — the domain's word
+    urgency: str = Ticket.Urgency.NORMAL,
+    confidential: bool = False,
+    district=None,
+    street=None,
+    community=None,
+    grid=None,
+    category_code: str = "",
+    close_at_intake: bool = False,
+    answer: str = "",
+) -> Ticket:
+    """File a ticket (受理). The row and its `created` event are committed first; routing is enqueued
+    after commit ("dispatch.route_ticket"), and a broker failure never fails the filing — the
+    reconciler routes tickets left in `received`. With `close_at_intake` the operator answered on the
+    spot (即办): the ticket is closed in the same transaction and never routed.
+
+    Raises ApplicationError (400, `extra["field"]` names the field) for bad input and PermissionDenied
+    for users who may not file.
+    """
+    actor = actor_for(by)
+    if not actor.has(*FILERS):
+        raise PermissionDenied("无权受理工单")
+    content = require_text(content, field="content", label="诉求内容", max_length=CONTENT_MAX)
+    phone = normalise_phone(caller_phone)
+    caller_name = (caller_name or "").strip()
+    if len(caller_name) > 32:
+        raise ApplicationError("来电人姓名过长", code="too_long", extra={"field": "caller_name"})
+    if len(address or "") > 200:
+        raise ApplicationError("地址不能超过200字", code="too_long", extra={"field": "address"})
+    for value, choices, field in (
+        (channel, Ticket.Channel, "channel"),
+        (type, Ticket.Type, "type"),
+        (urgency, Ticket.Urgency, "urgency"),
+    ):
+        if value not in choices.values:
+            raise ApplicationError("未知的选项", code="invalid_choice", extra={"field": field})
+    district = _region(district, Region.Level.DISTRICT, "district")
+    street = _region(street, Region.Level.STREET, "street")
+    community = _region(community, Region.Level.COMMUNITY, "community")
+    if community and street and community.parent_id != street.code:
+        raise ApplicationError("社区不属于所选街道", code="mismatch", extra={"field": "community"})
+    if community and not street:
+        street = community.parent
+    if street and not district:
+        district = street.parent
+    if street and district and street.parent_id != district.code:
+        raise ApplicationError("街道不属于所选区县", code="mismatch", extra={"field": "street"})
+    if grid not in (None, "") and not isinstance(grid, Grid):
+        grid_obj = Grid.objects.filter(code=str(grid)).first() or (
+            Grid.objects.filter(pk=grid).first() if str(grid).isdigit() else None
+        )
+        if grid_obj is None:
+            raise ApplicationError("未知的网格", code="unknown_code", extra={"field": "grid"})
+        grid = grid_obj
+    if close_at_intake:
+        answer = require_text(answer, field="answer", label="即办答复")
+
+    mode = CityMode.objects.order_by("-switched_at", "-id").only("priority_boost").first()
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            number=next_ticket_number(timezone.localdate(now)),
+            channel=channel,
+            caller_name=caller_name,
+            caller_phone=phone,
+            content=content,
+            address=(address or "").strip(),
+            district=district,
+            street=street,
+            community=community,
+            grid=grid or None,
+            address_certain=community is not None,
+            type=type,
+            urgency=urgency,
+            priority=(mode.priority_boost if mode else 0) + (2 if urgency == Ticket.Urgency.EMERGENCY else 0),
+            category_code=category_code or "",
+            confidential=bool(confidential),
+            created_by=actor.user,
+            created_at=now,
+        )
+        write_event(ticket=ticket, actor=actor, action="created", from_status="", data={"channel": channel})
+        if close_at_intake:
+            ticket_close_at_intake(ticket=ticket, by=by, answer=answer)
+        else:
+            enqueue_after_commit("dispatch.route_ticket", ticket.pk)
+    return ticket
+
+
+def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str) -> Ticket:
+    """即办: the operator answered on the spot; the ticket is closed without dispatch."""
+    answer = require_text(answer, field="answer", label="即办答复")
+
+    def mutate(t, actor):
+        t.answer = answer
+        t.closed_at = timezone.now()
+        t.sla_due = t.sla_warn_at = None
+        return ["answer", "closed_at", "sla_due", "sla_warn_at"]
+
+    return ticket_transition(ticket=ticket, by=by, action="close_at_intake", reason=answer, mutate=mutate)
+
+
+def ticket_reveal_phone(*, ticket: Ticket, by, purpose: str = "", ip: str | None = None) -> dict:
+    """The caller's full number(s), for roles that need it; every read is recorded in PhoneAccessLog."""
+    if not may_reveal_phone(by, ticket):
+        raise PermissionDenied("无权查看完整号码")
+    PhoneAccessLog.objects.create(user=by, ticket=ticket, purpose=(purpose or "")[:200], ip=ip)
+    return {
+        "caller_name": ticket.caller_name,
+        "caller_phone": ticket.caller_phone,
+        "extra_callers": [{"name": c.name, "phone": c.phone} for c in ticket.extra_callers.all()],
+    }
+
+
+def city_mode_switch(*, by, mode: str, reason: str = "", scale=None, priority_boost: int | None = None) -> CityMode:
+    """Switch the city operating mode (supervisors, admin). New deadlines use the new scale; the row is
+    the audit record (who, when, why, with which factors)."""
+    actor = actor_for(by)
+    if not actor.has(roles.SUPERVISOR, roles.ADMIN):
+        raise PermissionDenied("无权切换城市运行模式")
+    if mode not in CityMode.Mode.values:
+        raise ApplicationError("未知的运行模式", code="invalid_choice", extra={"field": "mode"})
+    default_scale, default_boost = CITY_MODE_DEFAULTS[mode]
+    scale = default_scale if scale is None else scale
+    if not (0 < float(scale) <= 5):
+        raise ApplicationError("时限系数应在0到5之间", code="invalid", extra={"field": "scale"})
+    switch = CityMode.objects.create(
+        mode=mode,
+        scale=scale,
+        priority_boost=default_boost if priority_boost is None else priority_boost,
+        reason=(reason or "")[:200],
+        switched_by=actor.user,
+    )
+    logger.info("city mode switched to %s by user %s", mode, actor.user_id)
+    return switch

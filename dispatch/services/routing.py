@@ -1,0 +1,144 @@
+"""Routing (分拨): classify, place the ticket, dispatch it by the 派单目录 or leave it for a person."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import ConflictError
+from dispatch.models import Notification, Ticket, TicketAssist
+from dispatch.services.core import notify, ticket_transition
+from dispatch.services.moves import _assign, _notify_dispatched, _set_assists
+
+logger = logging.getLogger(__name__)
+S = Ticket.Status
+
+
+def _classify(text: str):
+    """The classifier's prediction, or None when no model is active (the ticket then waits for a person)."""
+    try:
+        from classifier.services import NoActiveModel, classify
+    except ImportError:
+        return None
+    try:
+        return classify(text, k=3)
+    except NoActiveModel:
+        return None
+
+
+def _place(ticket: Ticket) -> dict:
+    """District/street/community/grid for the ticket's address (or its content when no address).
+
+    Only a certain match is filled in; an ambiguous one is kept as candidates in the routing event."""
+    found: dict = {"candidates": []}
+    try:
+        from governance.selectors import grid_for_address, region_for_address
+    except ImportError:
+        return found
+    text = ticket.address or ticket.content[:200]
+    if ticket.community_id is None:
+        match = region_for_address(text)
+        found["score"] = round(float(match.score), 3)
+        found["candidates"] = [
+            {"community": c.community.code if c.community else None, "score": round(float(c.score), 3)}
+            for c in match.candidates[:3]
+        ]
+        if match.certain:
+            found.update(district=match.district, street=match.street, community=match.community)
+        elif match.district is not None and ticket.district_id is None:
+            # The district alone can be certain when the community is not (e.g. same name in two streets).
+            districts = {c.district.code for c in match.candidates if c.district is not None}
+            if len(districts) <= 1:
+                found["district"] = match.district
+    community = found.get("community") or ticket.community
+    if community is not None and ticket.grid_id is None:
+        found["grid"] = grid_for_address(community=community, text=text)
+    return found
+
+
+def _assignment(category_code: str, district):
+    try:
+        from governance.selectors import department_for_category
+    except ImportError:
+        return None
+    return department_for_category(category_code=category_code, district=district)
+
+
+def ticket_route(*, ticket_id: int) -> Ticket | None:
+    """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
+    ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
+
+    Above the classifier's threshold the ticket is dispatched to the 派单目录's lead unit (and 协办
+    units) and the grid's worker is notified; below it, or with no active model, it waits in the
+    human dispatch queue with the top-3 suggestions stored on it."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None or ticket.status != S.RECEIVED:
+        return ticket
+    # Slow, read-only work outside the lock: the model and the address resolver.
+    prediction = _classify(ticket.content)
+    place = _place(ticket)
+    district = place.get("district") or ticket.district
+    assignment = None
+    if prediction is not None and prediction.auto:
+        assignment = _assignment(prediction.top.code, district)
+    duplicates = []
+    community = place.get("community") or ticket.community
+    if community is not None:
+        from dispatch.selectors import duplicate_candidates
+
+        duplicates = [
+            {"number": t.number, "id": t.pk, "similarity": s}
+            for t, s in duplicate_candidates(content=ticket.content, community=community, exclude_pk=ticket.pk)
+        ]
+
+    now = timezone.now()
+    target = S.DISPATCHED if assignment is not None else S.PENDING_DISPATCH
+    data = {
+        "auto": assignment is not None,
+        "place_candidates": place.get("candidates", []),
+        "duplicates": duplicates,
+    }
+
+    def mutate(t: Ticket, actor) -> list[str]:
+        fields = ["routed_at"]
+        t.routed_at = now
+        for key in ("district", "street", "community", "grid"):
+            if place.get(key) is not None and getattr(t, f"{key}_id") is None:
+                setattr(t, key, place[key])
+                fields.append(key)
+        if place.get("community") is not None:
+            t.address_certain = True
+            fields.append("address_certain")
+        if prediction is not None:
+            t.ai_category = prediction.top.code
+            t.ai_probability = float(prediction.top.probability)
+            t.ai_model_version = prediction.model_version
+            t.ai_top3 = [{"code": c.code, "probability": round(float(c.probability), 4)} for c in prediction.categories]
+            t.ai_terms = list(prediction.terms)[:10]
+            fields += ["ai_category", "ai_probability", "ai_model_version", "ai_top3", "ai_terms"]
+            data.update({"category": t.ai_category, "probability": round(t.ai_probability, 4)})
+            data["model_version"] = t.ai_model_version
+        if assignment is not None:
+            t.category_code = prediction.top.code
+            t.dispatch_source = Ticket.DispatchSource.FALLBACK if assignment.is_fallback else Ticket.DispatchSource.AI
+            fields += ["category_code", "dispatch_source"] + _assign(t, assignment.lead, now)
+            data.update({"department": assignment.lead.pk, "assists": [d.pk for d in assignment.assists]})
+        return fields
+
+    try:
+        with transaction.atomic():
+            t = ticket_transition(ticket=ticket_id, by=None, action="route", to_status=target, mutate=mutate, data=data)
+            if assignment is not None:
+                _set_assists(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
+                _notify_dispatched(t, list(assignment.assists))
+            if duplicates:
+                notify(
+                    kind=Notification.Kind.DUPLICATE,
+                    ticket=t,
+                    user=t.created_by,
+                    message=f"工单 {t.number} 与 {duplicates[0]['number']} 疑似重复，可并单",
+                )
+    except ConflictError:
+        # Someone else routed (or closed) it between our read and our lock: nothing to do.
+        return Ticket.objects.get(pk=ticket_id)
+    return t

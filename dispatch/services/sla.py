@@ -1,0 +1,178 @@
+"""Deadlines from TimeLimit rows, counted on the WorkCalendarDay calendar.
+
+Working hours are 09:00–12:00 and 13:00–18:00 (8 hours) on working days. "N working days" (N whole)
+ends at 18:00 on the Nth working day after the day the clock starts; fractions of a day become working
+hours. A date without a calendar row is a working day when it is Monday–Friday (the fallback for years
+the calendar package does not know yet): the deadline is still computed, never an error, and
+`deadline_for` reports that the fallback was used so supervisors can be told.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from dispatch.models import CityMode, TimeLimit, WorkCalendarDay
+
+WORK_PERIODS = ((datetime.time(9, 0), datetime.time(12, 0)), (datetime.time(13, 0), datetime.time(18, 0)))
+HOURS_PER_DAY = Decimal(8)
+# Guard against a calendar edited into having no working days at all.
+MAX_SCAN_DAYS = 3 * 366
+
+DEFAULT_LIMIT = {"unit": TimeLimit.Unit.WORKING_DAY, "sign": 1, "handle": 5, "return": 2}
+
+# Default scale and priority boost per city operating mode (a switch may override them).
+CITY_MODE_DEFAULTS = {
+    CityMode.Mode.DAILY: (Decimal("1.00"), 0),
+    CityMode.Mode.HOLIDAY: (Decimal("0.80"), 1),
+    CityMode.Mode.MAJOR_EVENT: (Decimal("0.75"), 1),
+    CityMode.Mode.EMERGENCY: (Decimal("0.50"), 2),
+}
+
+
+def yellow_fraction() -> float:
+    return float(getattr(settings, "DISPATCH_SLA_YELLOW_FRACTION", 0.8))
+
+
+class WorkCalendar:
+    """The working calendar for a window of dates, loaded in one query and extended on demand."""
+
+    def __init__(self, start: datetime.date, days: int = 120):
+        self._days: dict[datetime.date, bool] = {}
+        self._loaded: tuple[datetime.date, datetime.date] | None = None
+        self.fallback_years: set[int] = set()
+        self._load(start, start + datetime.timedelta(days=days))
+
+    def _load(self, start: datetime.date, end: datetime.date) -> None:
+        rows = WorkCalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday")
+        self._days.update(dict(rows))
+        if self._loaded is None:
+            self._loaded = (start, end)
+        else:
+            self._loaded = (min(self._loaded[0], start), max(self._loaded[1], end))
+
+    def is_workday(self, day: datetime.date) -> bool:
+        assert self._loaded is not None
+        if not (self._loaded[0] <= day <= self._loaded[1]):
+            self._load(min(day, self._loaded[0]), max(day, self._loaded[1]) + datetime.timedelta(days=120))
+        known = self._days.get(day)
+        if known is None:
+            self.fallback_years.add(day.year)
+            return day.weekday() < 5
+        return known
+
+    def next_workday(self, day: datetime.date) -> datetime.date:
+        for _ in range(MAX_SCAN_DAYS):
+            day += datetime.timedelta(days=1)
+            if self.is_workday(day):
+                return day
+        return day  # a calendar with no working day for years: stop rather than loop forever
+
+
+def _local(dt: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(dt)
+
+
+def _at(day: datetime.date, t: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, t))
+
+
+def add_working_days(start: datetime.datetime, days: int, cal: WorkCalendar) -> datetime.datetime:
+    day = _local(start).date()
+    for _ in range(days):
+        day = cal.next_workday(day)
+    return _at(day, WORK_PERIODS[-1][1])
+
+
+def add_working_hours(start: datetime.datetime, hours: Decimal, cal: WorkCalendar) -> datetime.datetime:
+    remaining = datetime.timedelta(seconds=float(hours) * 3600)
+    now = _local(start)
+    day = now.date()
+    for _ in range(MAX_SCAN_DAYS):
+        if cal.is_workday(day):
+            for begin, end in WORK_PERIODS:
+                p_start, p_end = _at(day, begin), _at(day, end)
+                if now >= p_end:
+                    continue
+                cursor = max(now, p_start)
+                available = p_end - cursor
+                if remaining <= available:
+                    return cursor + remaining
+                remaining -= available
+                now = p_end
+        day = day + datetime.timedelta(days=1)
+        now = _at(day, datetime.time(0, 0))
+    return now
+
+
+def add_limit(start: datetime.datetime, amount, unit: str, cal: WorkCalendar) -> datetime.datetime:
+    amount = Decimal(str(amount))
+    if unit == TimeLimit.Unit.CLOCK_HOUR:
+        return start + datetime.timedelta(seconds=float(amount) * 3600)
+    if unit == TimeLimit.Unit.WORKING_HOUR:
+        return add_working_hours(start, amount, cal)
+    if amount == amount.to_integral_value():
+        return add_working_days(start, int(amount), cal)
+    return add_working_hours(start, amount * HOURS_PER_DAY, cal)
+
+
+@dataclass(frozen=True)
+class Limits:
+    unit: str
+    sign: Decimal
+    handle: Decimal
+    ret: Decimal
+    max_extension: Decimal
+
+
+def limits_for(*, category_code: str, urgency: str) -> Limits:
+    """The TimeLimit row for a category and urgency, else the urgency's default row, else 1/5/2 working days."""
+    rows = {
+        row.category_code: row
+        for row in TimeLimit.objects.filter(urgency=urgency, category_code__in=[category_code or "", ""])
+    }
+    row = rows.get(category_code or "") or rows.get("")
+    if row is None:
+        d = DEFAULT_LIMIT
+        return Limits(d["unit"], Decimal(d["sign"]), Decimal(d["handle"]), Decimal(d["return"]), Decimal(10))
+    return Limits(row.unit, row.sign_limit, row.handle_limit, row.return_limit, row.max_extension)
+
+
+def current_scale() -> Decimal:
+    mode = CityMode.objects.order_by("-switched_at", "-id").only("scale").first()
+    return mode.scale if mode is not None else Decimal(1)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: datetime.datetime
+    warn_at: datetime.datetime
+    fallback_years: frozenset[int]
+
+
+def deadline_for(
+    *, start: datetime.datetime, amount, unit: str, scale: Decimal | None = None, cal: WorkCalendar | None = None
+) -> Deadline:
+    """The deadline `amount` units after `start`, scaled by the city mode, and when its light turns yellow."""
+    scale = current_scale() if scale is None else scale
+    scaled = Decimal(str(amount)) * Decimal(str(scale))
+    if scaled <= 0:
+        scaled = Decimal("0.01")
+    cal = cal or WorkCalendar(_local(start).date())
+    due = add_limit(start, scaled, unit, cal)
+    warn_at = start + (due - start) * yellow_fraction()
+    return Deadline(due=due, warn_at=warn_at, fallback_years=frozenset(cal.fallback_years))
+
+
+def light_for(*, now: datetime.datetime, due: datetime.datetime | None, warn_at: datetime.datetime | None) -> str:
+    from dispatch.models import Ticket
+
+    if due is None:
+        return Ticket.Light.GREEN
+    if now > due:
+        return Ticket.Light.RED
+    if warn_at is not None and now >= warn_at:
+        return Ticket.Light.YELLOW
+    return Ticket.Light.GREEN

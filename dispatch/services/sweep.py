@@ -1,0 +1,224 @@
+"""The periodic sweeps: SLA lights (every minute) and routing of tickets the broker never delivered.
+
+Both read the database, which is the source of truth: a flushed broker or a lost message loses no
+timer and no ticket. Both are idempotent — a light only ever moves forward (green → yellow → red) under
+a WHERE clause that excludes tickets already there, so running twice writes nothing the second time.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dispatch.models import Notification, Ticket, TicketEvent
+from governance.models import Region
+
+logger = logging.getLogger(__name__)
+L = Ticket.Light
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    red: int
+    yellow: int
+
+
+def _city_code() -> str | None:
+    return Region.objects.filter(level=Region.Level.CITY).values_list("code", flat=True).first()
+
+
+def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Turn due tickets red (overdue: event, 督办, owner and supervisors notified) and yellow (most of
+    the time used: event, owner notified). Set-based on PostgreSQL: one statement per light."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            red, yellow = _sweep_postgresql(now)
+        else:
+            red, yellow = _sweep_portable(now)
+    _calendar_warning()
+    if red or yellow:
+        logger.info("sla sweep: %s red, %s yellow", red, yellow)
+    return SweepResult(red=red, yellow=yellow)
+
+
+_RED_SQL = """
+WITH due AS (
+    UPDATE dispatch_ticket
+       SET sla_light = 'red', supervised = TRUE, version = version + 1, updated_at = %(now)s
+     WHERE sla_due < %(now)s AND sla_due IS NOT NULL AND sla_light <> 'red'
+ RETURNING id, number, status, lead_department_id, district_id
+), events AS (
+    INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_id, actor_label, reason, data, created_at)
+    SELECT id, 'sla_red', status, status, NULL, '系统', '已超过时限（红灯）', '{}'::jsonb, %(now)s FROM due
+    UNION ALL
+    SELECT id, 'supervised', status, status, NULL, '系统', '超期自动督办', '{}'::jsonb, %(now)s FROM due
+), owners AS (
+    INSERT INTO dispatch_notification (kind, ticket_id, department_id, message, created_at)
+    SELECT 'red', id, lead_department_id, '红灯超期：工单 ' || number || ' 已超过时限，已督办', %(now)s
+      FROM due WHERE lead_department_id IS NOT NULL
+), supervisors AS (
+    INSERT INTO dispatch_notification (kind, ticket_id, region_id, message, created_at)
+    SELECT 'supervise', id, COALESCE(district_id, %(city)s), '督办：工单 ' || number || ' 超期', %(now)s
+      FROM due WHERE COALESCE(district_id, %(city)s) IS NOT NULL
+)
+SELECT count(*) FROM due
+"""
+
+_YELLOW_SQL = """
+WITH due AS (
+    UPDATE dispatch_ticket
+       SET sla_light = 'yellow', version = version + 1, updated_at = %(now)s
+     WHERE sla_warn_at <= %(now)s AND sla_warn_at IS NOT NULL AND sla_light = 'green'
+ RETURNING id, number, status, lead_department_id
+), events AS (
+    INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_id, actor_label, reason, data, created_at)
+    SELECT id, 'sla_yellow', status, status, NULL, '系统', '时限将到（黄灯）', '{}'::jsonb, %(now)s FROM due
+), owners AS (
+    INSERT INTO dispatch_notification (kind, ticket_id, department_id, message, created_at)
+    SELECT 'yellow', id, lead_department_id, '黄灯预警：工单 ' || number || ' 时限将到', %(now)s
+      FROM due WHERE lead_department_id IS NOT NULL
+)
+SELECT count(*) FROM due
+"""
+
+
+def _sweep_postgresql(now) -> tuple[int, int]:
+    params = {"now": now, "city": _city_code()}
+    with connection.cursor() as cur:
+        cur.execute(_RED_SQL, params)
+        red = cur.fetchone()[0]
+        # Red first: a ticket that went straight past its deadline is not also marked yellow.
+        cur.execute(_YELLOW_SQL, params)
+        yellow = cur.fetchone()[0]
+    return red, yellow
+
+
+def _sweep_portable(now) -> tuple[int, int]:
+    """The same on SQLite (tests, the laptop demo): select ids under lock, update, bulk-insert."""
+    city = _city_code()
+    red_rows = list(
+        Ticket.objects.select_for_update()
+        .filter(sla_due__lt=now)
+        .exclude(sla_light=L.RED)
+        .values_list("id", "number", "status", "lead_department_id", "district_id")
+    )
+    ids = [r[0] for r in red_rows]
+    for chunk in _chunks(ids):
+        Ticket.objects.filter(pk__in=chunk).update(sla_light=L.RED, supervised=True, updated_at=now)
+    events, notes = [], []
+    for pk, number, status, dep, district in red_rows:
+        events.append(
+            TicketEvent(
+                ticket_id=pk,
+                action="sla_red",
+                from_status=status,
+                to_status=status,
+                actor_label="系统",
+                reason="已超过时限（红灯）",
+                created_at=now,
+            )
+        )
+        events.append(
+            TicketEvent(
+                ticket_id=pk,
+                action="supervised",
+                from_status=status,
+                to_status=status,
+                actor_label="系统",
+                reason="超期自动督办",
+                created_at=now,
+            )
+        )
+        if dep:
+            notes.append(
+                Notification(
+                    kind="red", ticket_id=pk, department_id=dep, message=f"红灯超期：工单 {number} 已超过时限，已督办"
+                )
+            )
+        if district or city:
+            notes.append(
+                Notification(
+                    kind="supervise", ticket_id=pk, region_id=district or city, message=f"督办：工单 {number} 超期"
+                )
+            )
+    yellow_rows = list(
+        Ticket.objects.select_for_update()
+        .filter(sla_warn_at__lte=now, sla_light=L.GREEN)
+        .values_list("id", "number", "status", "lead_department_id")
+    )
+    for chunk in _chunks([r[0] for r in yellow_rows]):
+        Ticket.objects.filter(pk__in=chunk).update(sla_light=L.YELLOW, updated_at=now)
+    for pk, number, status, dep in yellow_rows:
+        events.append(
+            TicketEvent(
+                ticket_id=pk,
+                action="sla_yellow",
+                from_status=status,
+                to_status=status,
+                actor_label="系统",
+                reason="时限将到（黄灯）",
+                created_at=now,
+            )
+        )
+        if dep:
+            notes.append(
+                Notification(
+                    kind="yellow", ticket_id=pk, department_id=dep, message=f"黄灯预警：工单 {number} 时限将到"
+                )
+            )
+    TicketEvent.objects.bulk_create(events, batch_size=500)
+    Notification.objects.bulk_create(notes, batch_size=500)
+    for ids_chunk in _chunks(ids + [r[0] for r in yellow_rows]):
+        # version bump for optimistic UI checks, as on PostgreSQL
+        from django.db.models import F
+
+        Ticket.objects.filter(pk__in=ids_chunk).update(version=F("version") + 1)
+    return len(red_rows), len(yellow_rows)
+
+
+def _chunks(ids, size=500):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _calendar_warning() -> None:
+    from dispatch.selectors import work_calendar_warning
+
+    message = work_calendar_warning()
+    if message:
+        year = timezone.localdate().year + 1
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    kind=Notification.Kind.CALENDAR, message=message[:255], dedupe_key=f"calendar-missing-{year}"
+                )
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def unrouted_ticket_ids(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1), limit: int = 200):
+    cutoff = timezone.now() - older_than
+    return list(
+        Ticket.objects.filter(status=Ticket.Status.RECEIVED, routed_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def reconcile_unrouted(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1), limit: int = 200) -> int:
+    """Route tickets stuck before routing (the broker was down when they were filed, or a worker died).
+    Routes them here, in this process: the broker may still be the problem. Returns how many routed."""
+    from dispatch.services.routing import ticket_route
+
+    routed = 0
+    for pk in unrouted_ticket_ids(older_than=older_than, limit=limit):
+        ticket = ticket_route(ticket_id=pk)
+        if ticket is not None and ticket.routed_at is not None:
+            routed += 1
+    if routed:
+        logger.info("reconciler routed %s tickets", routed)
+    return routed

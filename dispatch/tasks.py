@@ -1,0 +1,36 @@
+"""Celery tasks: ids in, a service call, nothing else. All safe to run twice (see the services)."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+# Only errors that can go away by themselves are retried; a bug or bad data fails once, loudly.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="dispatch.route_ticket",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def route_ticket(ticket_id: int) -> None:
+    from dispatch.services import ticket_route
+
+    ticket_route(ticket_id=ticket_id)
+
+
+@shared_task(name="dispatch.sla_sweep", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def sla_sweep() -> dict:
+    from dispatch.services import sla_sweep as sweep
+
+    result = sweep()
+    return {"red": result.red, "yellow": result.yellow}
+
+
+@shared_task(name="dispatch.reconcile_unrouted", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def reconcile_unrouted() -> int:
+    from dispatch.services import reconcile_unrouted as reconcile
+
+    return reconcile()
