@@ -66,8 +66,8 @@ CATALOGUE = [
 
 @dataclass(frozen=True)
 class SeedResult:
-    created: int
-    updated: int
+    departments_created: int
+    catalogue_created: int
 
 
 def _street_office_name(street: Region) -> str:
@@ -87,54 +87,27 @@ def _district_gov_name(district: Region) -> str:
 
 def departments_plan() -> list[Department]:
     """Unsaved departments for every region present: city, each district, each street."""
-    regions = list(Region.objects.filter(level__in=["city", "district", "street"]).order_by("code"))
     plan: list[Department] = []
-    for region in regions:
+
+    def add(region: Region, dept_type: str, name: str, level: str):
+        plan.append(
+            Department(code=f"{region.prefix}-{dept_type}", name=name, level=level, dept_type=dept_type, region=region)
+        )
+
+    for region in Region.objects.filter(level__in=["city", "district", "street"]).order_by("code"):
         if region.level == Region.Level.CITY:
             for dept_type, (full, _) in FUNCTIONAL_DEPARTMENTS.items():
-                plan.append(
-                    Department(code=f"{region.prefix}-{dept_type}", name=full, level="city", dept_type=dept_type)
-                )
+                add(region, dept_type, full, Department.Level.CITY)
             for dept_type, label in UTILITIES.items():
-                plan.append(
-                    Department(code=f"{region.prefix}-{dept_type}", name=label, level="utility", dept_type=dept_type)
-                )
-            plan.append(
-                Department(
-                    code=f"{region.prefix}-{CITY_GOV}", name="郑州市12345热线中心", level="city", dept_type=CITY_GOV
-                )
-            )
+                add(region, dept_type, label, Department.Level.UTILITY)
+            add(region, CITY_GOV, "郑州市12345热线中心", Department.Level.CITY)
         elif region.level == Region.Level.DISTRICT:
             short = names.short_district_name(region.code, region.name)
             for dept_type, (_, suffix) in FUNCTIONAL_DEPARTMENTS.items():
-                plan.append(
-                    Department(
-                        code=f"{region.prefix}-{dept_type}",
-                        name=f"{short}{suffix}",
-                        level="district",
-                        dept_type=dept_type,
-                    )
-                )
-            plan.append(
-                Department(
-                    code=f"{region.prefix}-{DISTRICT_GOV}",
-                    name=_district_gov_name(region),
-                    level="district",
-                    dept_type=DISTRICT_GOV,
-                )
-            )
+                add(region, dept_type, f"{short}{suffix}", Department.Level.DISTRICT)
+            add(region, DISTRICT_GOV, _district_gov_name(region), Department.Level.DISTRICT)
         else:
-            plan.append(
-                Department(
-                    code=f"{region.prefix}-{STREET_OFFICE}",
-                    name=_street_office_name(region),
-                    level="street",
-                    dept_type=STREET_OFFICE,
-                )
-            )
-        for dept in plan:
-            if dept.region_id is None:
-                dept.region_id = region.code
+            add(region, STREET_OFFICE, _street_office_name(region), Department.Level.STREET)
     return plan
 
 
@@ -161,4 +134,4 @@ def departments_seed() -> SeedResult:
             },
         )
         created_catalogue += created
-    return SeedResult(created=len(new) + created_catalogue, updated=0)
+    return SeedResult(departments_created=len(new), catalogue_created=created_catalogue)
