@@ -54,6 +54,8 @@ def actor_for(user) -> Actor:
         return SYSTEM
     if isinstance(user, Actor):
         return user
+    if not getattr(user, "is_authenticated", False):
+        return Actor(user=None, roles=frozenset())
     cached = getattr(user, "_dispatch_actor", None)
     if cached is not None:
         return cached

@@ -1,1 +1,29 @@
-urlpatterns = []
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from dispatch.apis.misc import CityModeApi, NotificationListApi, QueueApi
+from dispatch.apis.moves import MOVE_APIS
+from dispatch.apis.tickets import (
+    TicketDetailApi,
+    TicketDuplicatesApi,
+    TicketListCreateApi,
+    TicketRevealPhoneApi,
+    TicketsByPhoneApi,
+    TicketTimelineApi,
+)
+
+app_name = "dispatch-api"
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("tickets/", TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/duplicates/", TicketDuplicatesApi.as_view(), name="ticket-duplicates"),
+    path("tickets/by-phone/", TicketsByPhoneApi.as_view(), name="tickets-by-phone"),
+    path("tickets/<int:pk>/", TicketDetailApi.as_view(), name="ticket-detail"),
+    path("tickets/<int:pk>/timeline/", TicketTimelineApi.as_view(), name="ticket-timeline"),
+    path("tickets/<int:pk>/reveal-phone/", TicketRevealPhoneApi.as_view(), name="ticket-reveal-phone"),
+    *[path(f"tickets/<int:pk>/{name}/", view.as_view(), name=f"ticket-{name}") for name, view in MOVE_APIS.items()],
+    path("queues/<slug:name>/", QueueApi.as_view(), name="queue"),
+    path("notifications/", NotificationListApi.as_view(), name="notifications"),
+    path("city-mode/", CityModeApi.as_view(), name="city-mode"),
+]

@@ -1,0 +1,88 @@
+"""Notifications, the work queues, and the city operating mode."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dispatch import selectors, services
+from dispatch.apis.common import field_errors
+from dispatch.apis.serializers import NotificationOutput, TicketListOutput
+from dispatch.models import CityMode, Notification, Ticket
+
+QUEUES = {
+    "dispatch": selectors.human_dispatch_queue,
+    "returns": selectors.return_review_queue,
+    "extensions": selectors.extension_queue,
+    "replies": selectors.reply_review_queue,
+    "callbacks": selectors.callback_queue,
+    "worklist": selectors.worklist_for_user,
+}
+
+
+class QueueApi(ListAPIView):
+    """A work queue: dispatch (待人工派单), returns, extensions, replies, callbacks, worklist."""
+
+    serializer_class = TicketListOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        queue = QUEUES.get(self.kwargs["name"])
+        if queue is None:
+            raise NotFound("没有这个队列")
+        return queue(self.request.user)
+
+
+class NotificationListApi(ListAPIView):
+    serializer_class = NotificationOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return selectors.notifications_for_user(self.request.user)
+
+
+class CityModeOutput(serializers.ModelSerializer):
+    mode_label = serializers.CharField(source="get_mode_display")
+
+    class Meta:
+        model = CityMode
+        fields = ["id", "mode", "mode_label", "scale", "priority_boost", "reason", "switched_by", "switched_at"]
+
+
+class CityModeApi(APIView):
+    """GET: the mode in force (日常 when never switched) and the calendar warning. POST: switch (supervisors)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CityModeInput"
+
+        mode = serializers.ChoiceField(choices=CityMode.Mode.choices)
+        reason = serializers.CharField(max_length=200)
+        scale = serializers.DecimalField(max_digits=4, decimal_places=2, required=False, allow_null=True, default=None)
+        priority_boost = serializers.IntegerField(
+            min_value=0, max_value=9, required=False, allow_null=True, default=None
+        )
+
+    @extend_schema(responses=CityModeOutput)
+    def get(self, request):
+        mode = selectors.current_city_mode()
+        return Response(
+            {
+                "current": CityModeOutput(mode).data if mode else {"mode": "daily", "mode_label": "日常"},
+                "calendar_warning": selectors.work_calendar_warning(),
+            }
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: CityModeOutput})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with field_errors():
+            switch = services.city_mode_switch(by=request.user, **data.validated_data)
+        return Response(CityModeOutput(switch).data, status=status.HTTP_201_CREATED)

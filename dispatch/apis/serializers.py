@@ -1,0 +1,145 @@
+"""Output serializers shared by the ticket APIs. Personal data is masked here unless the request's
+user may read it (see dispatch.selectors.may_read_caller_name); the full phone is never serialised —
+it is only returned by the recorded reveal-phone endpoint."""
+
+from rest_framework import serializers
+
+from dispatch.models import Notification, Ticket, TicketEvent
+from dispatch.selectors import allowed_actions, mask_name, mask_phone, may_read_caller_name
+
+
+class CallerMaskingMixin:
+    def _may_read_name(self) -> bool:
+        cached = self.context.get("_may_read_name")
+        if cached is None:
+            request = self.context.get("request")
+            cached = bool(request and may_read_caller_name(request.user))
+            self.context["_may_read_name"] = cached
+        return cached
+
+    def get_caller_name(self, obj) -> str:
+        return obj.caller_name if self._may_read_name() else mask_name(obj.caller_name)
+
+    def get_caller_phone(self, obj) -> str:
+        return mask_phone(obj.caller_phone)
+
+
+class TicketListOutput(CallerMaskingMixin, serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    type_label = serializers.CharField(source="get_type_display")
+    urgency_label = serializers.CharField(source="get_urgency_display")
+    caller_name = serializers.SerializerMethodField()
+    caller_phone = serializers.SerializerMethodField()
+    district_name = serializers.CharField(source="district.name", default=None)
+    street_name = serializers.CharField(source="street.name", default=None)
+    community_name = serializers.CharField(source="community.name", default=None)
+    grid_name = serializers.CharField(source="grid.name", default=None)
+    lead_department_name = serializers.CharField(source="lead_department.name", default=None)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "number",
+            "channel",
+            "status",
+            "status_label",
+            "type",
+            "type_label",
+            "urgency",
+            "urgency_label",
+            "priority",
+            "caller_name",
+            "caller_phone",
+            "content",
+            "address",
+            "district",
+            "district_name",
+            "street",
+            "street_name",
+            "community",
+            "community_name",
+            "grid",
+            "grid_name",
+            "category_code",
+            "lead_department",
+            "lead_department_name",
+            "sla_light",
+            "sla_due",
+            "confidential",
+            "supervised",
+            "created_at",
+            "version",
+        ]
+
+
+class AssistOutput(serializers.Serializer):
+    department = serializers.IntegerField(source="department_id")
+    department_name = serializers.CharField(source="department.name")
+    source = serializers.CharField()
+
+
+class TicketDetailOutput(TicketListOutput):
+    assists = AssistOutput(many=True)
+    extra_callers = serializers.SerializerMethodField()
+    merged_into_number = serializers.CharField(source="merged_into.number", default=None)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(TicketListOutput.Meta):
+        fields = TicketListOutput.Meta.fields + [
+            "address_certain",
+            "category_confirmed",
+            "assists",
+            "extra_callers",
+            "dispatch_source",
+            "ai_category",
+            "ai_probability",
+            "ai_model_version",
+            "ai_top3",
+            "ai_terms",
+            "sign_due",
+            "handle_due",
+            "return_due",
+            "merged_into",
+            "merged_into_number",
+            "satisfaction",
+            "return_count",
+            "reopen_count",
+            "extension_days",
+            "urge_count",
+            "answer",
+            "reply_text",
+            "reply_photo",
+            "routed_at",
+            "dispatched_at",
+            "signed_at",
+            "replied_at",
+            "closed_at",
+            "updated_at",
+            "allowed_actions",
+        ]
+
+    def get_extra_callers(self, obj) -> list[dict]:
+        read = self._may_read_name()
+        return [
+            {"name": c.name if read else mask_name(c.name), "phone": mask_phone(c.phone)}
+            for c in obj.extra_callers.all()
+        ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return allowed_actions(request.user, obj) if request else []
+
+
+class EventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "action", "from_status", "to_status", "actor", "actor_label", "reason", "data", "created_at"]
+
+
+class NotificationOutput(serializers.ModelSerializer):
+    ticket_number = serializers.CharField(source="ticket.number", default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "ticket", "ticket_number", "message", "created_at", "read_at"]

@@ -1,0 +1,203 @@
+"""Filing, listing and reading tickets, the timeline, and the recorded read of a caller's phone."""
+
+import django_filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dispatch import selectors, services
+from dispatch.apis.common import field_errors, visible_ticket
+from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
+from dispatch.models import Ticket, TicketAssist
+from dispatch.services.intake import CONTENT_MAX, PHONE_RE
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
+    sla_light = django_filters.MultipleChoiceFilter(choices=Ticket.Light.choices)
+    urgency = django_filters.ChoiceFilter(choices=Ticket.Urgency.choices)
+    type = django_filters.ChoiceFilter(choices=Ticket.Type.choices)
+    channel = django_filters.ChoiceFilter(choices=Ticket.Channel.choices)
+    category_code = django_filters.CharFilter()
+    lead_department = django_filters.NumberFilter(field_name="lead_department_id")
+    district = django_filters.CharFilter(field_name="district_id")
+    street = django_filters.CharFilter(field_name="street_id")
+    community = django_filters.CharFilter(field_name="community_id")
+    grid = django_filters.NumberFilter(field_name="grid_id")
+    supervised = django_filters.BooleanFilter()
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(method="search", label="编号或内容")
+    ordering = django_filters.OrderingFilter(fields=("created_at", "sla_due", "priority", "number"))
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number=value) | Q(content__icontains=value))
+
+
+class TicketListCreateApi(ListAPIView):
+    """GET: the tickets the user may see (filters, pagination). POST: file a ticket (operators)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TicketFileInput"
+
+        content = serializers.CharField(max_length=CONTENT_MAX, trim_whitespace=True)
+        caller_name = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+        caller_phone = serializers.RegexField(
+            PHONE_RE, required=False, allow_blank=True, default="", error_messages={"invalid": "电话号码格式不正确"}
+        )
+        channel = serializers.ChoiceField(choices=Ticket.Channel.choices, default=Ticket.Channel.PHONE)
+        address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        type = serializers.ChoiceField(choices=Ticket.Type.choices, default=Ticket.Type.COMPLAINT)
+        urgency = serializers.ChoiceField(choices=Ticket.Urgency.choices, default=Ticket.Urgency.NORMAL)
+        confidential = serializers.BooleanField(default=False)
+        district = serializers.CharField(max_length=12, required=False, allow_blank=True)
+        street = serializers.CharField(max_length=12, required=False, allow_blank=True)
+        community = serializers.CharField(max_length=12, required=False, allow_blank=True)
+        grid = serializers.CharField(max_length=24, required=False, allow_blank=True)
+        category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+        close_at_intake = serializers.BooleanField(default=False)
+        answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+        def validate_category_code(self, value):
+            from governance.models import DispatchCatalogue
+
+            if value and not DispatchCatalogue.objects.filter(category_code=value).exists():
+                raise serializers.ValidationError("未知的事项类别")
+            return value
+
+        def validate(self, attrs):
+            if attrs.get("close_at_intake") and not attrs.get("answer", "").strip():
+                raise serializers.ValidationError({"answer": ["即办须填写答复内容"]})
+            return attrs
+
+    serializer_class = TicketListOutput
+    filterset_class = TicketFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=InputSerializer, responses={201: TicketDetailOutput})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with field_errors():
+            ticket = services.ticket_create(by=request.user, **data.validated_data)
+        ticket = selectors.ticket_queryset().get(pk=ticket.pk)
+        return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+def detail_queryset():
+    return (
+        selectors.ticket_queryset()
+        .select_related("merged_into")
+        .prefetch_related(
+            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers"
+        )
+    )
+
+
+class TicketDetailApi(APIView):
+    @extend_schema(responses=TicketDetailOutput)
+    def get(self, request, pk: int):
+        visible_ticket(request, pk)
+        ticket = detail_queryset().get(pk=pk)
+        return Response(TicketDetailOutput(ticket, context={"request": request}).data)
+
+
+class TicketTimelineApi(APIView):
+    @extend_schema(responses=EventOutput(many=True))
+    def get(self, request, pk: int):
+        ticket = visible_ticket(request, pk)
+        return Response(EventOutput(selectors.ticket_timeline(ticket), many=True).data)
+
+
+class TicketRevealPhoneApi(APIView):
+    """The caller's full number. Every call is recorded (who, when, ticket, purpose, IP)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RevealPhoneInput"
+
+        purpose = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={200: dict})
+    def post(self, request, pk: int):
+        ticket = visible_ticket(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.ticket_reveal_phone(
+            ticket=ticket, by=request.user, purpose=data.validated_data["purpose"], ip=request.META.get("REMOTE_ADDR")
+        )
+        return Response(result)
+
+
+class TicketDuplicatesApi(APIView):
+    """Likely duplicates (open, same community, last 30 days, very similar text) offered for 并单."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DuplicatesInput"
+
+        content = serializers.CharField(max_length=CONTENT_MAX)
+        community = serializers.CharField(max_length=12)
+
+    @extend_schema(parameters=[InputSerializer], responses=TicketListOutput(many=True))
+    def get(self, request):
+        from governance.models import Region
+
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        community = Region.objects.filter(code=data.validated_data["community"], level="community").first()
+        if community is None:
+            raise serializers.ValidationError({"community": ["未知的社区编码"]})
+        pairs = selectors.duplicate_candidates(content=data.validated_data["content"], community=community)
+        visible = set(
+            selectors.ticket_list_for_user(request.user)
+            .filter(pk__in=[t.pk for t, _ in pairs])
+            .values_list("pk", flat=True)
+        )
+        tickets = {t.pk: t for t in selectors.ticket_queryset().filter(pk__in=visible)}
+        out = []
+        for t, score in pairs:
+            if t.pk in tickets:
+                row = TicketListOutput(tickets[t.pk], context={"request": request}).data
+                row["similarity"] = score
+                out.append(row)
+        return Response(out)
+
+
+class TicketsByPhoneApi(ListAPIView):
+    """A caller's earlier tickets (the operator's side panel)."""
+
+    serializer_class = TicketListOutput
+    filter_backends = []
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ByPhoneInput"
+
+        phone = serializers.RegexField(PHONE_RE, error_messages={"invalid": "电话号码格式不正确"})
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        data = self.InputSerializer(data=self.request.query_params)
+        data.is_valid(raise_exception=True)
+        return selectors.tickets_by_phone(data.validated_data["phone"], user=self.request.user)
+
+    @extend_schema(parameters=[InputSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
