@@ -221,9 +221,14 @@ def region_for_address(text: str) -> AddressMatch:
             other != code and other.startswith(region.prefix) for other in codes
         ):
             del chains[code]
-    # Readings resting only on bare cores are noise once any reading names something in full.
-    if any(max(c[3].values()) == STRONG for c in chains.values()):
-        chains = {code: c for code, c in chains.items() if max(c[3].values()) == STRONG}
+
+    # A reading whose deepest place is only a bare core ("幸福路" → 幸福社区) is noise once another reading
+    # names its deepest place in full.
+    def deepest_strong(code):
+        return chains[code][3].get(index.regions[code].level) == STRONG
+
+    if any(deepest_strong(code) for code in chains):
+        chains = {code: c for code, c in chains.items() if deepest_strong(code)}
 
     ranked = sorted(chains.items(), key=lambda item: (-item[1][0], item[0]))
     candidates = [
@@ -241,12 +246,13 @@ def region_for_address(text: str) -> AddressMatch:
     )
     if not close and named_in_full:
         return AddressMatch(**best_levels, score=best_score, certain=True, candidates=candidates)
-    if not named_in_full:
-        return AddressMatch(score=best_score, certain=False, candidates=candidates)
     agreed = {}
     for level in ("district", "street", "community"):
         region = best_levels[level]
         if region is None or any(getattr(c, level) != region for c in close):
+            break
+        # A level inferred from a bare core alone ("丰产路" → 丰产路街道 → 金水区) is a guess: stop there.
+        if not named_in_full and best_strengths.get(level) != STRONG:
             break
         agreed[level] = region
     return AddressMatch(**agreed, score=best_score, certain=False, candidates=candidates)

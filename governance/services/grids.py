@@ -98,20 +98,23 @@ def _person(rng: random.Random, kind: str) -> tuple[str, str, str]:
     return rng.choice(words.SURNAMES) + given, phone, role
 
 
-def _xiaoqu_names(rng: random.Random, community: Region, street: Region | None, count: int) -> list[str]:
+def _xiaoqu_names(
+    rng: random.Random, community: Region, street: Region | None, count: int, seen: set[str]
+) -> list[str]:
+    """`count` 小区 names not in `seen` (the names already used in the community), added to it."""
     core = community.name.removesuffix("社区")
     street_core = street.name.removesuffix("街道") if street else ""
-    names, seen = [], set()
+    names = []
     while len(names) < count:
         roll = rng.random()
-        if not names and roll < 0.3 and len(core) >= 2:
+        if not seen and roll < 0.3 and len(core) >= 2:
             name = core + rng.choice(("小区", "家属院", "新村"))
         elif roll < 0.2 and street_core.endswith(("路", "街")):
             name = f"{street_core}{rng.randint(1, 300)}号院"
         else:
             name = rng.choice(words.XIAOQU_HEADS) + rng.choice(words.XIAOQU_TAILS)
         if name in seen:
-            name = f"{name}{words.CHINESE_ORDINALS[min(len(names), 9)]}期"
+            name = f"{name}{words.CHINESE_ORDINALS[rng.randint(1, 9)]}期"
         if name not in seen:
             seen.add(name)
             names.append(name)
@@ -140,6 +143,7 @@ def grids_plan(*, seed: int = DEFAULT_SEED) -> list[PlannedGrid]:
             grid(rng, f"{community.code}{i:03d}", f"{community.name}第{i}网格", "community", community)
             community_grids.append((plan[-1].code, community))
     micro_counts = _share_out(TOTALS["micro"], [_rng(seed, code).uniform(0.4, 1.6) for code, _ in community_grids])
+    used_names: dict[str, set[str]] = {}
     for (parent_code, community), count in zip(community_grids, micro_counts, strict=True):
         rng = _rng(seed, parent_code + "m")
         street = by_code.get(community.code[:9] + "000")
@@ -147,7 +151,7 @@ def grids_plan(*, seed: int = DEFAULT_SEED) -> list[PlannedGrid]:
         sizes = []
         while sum(sizes) < count:
             sizes.append(min(rng.randint(1, 4), count - sum(sizes)))
-        xiaoqu = _xiaoqu_names(rng, community, street, len(sizes))
+        xiaoqu = _xiaoqu_names(rng, community, street, len(sizes), used_names.setdefault(community.code, set()))
         n = 0
         for name, size in zip(xiaoqu, sizes, strict=True):
             first = 1
