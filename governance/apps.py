@@ -16,5 +16,5 @@ class GovernanceConfig(AppConfig):
         def invalidate(sender, **kwargs):
             address_index_invalidate()
 
-        post_save.connect(invalidate, sender=Region, dispatch_uid="governance-address-index-save")
-        post_delete.connect(invalidate, sender=Region, dispatch_uid="governance-address-index-delete")
+        post_save.connect(invalidate, sender=Region, weak=False, dispatch_uid="governance-address-index-save")
+        post_delete.connect(invalidate, sender=Region, weak=False, dispatch_uid="governance-address-index-delete")

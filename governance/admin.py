@@ -1,0 +1,139 @@
+"""Admin for the governance data. Grids (70k), workers (70k) and places are big: every foreign key is an
+autocomplete or raw id, lists select their relations in the same query and skip the full count."""
+
+from django import forms
+from django.contrib import admin
+
+from governance.models import Department, DispatchCatalogue, Grid, GridWorker, Place, Region, StaffProfile
+from governance.services.departments import DEPARTMENT_TYPE_LABELS
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "official_name", "level", "is_village", "parent")
+    list_filter = ("level", "is_village")
+    search_fields = ("code", "name", "official_name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    ordering = ("code",)
+    show_full_result_count = False
+
+
+class PlaceInline(admin.TabularInline):
+    model = Place
+    extra = 0
+    fields = ("name", "kind", "building_from", "building_to", "region")
+    raw_id_fields = ("region",)
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "place_type", "region", "responsible")
+    list_filter = ("kind", "place_type")
+    search_fields = ("code", "name", "region__name", "responsible__name")
+    list_select_related = ("region", "responsible")
+    autocomplete_fields = ("region", "responsible")
+    raw_id_fields = ("parent",)
+    inlines = [PlaceInline]
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        # A code typed in full or in part (a region prefix) lists that subtree through the code index.
+        if search_term.isdigit():
+            return queryset.filter(code__startswith=search_term), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(GridWorker)
+class GridWorkerAdmin(admin.ModelAdmin):
+    list_display = ("name", "role", "phone", "user")
+    list_filter = ("role",)
+    search_fields = ("name", "phone", "user__username")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    show_full_result_count = False
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "building_from", "building_to", "grid", "region")
+    list_filter = ("kind",)
+    search_fields = ("name", "grid__code", "region__name")
+    list_select_related = ("grid", "region")
+    autocomplete_fields = ("grid", "region")
+    show_full_result_count = False
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "dept_type", "region", "is_active")
+    list_filter = ("level", "dept_type", "is_active")
+    search_fields = ("code", "name", "region__name")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+
+
+def _department_type_choices():
+    known = set(Department.objects.values_list("dept_type", flat=True).distinct()) | set(DEPARTMENT_TYPE_LABELS)
+    return [(t, f"{DEPARTMENT_TYPE_LABELS.get(t, t)}（{t}）") for t in sorted(known)]
+
+
+class DispatchCatalogueForm(forms.ModelForm):
+    """Department types are picked from the types that exist, so a typo cannot orphan a category."""
+
+    lead_department_type = forms.ChoiceField(label="主办单位职能类型")
+    assist_department_types = forms.MultipleChoiceField(
+        label="协办单位职能类型", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    fallback_department_type = forms.ChoiceField(label="兜底单位职能类型")
+
+    class Meta:
+        model = DispatchCatalogue
+        fields = (
+            "category_code",
+            "category_name",
+            "lead_department_type",
+            "assist_department_types",
+            "level",
+            "fallback_department_type",
+            "description",
+            "is_active",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _department_type_choices()
+        for name in ("lead_department_type", "assist_department_types", "fallback_department_type"):
+            self.fields[name].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead_department_type")
+        cleaned["assist_department_types"] = [t for t in cleaned.get("assist_department_types") or [] if t != lead]
+        return cleaned
+
+
+@admin.register(DispatchCatalogue)
+class DispatchCatalogueAdmin(admin.ModelAdmin):
+    form = DispatchCatalogueForm
+    list_display = (
+        "category_code",
+        "category_name",
+        "lead_department_type",
+        "assist_department_types",
+        "level",
+        "fallback_department_type",
+        "is_active",
+    )
+    list_editable = ("level", "is_active")
+    list_filter = ("level", "is_active")
+    search_fields = ("category_code", "category_name", "description")
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "department", "region", "phone")
+    search_fields = ("user__username", "user__first_name", "department__name", "region__name")
+    list_select_related = ("user", "department", "region")
+    autocomplete_fields = ("department", "region")
+    raw_id_fields = ("user",)
