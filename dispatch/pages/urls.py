@@ -1,1 +1,32 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dispatch.pages.views import common, dashboard, operator, supervisor, tickets
+
+# Namespaced "pages:…"; login/logout/home also without a namespace, as settings name them.
+page_patterns = [
+    path("", common.home, name="home"),
+    path("intake/", operator.intake, name="intake"),
+    path("intake/place/", operator.place_panel, name="intake_place"),
+    path("intake/suggest/", operator.suggest_panel, name="intake_suggest"),
+    path("intake/duplicates/", operator.duplicates_panel, name="intake_duplicates"),
+    path("intake/history/", operator.history_panel, name="intake_history"),
+    path("dispatch-queue/", operator.dispatch_queue, name="dispatch_queue"),
+    path("dispatch-queue/<int:pk>/", operator.dispatch_one, name="dispatch_one"),
+    path("worklist/", tickets.worklist, name="worklist"),
+    path("tickets/", tickets.ticket_list, name="ticket_list"),
+    path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/<slug:action>/", tickets.ticket_act, name="ticket_act"),
+    path("queues/", supervisor.queues, name="queues"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("city-mode/", supervisor.city_mode, name="city_mode"),
+    path("models/", supervisor.models, name="models"),
+    path("models/action/", supervisor.model_action, name="model_action"),
+]
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", common.home, name="home"),
+    path("", include((page_patterns, "pages"))),
+]

@@ -1,0 +1,274 @@
+"""Page forms: they check the shape of input (required, lengths, formats, an image that is an image) and
+hand clean values to dispatch services, which decide whether the move is allowed."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from dispatch.models import CityMode, Ticket
+from governance.models import Department, Grid, Region
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+CONTENT_MAX = 2000
+
+
+def clean_phone(value: str) -> str:
+    value = re.sub(r"[\s()（）]", "", value or "")
+    if value and not PHONE_RE.match(value):
+        raise ValidationError("请输入有效的手机号（11位）或固定电话（如 0371-12345678）")
+    return value
+
+
+class IntakeForm(forms.Form):
+    """受理登记. The place selects are the operator's correction of the live address resolution."""
+
+    caller_name = forms.CharField(label="来电人", max_length=32, required=False)
+    caller_phone = forms.CharField(
+        label="来电号码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    channel = forms.ChoiceField(label="来源渠道", choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
+    type = forms.ChoiceField(label="诉求类型", choices=Ticket.Type.choices, initial=Ticket.Type.COMPLAINT)
+    urgency = forms.ChoiceField(label="紧急程度", choices=Ticket.Urgency.choices, initial=Ticket.Urgency.NORMAL)
+    address = forms.CharField(
+        label="事发地址", max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    content = forms.CharField(
+        label="诉求内容",
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 7, "placeholder": "记录市民诉求：时间、地点、事项、诉求"}),
+    )
+    confidential = forms.BooleanField(label="保密件", required=False)
+    district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False)
+    street = forms.ModelChoiceField(label="街道/乡镇", queryset=Region.objects.none(), required=False)
+    community = forms.ModelChoiceField(label="社区/村", queryset=Region.objects.none(), required=False)
+    grid = forms.ModelChoiceField(label="网格", queryset=Grid.objects.none(), required=False)
+    answer = forms.CharField(
+        label="即办答复", max_length=CONTENT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, intent: str = "file", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intent = intent
+        # Querysets cover the whole tree so a posted correction validates; the picker shows only the branch.
+        self.fields["district"].queryset = Region.objects.filter(level=Region.Level.DISTRICT)
+        self.fields["street"].queryset = Region.objects.filter(level=Region.Level.STREET)
+        self.fields["community"].queryset = Region.objects.filter(level=Region.Level.COMMUNITY)
+        self.fields["grid"].queryset = Grid.objects.all()
+
+    def clean_caller_phone(self):
+        phone = clean_phone(self.cleaned_data.get("caller_phone", ""))
+        if not phone:
+            raise ValidationError("请填写来电号码")
+        return phone
+
+    def clean_content(self):
+        content = (self.cleaned_data.get("content") or "").strip()
+        if len(content) < 5:
+            raise ValidationError("诉求内容过短，请至少填写 5 个字")
+        return content
+
+    def clean(self):
+        data = super().clean()
+        district, street, community, grid = (data.get(k) for k in ("district", "street", "community", "grid"))
+        if street and district and street.parent_id != district.code:
+            self.add_error("street", "所选街道不属于所选区县")
+        if community and street and community.parent_id != street.code:
+            self.add_error("community", "所选社区不属于所选街道")
+        if grid and community and not grid.code.startswith(community.code):
+            self.add_error("grid", "所选网格不属于所选社区")
+        if self.intent == "close" and not (data.get("answer") or "").strip():
+            self.add_error("answer", "即办办结需填写答复内容")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因/说明", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 4:
+            raise ValidationError("请填写具体原因（至少 4 个字）")
+        return reason
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label="答复内容", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    photo = forms.ImageField(label="现场照片", required=False, help_text="可选，JPG/PNG，不超过 5MB")
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 5:
+            raise ValidationError("答复内容过短，请写明办理情况（至少 5 个字）")
+        return text
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_PHOTO_BYTES:
+            raise ValidationError("照片不能超过 5MB")
+        if photo and getattr(photo, "image", None) is not None and photo.image.format not in {"JPEG", "PNG", "WEBP"}:
+            raise ValidationError("只支持 JPG、PNG 或 WEBP 图片")
+        return photo
+
+
+class ExtensionForm(ReasonForm):
+    days = forms.IntegerField(label="延期工作日", min_value=1, max_value=10, initial=5)
+    field_order = ["days", "reason"]
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label="审核结论",
+        choices=[("1", "同意"), ("0", "不同意")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approve") is False and len((data.get("reason") or "").strip()) < 4:
+            self.add_error("reason", "不同意时请写明理由（至少 4 个字）")
+        return data
+
+
+class UrgeForm(ReasonForm):
+    supervise = forms.BooleanField(label="升级为督办", required=False)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def _departments():
+    return Department.objects.filter(is_active=True).order_by("level", "region_id", "name")
+
+
+class DispatchForm(forms.Form):
+    """Human dispatch and 改派: a category (optional correction) and the lead department."""
+
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+    department = DepartmentChoiceField(label="主办单位", queryset=Department.objects.none())
+    reason = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+        self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
+
+
+class ReturnReviewForm(DecisionForm):
+    """派单异议审核: agreeing with a department re-dispatches at once; without one the ticket goes back
+    to the human dispatch queue; refusing sends it back to the same unit."""
+
+    department = DepartmentChoiceField(
+        label="改派至",
+        queryset=Department.objects.none(),
+        required=False,
+        help_text="同意退单时可直接改派；留空则回到人工派单队列",
+    )
+    category_code = forms.ChoiceField(label="更正类别", required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+        self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
+
+
+class WhistleForm(ReasonForm):
+    departments = forms.ModelMultipleChoiceField(
+        label="召集单位", queryset=Department.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    field_order = ["departments", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = _departments()
+
+
+class CallbackForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label="满意度", choices=Ticket.Satisfaction.choices, widget=forms.RadioSelect, help_text="不满意将退回重办"
+    )
+    reason = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    target = forms.CharField(label="并入工单编号", max_length=20)
+
+    def clean_target(self):
+        number = self.cleaned_data["target"].strip().upper()
+        if not re.fullmatch(r"ZZ\d{14}", number):
+            raise ValidationError("工单编号格式应为 ZZ + 14 位数字")
+        return number
+
+
+class CityModeForm(forms.Form):
+    mode = forms.ChoiceField(label="运行模式", choices=CityMode.Mode.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="切换原因", max_length=200)
+    confirm = forms.BooleanField(label="我已确认：切换将改变新工单的办理时限和优先级，并记录在案", required=True)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 4:
+            raise ValidationError("请写明切换原因（至少 4 个字）")
+        return reason
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(label="关键词/编号", required=False, max_length=100)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(Ticket.Status.choices))
+    light = forms.ChoiceField(label="时限灯", required=False, choices=[("", "全部")] + list(Ticket.Light.choices))
+    urgency = forms.ChoiceField(label="紧急程度", required=False, choices=[("", "全部")] + list(Ticket.Urgency.choices))
+    category = forms.ChoiceField(label="类别", required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "全部")] + list(categories)
+
+
+class DashboardFilterForm(forms.Form):
+    PERIODS = [("7", "近7天"), ("30", "近30天"), ("90", "近90天"), ("365", "近一年"), ("custom", "自定义")]
+    period = forms.ChoiceField(label="时段", choices=PERIODS, required=False, initial="30")
+    start = forms.DateField(label="开始", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False, empty_label="全市")
+    street = forms.ModelChoiceField(
+        label="街道", queryset=Region.objects.none(), required=False, empty_label="全部街道"
+    )
+
+    def __init__(self, *args, scope: Region | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = Region.objects.filter(level=Region.Level.DISTRICT)
+        streets = Region.objects.filter(level=Region.Level.STREET)
+        # A supervisor filters within their own subtree only.
+        if scope is not None and scope.level != Region.Level.CITY:
+            districts = districts.filter(code__startswith=scope.prefix)
+            streets = streets.filter(code__startswith=scope.prefix)
+        self.fields["district"].queryset = districts
+        self.fields["street"].queryset = streets
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom":
+            start, end = data.get("start"), data.get("end")
+            if not start:
+                self.add_error("start", "请选择开始日期")
+            if not end:
+                self.add_error("end", "请选择结束日期")
+            if start and end and start > end:
+                self.add_error("end", "结束日期不能早于开始日期")
+            if start and end and (end - start).days > 366:
+                self.add_error("end", "时段不能超过一年")
+        street, district = data.get("street"), data.get("district")
+        if street and district and street.parent_id != district.code:
+            self.add_error("street", "所选街道不属于所选区县")
+        return data

@@ -1,0 +1,1 @@
+"""Dashboard statistics: roll-up maintenance (services.py) and the dashboard's reads (selectors.py)."""

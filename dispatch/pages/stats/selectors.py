@@ -1,0 +1,279 @@
+"""The supervisor dashboard's reads ("一屏观全域").
+
+Volumes, dispatch accuracy, confusion, 三率 and the heat table come from DailyTicketStat in two
+aggregate queries (one per day × category for the time series, one per place × category × department
+for everything else), folded in Python; the SLA panel reads the live ticket table (open tickets only,
+through the status indexes), because lights change by the minute.
+
+Rates (each a ratio of two summed ticket counts; None when the denominator is 0):
+- 智能派单占比 AI share = ai_dispatched / dispatched
+- 智能派单准确率 AI accuracy = AI-dispatched tickets that stayed with the first department / ai_dispatched
+- 派单准确率 dispatch accuracy = dispatched tickets never returned nor re-dispatched / dispatched
+- 响应率 = signed within the sign-for limit / dispatched
+- 解决率 = closed and not rated 不满意 / dispatched
+- 满意率 = 满意 + 基本满意 / rated at callback
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from dispatch.models import DailyTicketStat, Ticket
+from governance.models import Department, DispatchCatalogue, Region
+
+COUNT_FIELDS = [
+    "total",
+    "closed_at_intake",
+    "merged",
+    "dispatched",
+    "ai_dispatched",
+    "ai_correct",
+    "stayed",
+    "returned",
+    "redispatched",
+    "signed",
+    "responded",
+    "closed",
+    "resolved",
+    "rated",
+    "satisfied",
+    "reopened",
+    "red",
+]
+OPEN_STATUSES = [s for s in Ticket.Status.values if s not in Ticket.FINAL_STATUSES]
+OVERDUE_LIST_SIZE = 20
+HEAT_STREETS = 25
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+@dataclass
+class Tally:
+    """Summed counts for one slice, with the dashboard's rates."""
+
+    key: str = ""
+    label: str = ""
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COUNT_FIELDS, 0))
+
+    def add(self, row: dict) -> None:
+        for name in COUNT_FIELDS:
+            self.counts[name] += row[name] or 0
+
+    def __getattr__(self, name):
+        counts = self.__dict__.get("counts")
+        if counts is not None and name in counts:
+            return counts[name]
+        raise AttributeError(name)
+
+    @property
+    def ai_share(self):
+        return _ratio(self.counts["ai_dispatched"], self.counts["dispatched"])
+
+    @property
+    def ai_accuracy(self):
+        return _ratio(self.counts["ai_correct"], self.counts["ai_dispatched"])
+
+    @property
+    def accuracy(self):
+        return _ratio(self.counts["stayed"], self.counts["dispatched"])
+
+    @property
+    def response_rate(self):
+        return _ratio(self.counts["responded"], self.counts["dispatched"])
+
+    @property
+    def resolution_rate(self):
+        return _ratio(self.counts["resolved"], self.counts["dispatched"])
+
+    @property
+    def satisfaction_rate(self):
+        return _ratio(self.counts["satisfied"], self.counts["rated"])
+
+    @property
+    def intake_rate(self):
+        return _ratio(self.counts["closed_at_intake"], self.counts["total"])
+
+    @property
+    def score(self) -> float:
+        """三率 composite for rankings: the mean of the rates that exist (a unit with no tickets scores 0)."""
+        rates = [r for r in (self.response_rate, self.resolution_rate, self.satisfaction_rate) if r is not None]
+        return sum(rates) / len(rates) if rates else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            **self.counts,
+            "ai_share": self.ai_share,
+            "ai_accuracy": self.ai_accuracy,
+            "accuracy": self.accuracy,
+            "response_rate": self.response_rate,
+            "resolution_rate": self.resolution_rate,
+            "satisfaction_rate": self.satisfaction_rate,
+        }
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    start: dt.date
+    end: dt.date  # inclusive
+    region: Region | None = None
+
+    @property
+    def rollup_scope(self) -> Q:
+        """Roll-ups hold districts and streets; a community filter narrows to its street."""
+        region = self.region
+        if region is None or region.level == Region.Level.CITY:
+            return Q()
+        if region.level == Region.Level.DISTRICT:
+            return Q(district_code=region.code)
+        street_code = region.code if region.level == Region.Level.STREET else region.parent_id
+        return Q(street_code=street_code)
+
+    @property
+    def ticket_scope(self) -> Q:
+        region = self.region
+        if region is None or region.level == Region.Level.CITY:
+            return Q()
+        return Q(**{f"{region.level}_id": region.code})
+
+
+def category_names() -> dict[str, str]:
+    return dict(DispatchCatalogue.objects.values_list("category_code", "category_name"))
+
+
+def _stat_rows(flt: DashboardFilter):
+    return DailyTicketStat.objects.filter(flt.rollup_scope, day__gte=flt.start, day__lte=flt.end)
+
+
+def dashboard_volume(*, flt: DashboardFilter) -> dict:
+    """Tickets filed per day and category: {labels: [dates], series: [{code, label, data}]}."""
+    rows = _stat_rows(flt).values("day", "category_code").annotate(n=Sum("total")).order_by()
+    names = category_names()
+    days = [flt.start + dt.timedelta(days=i) for i in range((flt.end - flt.start).days + 1)]
+    index = {day: i for i, day in enumerate(days)}
+    series: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+    for row in rows:
+        series[row["category_code"]][index[row["day"]]] += row["n"]
+    ordered = sorted(series.items(), key=lambda item: -sum(item[1]))
+    return {
+        "labels": [d.isoformat() for d in days],
+        "series": [{"code": code, "label": names.get(code, code or "未分类"), "data": data} for code, data in ordered],
+    }
+
+
+def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
+    """Everything else the roll-ups give, from one aggregate query folded several ways."""
+    values = ["district_code", "street_code", "category_code", "ai_category", "department_id", "first_department_id"]
+    rows = list(_stat_rows(flt).values(*values).annotate(**{f: Sum(f) for f in COUNT_FIELDS}).order_by())
+    names = category_names()
+
+    total = Tally(key="all", label="合计")
+    by_category: dict[str, Tally] = {}
+    by_first_department: dict[int | None, Tally] = {}
+    by_department: dict[int | None, Tally] = {}
+    by_district: dict[str, Tally] = {}
+    by_street: dict[str, Tally] = {}
+    heat: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    confusion: dict[tuple[str, str], int] = defaultdict(int)
+
+    def tally(bucket: dict, key) -> Tally:
+        if key not in bucket:
+            bucket[key] = Tally(key=str(key) if key is not None else "")
+        return bucket[key]
+
+    for row in rows:
+        total.add(row)
+        tally(by_category, row["category_code"]).add(row)
+        if row["first_department_id"] is not None:
+            tally(by_first_department, row["first_department_id"]).add(row)
+        if row["department_id"] is not None:
+            tally(by_department, row["department_id"]).add(row)
+        if row["district_code"]:
+            tally(by_district, row["district_code"]).add(row)
+        if row["street_code"]:
+            tally(by_street, row["street_code"]).add(row)
+            heat[row["street_code"]][row["category_code"]] += row["total"]
+        if row["ai_category"] and row["dispatched"]:
+            confusion[(row["ai_category"], row["category_code"])] += row["dispatched"]
+
+    region_names = dict(Region.objects.filter(code__in=list(by_district) + list(by_street)).values_list("code", "name"))
+    dept_ids = {k for k in list(by_department) + list(by_first_department) if k is not None}
+    dept_names = dict(Department.objects.filter(id__in=dept_ids).values_list("id", "name"))
+    for code, t in by_category.items():
+        t.label = names.get(code, code or "未分类")
+    for bucket in (by_department, by_first_department):
+        for pk, t in bucket.items():
+            t.label = dept_names.get(pk, f"#{pk}")
+    for bucket in (by_district, by_street):
+        for code, t in bucket.items():
+            t.label = region_names.get(code, code)
+
+    categories = [t.key for t in sorted(by_category.values(), key=lambda t: -t.total)]
+    predicted = sorted({p for p, _ in confusion}, key=lambda c: categories.index(c) if c in categories else 99)
+    finals = sorted({f for _, f in confusion}, key=lambda c: categories.index(c) if c in categories else 99)
+    top_streets = sorted(by_street.values(), key=lambda t: -t.total)[:HEAT_STREETS]
+    heat_max = max((n for s in top_streets for n in heat[s.key].values()), default=0)
+
+    def ranked(bucket: dict) -> list[Tally]:
+        return sorted((t for t in bucket.values() if t.dispatched), key=lambda t: (-t.score, -t.dispatched))
+
+    return {
+        "total": total,
+        "by_category": sorted(by_category.values(), key=lambda t: -t.total),
+        "by_department": sorted(by_first_department.values(), key=lambda t: -t.dispatched),
+        "rank_district": ranked(by_district),
+        "rank_street": ranked(by_street),
+        "rank_department": ranked(by_department),
+        "confusion": {
+            "predicted": [{"code": c, "label": names.get(c, c)} for c in predicted],
+            "final": [{"code": c, "label": names.get(c, c)} for c in finals],
+            "cells": [[confusion.get((p, f), 0) for f in finals] for p in predicted],
+        },
+        "heat": {
+            "categories": [{"code": c, "label": names.get(c, c or "未分类")} for c in categories],
+            "rows": [
+                {
+                    "label": s.label,
+                    "code": s.key,
+                    "total": s.total,
+                    "cells": [heat[s.key].get(c, 0) for c in categories],
+                }
+                for s in top_streets
+            ],
+            "max": heat_max,
+        },
+    }
+
+
+def dashboard_sla(*, flt: DashboardFilter) -> dict:
+    """Live SLA state of open tickets in the region: light counts and the most overdue tickets."""
+    open_tickets = Ticket.objects.filter(flt.ticket_scope, status__in=OPEN_STATUSES)
+    lights = dict(open_tickets.values("sla_light").annotate(n=Count("id")).order_by().values_list("sla_light", "n"))
+    overdue = list(
+        open_tickets.filter(sla_light=Ticket.Light.RED, sla_due__isnull=False)
+        .select_related("lead_department", "street", "district")
+        .order_by("sla_due")[:OVERDUE_LIST_SIZE]
+    )
+    return {
+        "open": sum(lights.values()),
+        "green": lights.get(Ticket.Light.GREEN, 0),
+        "yellow": lights.get(Ticket.Light.YELLOW, 0),
+        "red": lights.get(Ticket.Light.RED, 0),
+        "overdue": overdue,
+        "now": timezone.now(),
+    }
+
+
+def overdue_tickets(*, flt: DashboardFilter):
+    """All overdue open tickets in the region, most overdue first (for the list page and CSV)."""
+    return (
+        Ticket.objects.filter(flt.ticket_scope, status__in=OPEN_STATUSES, sla_light=Ticket.Light.RED)
+        .select_related("lead_department", "street", "district")
+        .order_by("sla_due")
+    )

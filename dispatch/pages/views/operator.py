@@ -1,0 +1,329 @@
+"""接线员: the intake form with its live panels (AI suggestion, place, duplicates, caller history) and
+the human dispatch queue."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.errors import ApplicationError
+from dispatch import selectors, services
+from dispatch.pages.exports import csv_response, wants_csv
+from dispatch.pages.forms import CONTENT_MAX, IntakeForm, clean_phone
+from dispatch.pages.templatetags import highlight_terms
+from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
+from dispatch.pages.views.tickets import category_choices, ticket_columns
+from governance import roles
+from governance.models import Department, Grid, Region
+
+INTAKE_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
+DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
+FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
+SUGGEST_MIN_CHARS = 6
+
+
+# --- Intake -----------------------------------------------------------------------------------------
+
+
+@role_required(*INTAKE_ROLES)
+def intake(request):
+    if request.method != "POST":
+        return render(request, "pages/intake.html", {"form": IntakeForm(), "place": place_state()})
+    intent = request.POST.get("intent", "file")
+    merge_into = request.POST.get("merge_into") or ""
+    if merge_into:
+        intent = "merge"
+    form = IntakeForm(request.POST, intent="close" if intent == "close" else "file")
+    if form.is_valid():
+        try:
+            ticket = _file(request, form, intent=intent, merge_into=merge_into)
+        except PermissionDenied:
+            raise
+        except ApplicationError as exc:
+            field = (exc.extra or {}).get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            return redirect("pages:ticket_detail", pk=ticket.pk)
+    place = place_state(
+        district=form.cleaned_data.get("district") if hasattr(form, "cleaned_data") else None,
+        street=form.cleaned_data.get("street") if hasattr(form, "cleaned_data") else None,
+        community=form.cleaned_data.get("community") if hasattr(form, "cleaned_data") else None,
+        grid=form.cleaned_data.get("grid") if hasattr(form, "cleaned_data") else None,
+    )
+    return render(request, "pages/intake.html", {"form": form, "place": place}, status=400)
+
+
+def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
+    data = form.cleaned_data
+    fields = {name: data.get(name) for name in FIELDS}
+    place = {name: data.get(name) for name in ("district", "street", "community", "grid")}
+    if intent == "merge":
+        target = (
+            selectors.ticket_list_for_user(request.user).filter(pk=merge_into).first() if merge_into.isdigit() else None
+        )
+        if target is None:
+            raise ApplicationError("要并入的工单不存在或您无权查看", code="not_found")
+        # Filing and merging in one transaction: either the call is recorded on the survivor or nothing is.
+        with transaction.atomic():
+            ticket = services.ticket_create(by=request.user, **fields, **place)
+            services.ticket_merge(ticket=ticket, into=target, by=request.user, reason="受理时并单")
+        messages.success(request, f"已受理 {ticket.number} 并并入 {target.number}（来电人已追加到原工单）")
+        return target
+    if intent == "close":
+        ticket = services.ticket_create(by=request.user, **fields, **place, close_at_intake=True, answer=data["answer"])
+        messages.success(request, f"工单 {ticket.number} 已即办办结")
+        return ticket
+    ticket = services.ticket_create(by=request.user, **fields, **place)
+    messages.success(request, f"工单 {ticket.number} 已受理，系统正在智能分拨")
+    return ticket
+
+
+# --- Live panels (htmx) ----------------------------------------------------------------------------
+
+
+@dataclass
+class PlaceState:
+    districts: list
+    streets: list
+    communities: list
+    grids: list
+    district: Region | None = None
+    street: Region | None = None
+    community: Region | None = None
+    grid: Grid | None = None
+    match: object | None = None
+    note: str = ""
+
+
+def place_state(*, district=None, street=None, community=None, grid=None, match=None, note="") -> PlaceState:
+    """The cascading picker: options of each level under the chosen parent, inconsistent children dropped."""
+    if street is not None and district is not None and street.parent_id != district.code:
+        street = community = grid = None
+    if community is not None and street is not None and community.parent_id != street.code:
+        community = grid = None
+    if grid is not None and community is not None and not grid.code.startswith(community.code):
+        grid = None
+    districts = list(Region.objects.filter(level=Region.Level.DISTRICT).order_by("code"))
+    streets = list(Region.objects.filter(parent=district).order_by("code")) if district else []
+    communities = list(Region.objects.filter(parent=street).order_by("code")) if street else []
+    grids = []
+    if community is not None:
+        grids = list(
+            Grid.objects.filter(region=community, kind__in=[Grid.Kind.COMMUNITY, Grid.Kind.RURAL, Grid.Kind.MICRO])
+            .order_by("code")
+            .only("id", "code", "name", "kind")[:300]
+        )
+        if grid is not None and grid not in grids:
+            grids.insert(0, grid)
+    return PlaceState(districts, streets, communities, grids, district, street, community, grid, match, note)
+
+
+def _region(value, level: str) -> Region | None:
+    if not value:
+        return None
+    return Region.objects.filter(code=str(value), level=level).first()
+
+
+@require_POST
+@role_required(*INTAKE_ROLES)
+def place_panel(request):
+    """Address typed → resolve it; a select changed → cascade. Either way, the whole picker re-renders."""
+    post = request.POST
+    address = (post.get("address") or "")[:200]
+    district = _region(post.get("district"), Region.Level.DISTRICT)
+    street = _region(post.get("street"), Region.Level.STREET)
+    community = _region(post.get("community"), Region.Level.COMMUNITY)
+    grid = Grid.objects.filter(pk=post.get("grid")).first() if (post.get("grid") or "").isdigit() else None
+    match, note = None, ""
+    changed = request.headers.get("HX-Trigger-Name", "")
+    if changed == "address" or post.get("resolve"):
+        from governance.selectors import grid_for_address, region_for_address
+
+        match = region_for_address(address) if address.strip() else None
+        if match is not None and match.certain:
+            district, street, community = match.district, match.street, match.community
+            grid = grid_for_address(community=community, text=address) if community else None
+            note = "地址已自动识别"
+        elif match is not None and match.candidates:
+            note = "地址不确定，请从候选中选择或手动选择"
+        elif address.strip():
+            note = "未能识别地址，请手动选择"
+    elif changed == "community" and community is not None:
+        from governance.selectors import grid_for_address
+
+        grid = grid_for_address(community=community, text=address)
+    elif changed in ("district", "street"):
+        grid = None
+    # A candidate button carries its own codes.
+    if post.get("pick"):
+        community = _region(post.get("pick"), Region.Level.COMMUNITY)
+        if community is not None:
+            from governance.selectors import grid_for_address
+
+            street, district = community.parent, community.parent.parent
+            grid = grid_for_address(community=community, text=address)
+            note = "已选择候选地址"
+    state = place_state(district=district, street=street, community=community, grid=grid, match=match, note=note)
+    response = render(request, "pages/_place_panel.html", {"place": state})
+    # The AI panel (responsible unit depends on the district) and the duplicate check listen for this.
+    response["HX-Trigger"] = "placeChanged"
+    return response
+
+
+@require_POST
+@role_required(*INTAKE_ROLES)
+def suggest_panel(request):
+    """The classifier's top-3 for the text typed so far, the responsible unit of each, and the words
+    that drove the top one (highlighted in the text)."""
+    content = (request.POST.get("content") or "")[:CONTENT_MAX]
+    district = _region(request.POST.get("district"), Region.Level.DISTRICT)
+    context = {"content": content, "error": "", "rows": [], "prediction": None}
+    if len(content.strip()) < SUGGEST_MIN_CHARS:
+        context["error"] = f"输入至少 {SUGGEST_MIN_CHARS} 个字后显示智能分类建议"
+        return render(request, "pages/_suggest_panel.html", context)
+    try:
+        from classifier.services import NoActiveModel, classify
+    except ImportError:
+        context["error"] = "智能分类模块未安装，请人工选择派单单位"
+        return render(request, "pages/_suggest_panel.html", context)
+    try:
+        prediction = classify(content, k=3)
+    except NoActiveModel:
+        context["error"] = "暂无启用的分类模型，工单将进入人工派单队列"
+        return render(request, "pages/_suggest_panel.html", context)
+    from governance.selectors import department_for_category
+
+    names = dict(category_choices())
+    rows = []
+    for score in prediction.categories:
+        assignment = department_for_category(category_code=score.code, district=district)
+        rows.append(
+            {
+                "code": score.code,
+                "label": names.get(score.code, score.code),
+                "probability": score.probability,
+                "department": assignment.lead.name if assignment else "",
+                "fallback": assignment.is_fallback if assignment else False,
+            }
+        )
+    context.update(
+        prediction=prediction,
+        rows=rows,
+        highlighted=highlight_terms(content, prediction.terms),
+    )
+    return render(request, "pages/_suggest_panel.html", context)
+
+
+@require_POST
+@role_required(*INTAKE_ROLES)
+def duplicates_panel(request):
+    content = (request.POST.get("content") or "")[:CONTENT_MAX]
+    community = _region(request.POST.get("community"), Region.Level.COMMUNITY)
+    found = []
+    if community is not None and len(content.strip()) >= SUGGEST_MIN_CHARS:
+        visible = set(
+            selectors.ticket_list_for_user(request.user).filter(community=community).values_list("pk", flat=True)[:1000]
+        )
+        found = [
+            (t, s) for t, s in selectors.duplicate_candidates(content=content, community=community) if t.pk in visible
+        ]
+    return render(request, "pages/_duplicates_panel.html", {"found": found, "community": community})
+
+
+@require_POST
+@role_required(*INTAKE_ROLES)
+def history_panel(request):
+    try:
+        phone = clean_phone(request.POST.get("caller_phone", ""))
+    except Exception:  # an unfinished number is simply not looked up yet
+        phone = ""
+    tickets = list(selectors.tickets_by_phone(phone, user=request.user)[:10]) if phone else []
+    return render(request, "pages/_history_panel.html", {"tickets": tickets, "phone": phone})
+
+
+# --- Human dispatch queue ---------------------------------------------------------------------------
+
+
+def _suggestions(ticket, names):
+    """One-click options: each AI suggestion with the unit the 派单目录 names for the ticket's district."""
+    from governance.selectors import department_for_category
+
+    out = []
+    for s in ticket.ai_top3 or []:
+        code = s.get("code") if isinstance(s, dict) else None
+        if not code:
+            continue
+        assignment = department_for_category(category_code=code, district=ticket.district)
+        out.append(
+            {
+                "code": code,
+                "label": names.get(code, code),
+                "probability": s.get("probability"),
+                "department": assignment.lead,
+                "fallback": assignment.is_fallback,
+            }
+        )
+    return out
+
+
+def _nearby_departments(departments, ticket):
+    """The units a dispatcher would pick for this ticket: city units, utilities, and those of its district
+    and street (the whole city list when the place is unknown)."""
+    if ticket.district_id is None:
+        return departments
+    return [
+        d
+        for d in departments
+        if d.level in (Department.Level.CITY, Department.Level.UTILITY)
+        or d.region_id in (ticket.district_id, ticket.street_id)
+    ]
+
+
+@role_required(*DISPATCH_ROLES)
+def dispatch_queue(request):
+    queryset = selectors.human_dispatch_queue(request.user)
+    if wants_csv(request):
+        return csv_response(filename="dispatch-queue", columns=ticket_columns(request.user), rows=queryset.iterator())
+    page = paginate(request, queryset, size=20)
+    names = dict(category_choices())
+    departments = list(Department.objects.filter(is_active=True).order_by("level", "region_id", "name"))
+    rows = [
+        {"ticket": t, "suggestions": _suggestions(t, names), "departments": _nearby_departments(departments, t)}
+        for t in page
+    ]
+    return render(
+        request,
+        "pages/dispatch_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "categories": category_choices(),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_POST
+@role_required(*DISPATCH_ROLES)
+def dispatch_one(request, pk: int):
+    ticket = get_object_or_404(selectors.human_dispatch_queue(request.user), pk=pk)
+    department = request.POST.get("department") or ""
+    category = request.POST.get("category_code") or ""
+    if category and category not in dict(category_choices()):
+        messages.error(request, "未知的事项类别")
+        return redirect("pages:dispatch_queue")
+    if not department.isdigit():
+        messages.error(request, f"工单 {ticket.number}：请选择主办单位")
+        return redirect("pages:dispatch_queue")
+    try:
+        services.ticket_dispatch(ticket=ticket, by=request.user, department=int(department), category_code=category)
+    except PermissionDenied:
+        messages.error(request, "您无权派发此工单")
+    except ApplicationError as exc:
+        report_error(request, exc)
+    else:
+        messages.success(request, f"工单 {ticket.number} 已派发至 {ticket.lead_department.name}")
+    return redirect("pages:dispatch_queue")

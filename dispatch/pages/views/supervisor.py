@@ -1,0 +1,185 @@
+"""督办/指挥中心 and the hotline centre's review work: the four queues, the city operating mode, the
+classifier's model versions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.errors import ApplicationError
+from dispatch import selectors, services
+from dispatch.models import CityMode
+from dispatch.pages.exports import csv_response, wants_csv
+from dispatch.pages.forms import CityModeForm, TicketFilterForm
+from dispatch.pages.views.common import QUEUE_ROLES, SUPERVISOR_ROLES, paginate, query_without_page, role_required
+from dispatch.pages.views.tickets import apply_filters, category_choices, ticket_columns
+
+QUEUES = {
+    "return": ("派单异议审核", selectors.return_review_queue, "退单待审：同意并改派，或驳回退回原单位"),
+    "extension": ("延期申请", selectors.extension_queue, "承办单位申请延期，待审批"),
+    "reply": ("答复审核", selectors.reply_review_queue, "已答复待审核：通过进入回访，或退回重新办理"),
+    "callback": ("待回访", selectors.callback_queue, "审核通过的工单，回访市民满意度"),
+}
+
+
+@role_required(*QUEUE_ROLES)
+def queues(request):
+    key = request.GET.get("q", "return")
+    if key not in QUEUES:
+        key = "return"
+    title, selector, help_text = QUEUES[key]
+    categories = category_choices()
+    form = TicketFilterForm(request.GET or None, categories=categories)
+    queryset = apply_filters(selector(request.user), form)
+    if wants_csv(request):
+        return csv_response(filename=f"queue-{key}", columns=ticket_columns(request.user), rows=queryset.iterator())
+    counts = {k: q[1](request.user).count() for k, q in QUEUES.items()}
+    tabs = [{"key": k, "label": q[0], "count": counts[k], "on": k == key} for k, q in QUEUES.items()]
+    return render(
+        request,
+        "pages/queues.html",
+        {
+            "tabs": tabs,
+            "key": key,
+            "title": title,
+            "help_text": help_text,
+            "form": form,
+            "page": paginate(request, queryset),
+            "query": query_without_page(request),
+            "category_names": dict(categories),
+        },
+    )
+
+
+@role_required(*SUPERVISOR_ROLES)
+def city_mode(request):
+    current = selectors.current_city_mode()
+    form = CityModeForm(request.POST or None, initial={"mode": current.mode if current else CityMode.Mode.DAILY})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                switch = services.city_mode_switch(
+                    by=request.user, mode=form.cleaned_data["mode"], reason=form.cleaned_data["reason"]
+                )
+            except PermissionDenied:
+                raise
+            except ApplicationError as exc:
+                field = (exc.extra or {}).get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
+                status = 400
+            else:
+                messages.success(request, f"城市运行模式已切换为“{switch.get_mode_display()}”，已记录。")
+                return redirect("pages:city_mode")
+        else:
+            status = 400
+    history = CityMode.objects.select_related("switched_by").order_by("-switched_at", "-id")
+    if wants_csv(request):
+        return csv_response(
+            filename="city-mode",
+            columns=[
+                ("时间", lambda m: m.switched_at),
+                ("模式", lambda m: m.get_mode_display()),
+                ("时限系数", lambda m: m.scale),
+                ("优先级提升", lambda m: m.priority_boost),
+                ("切换人", lambda m: m.switched_by.get_username() if m.switched_by else ""),
+                ("原因", lambda m: m.reason),
+            ],
+            rows=history.iterator(),
+        )
+    return render(
+        request,
+        "pages/city_mode.html",
+        {
+            "form": form,
+            "current": current,
+            "history": history[:50],
+            "calendar_warning": selectors.work_calendar_warning(),
+        },
+        status=status,
+    )
+
+
+def _classifier():
+    """The classifier's registry services, or None while that app is not installed."""
+    try:
+        from classifier import services as clf
+    except ImportError:
+        return None
+    return clf
+
+
+@role_required(*SUPERVISOR_ROLES)
+def models(request):
+    clf = _classifier()
+    versions = []
+    error = ""
+    try:
+        from classifier.models import ModelVersion
+
+        versions = list(ModelVersion.objects.order_by("-created_at"))
+    except ImportError:
+        error = "分类模块尚未安装。"
+    if wants_csv(request):
+        return csv_response(
+            filename="model-versions",
+            columns=[
+                ("版本", lambda v: v.version),
+                ("启用", lambda v: "是" if v.is_active else ""),
+                ("训练时间", lambda v: v.created_at),
+                ("准确率", lambda v: _score(v, "accuracy")),
+                ("宏F1", lambda v: _score(v, "macro_f1")),
+                ("Top-3", lambda v: _score(v, "top3_accuracy")),
+            ],
+            rows=versions,
+        )
+    rows = [
+        {
+            "v": v,
+            "accuracy": _score(v, "accuracy"),
+            "macro_f1": _score(v, "macro_f1"),
+            "top3": _score(v, "top3_accuracy"),
+            "auto_coverage": _score(v, "auto_coverage"),
+            "auto_accuracy": _score(v, "auto_accuracy"),
+        }
+        for v in versions
+    ]
+    return render(request, "pages/models.html", {"rows": rows, "error": error, "can_manage": clf is not None})
+
+
+def _score(version, name):
+    """A score from the version's metrics (the classifier keeps them in `metrics`/`scores` JSON)."""
+    for attr in ("metrics", "scores"):
+        data = getattr(version, attr, None)
+        if isinstance(data, dict):
+            value = data.get(name)
+            if value is None and isinstance(data.get("cv"), dict):
+                value = data["cv"].get(name)
+            if isinstance(value, int | float):
+                return value
+    return None
+
+
+@require_POST
+@role_required(*SUPERVISOR_ROLES)
+def model_action(request):
+    clf = _classifier()
+    action = request.POST.get("action")
+    if clf is None:
+        messages.error(request, "分类模块尚未安装。")
+        return redirect("pages:models")
+    try:
+        if action == "activate":
+            version = request.POST.get("version", "")
+            clf.model_activate(version=version, by=request.user)
+            messages.success(request, f"已启用模型 {version}")
+        elif action == "rollback":
+            restored = clf.model_rollback(by=request.user)
+            messages.success(request, f"已回滚，当前启用 {getattr(restored, 'version', restored)}")
+        else:
+            messages.error(request, "未知操作")
+    except ApplicationError as exc:
+        messages.error(request, f"操作未执行：{exc.message}")
+    except Exception as exc:  # the registry raises its own errors (missing artifact, version mismatch)
+        messages.error(request, f"操作未执行：{exc}")
+    return redirect("pages:models")
