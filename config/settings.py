@@ -189,3 +189,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# --- Pages (dispatch/pages) -----------------------------------------------------------------
+# Role navigation in every template, and the pages' template filters without a templatetags app.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("dispatch.pages.context.nav")
+TEMPLATES[0]["OPTIONS"]["libraries"] = {"pages": "dispatch.pages.templatetags"}
