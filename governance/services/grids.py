@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from governance import roles
 from governance.models import Grid, GridWorker, Place, Region
 from governance.services import grid_names as words
+from governance.services.bulk import insert_rows
 from governance.services.divisions import divisions_read
 
 TOTALS = {"community": 7876, "micro": 46817, "rural": 11381, "dedicated": 4744}
@@ -28,7 +30,6 @@ DEFAULT_SEED = 12345
 USERNAME_PREFIX = "gw"
 # Unusable ("!" prefix, see django.contrib.auth.hashers) and deterministic, so a re-seed is byte-identical.
 UNUSABLE_PASSWORD = "!seeded-grid-worker"
-BATCH = 5000
 
 ROLE_MIX = {
     "community": ((GridWorker.Role.LEADER, 1.0),),
@@ -221,13 +222,15 @@ def grids_seed(*, seed: int = DEFAULT_SEED, district: Region | None = None) -> S
     user_ids = dict(
         user_model.objects.filter(username__startswith=USERNAME_PREFIX + prefix).values_list("username", "id")
     )
-    new_users = [
-        user_model(username=usernames[g.code], first_name=g.worker_name, password=UNUSABLE_PASSWORD, is_active=True)
-        for g in todo
-        if usernames[g.code] not in user_ids
-    ]
-    for user in user_model.objects.bulk_create(new_users, batch_size=BATCH):
-        user_ids[user.username] = user.id
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    new_users = [g for g in todo if usernames[g.code] not in user_ids]
+    ids = insert_rows(
+        user_model,
+        ["username", "password", "first_name", "last_name", "email", "is_superuser", "is_staff", "is_active"]
+        + ["date_joined"],
+        [(usernames[g.code], UNUSABLE_PASSWORD, g.worker_name, "", "", False, False, True, now) for g in new_users],
+    )
+    user_ids.update(zip((usernames[g.code] for g in new_users), ids, strict=True))
     group = Group.objects.get_or_create(name=roles.GRID_WORKER)[0]
     membership = user_model.groups.through
     in_group = set(
@@ -235,54 +238,50 @@ def grids_seed(*, seed: int = DEFAULT_SEED, district: Region | None = None) -> S
             "user_id", flat=True
         )
     )
-    membership.objects.bulk_create(
-        [
-            membership(user_id=user_ids[usernames[g.code]], group_id=group.id)
-            for g in todo
-            if user_ids[usernames[g.code]] not in in_group
-        ],
-        batch_size=BATCH,
+    insert_rows(
+        membership,
+        ["user_id", "group_id"],
+        [(user_ids[usernames[g.code]], group.id) for g in todo if user_ids[usernames[g.code]] not in in_group],
     )
     worker_ids = dict(
         GridWorker.objects.filter(user__username__startswith=USERNAME_PREFIX + prefix).values_list("user_id", "id")
     )
-    new_workers = [
-        GridWorker(user_id=user_ids[usernames[g.code]], name=g.worker_name, phone=g.worker_phone, role=g.worker_role)
-        for g in todo
-        if user_ids[usernames[g.code]] not in worker_ids
-    ]
-    for worker in GridWorker.objects.bulk_create(new_workers, batch_size=BATCH):
-        worker_ids[worker.user_id] = worker.id
+    new_workers = [g for g in todo if user_ids[usernames[g.code]] not in worker_ids]
+    ids = insert_rows(
+        GridWorker,
+        ["user_id", "name", "phone", "role"],
+        [(user_ids[usernames[g.code]], g.worker_name, g.worker_phone, str(g.worker_role)) for g in new_workers],
+    )
+    worker_ids.update(zip((user_ids[usernames[g.code]] for g in new_workers), ids, strict=True))
 
     grid_ids = dict(existing_codes)
     created = dict.fromkeys(TOTALS, 0)
     # Parents first: community grids (and the other top-level kinds), then micro grids.
     for top_level in (True, False):
         batch = [g for g in todo if (g.parent_code is None) == top_level]
-        rows = [
-            Grid(
-                code=g.code,
-                name=g.name,
-                kind=g.kind,
-                region_id=g.region_code,
-                parent_id=grid_ids[g.parent_code] if g.parent_code else None,
-                place_type=g.place_type,
-                responsible_id=worker_ids[user_ids[usernames[g.code]]],
-            )
-            for g in batch
-        ]
-        for row in Grid.objects.bulk_create(rows, batch_size=BATCH):
-            grid_ids[row.code] = row.id
-            created[row.kind] += 1
-    Place.objects.bulk_create(
-        [
-            Place(
-                name=name, kind=kind, region_id=g.region_code, grid_id=grid_ids[g.code], building_from=a, building_to=b
-            )
-            for g in todo
-            for name, kind, a, b in g.places
-        ],
-        batch_size=BATCH,
+        ids = insert_rows(
+            Grid,
+            ["code", "name", "kind", "region_id", "parent_id", "place_type", "responsible_id"],
+            [
+                (
+                    g.code,
+                    g.name,
+                    g.kind,
+                    g.region_code,
+                    grid_ids[g.parent_code] if g.parent_code else None,
+                    g.place_type,
+                    worker_ids[user_ids[usernames[g.code]]],
+                )
+                for g in batch
+            ],
+        )
+        for g, id_ in zip(batch, ids, strict=True):
+            grid_ids[g.code] = id_
+            created[g.kind] += 1
+    insert_rows(
+        Place,
+        ["name", "kind", "region_id", "grid_id", "building_from", "building_to"],
+        [(name, str(kind), g.region_code, grid_ids[g.code], a, b) for g in todo for name, kind, a, b in g.places],
     )
     return SeedResult(
         created=created, skipped_existing=len(plan) - len(todo) - missing_region, skipped_missing_region=missing_region
