@@ -4,13 +4,32 @@ brought to a given status through the dispatch services (never by writing the st
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 
 from dispatch import services
 from dispatch.models import Ticket
 from governance import roles
 from tests.factories import StaffProfileFactory, UserFactory
+from tests.fixtures_governance import zhengzhou_small_build
 
 PASSWORD = "pw-123456"
+
+
+@pytest.fixture(scope="module")
+def _small_world(django_db_setup, django_db_blocker):
+    """The governance world built once per module inside a transaction rolled back at the end; each
+    test's own transaction nests inside it (a savepoint), so tests stay isolated and fast."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = zhengzhou_small_build()
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def zhengzhou_small(_small_world, db):
+    """Overrides the shared fixture for page tests (same objects, built once per module). Browser tests
+    (transactional, the database is flushed after each) build their own."""
+    return _small_world
 
 
 @dataclass

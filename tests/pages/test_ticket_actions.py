@@ -1,0 +1,143 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from dispatch.models import Ticket, TicketEvent
+from tests.pages.html import field_errors
+
+pytestmark = pytest.mark.django_db
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_buttons_follow_allowed_actions(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.DISPATCHED)
+
+    client.force_login(accounts.worker)
+    worker_html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    client.force_login(accounts.staff)
+    staff_html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert 'id="action-sign"' in worker_html
+    assert 'id="action-return"' not in worker_html  # 退单 is the lead unit's move
+    assert 'id="action-sign"' in staff_html
+    assert 'id="action-return"' in staff_html
+    assert 'id="action-reply"' not in staff_html  # not signed yet
+
+
+def test_worker_signs_from_the_ticket_page(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.DISPATCHED)
+    client.force_login(accounts.worker)
+
+    response = client.post(f"/tickets/{ticket.pk}/sign/")
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.HANDLING
+    assert TicketEvent.objects.filter(ticket=ticket, action="signed", actor=accounts.worker).count() == 1
+
+
+def test_reply_with_a_fake_image_is_rejected_next_to_the_field(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.worker)
+    fake = SimpleUploadedFile("photo.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+
+    response = client.post(
+        f"/tickets/{ticket.pk}/reply/", {"reply-text": "已现场疏通下水道，恢复正常", "reply-photo": fake}
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "reply-photo") == [
+        "请上传有效图片。您上传的该文件不是图片或者图片已经损坏。"
+    ]
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.HANDLING
+    assert ticket.reply_text == ""
+
+
+def test_reply_without_text_shows_error_and_changes_nothing(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.worker)
+
+    response = client.post(f"/tickets/{ticket.pk}/reply/", {"reply-text": ""})
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "reply-text") == ["该字段是必填项。"]
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.HANDLING
+
+
+def test_worker_replies_with_a_photo(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.worker)
+    photo = SimpleUploadedFile("site.png", png_bytes(), content_type="image/png")
+
+    response = client.post(
+        f"/tickets/{ticket.pk}/reply/", {"reply-text": "已现场疏通下水道，恢复正常", "reply-photo": photo}
+    )
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.REPLIED
+    assert ticket.reply_text == "已现场疏通下水道，恢复正常"
+    assert ticket.reply_photo.name.endswith(".png")
+
+
+def test_return_needs_a_reason(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.DISPATCHED)
+    client.force_login(accounts.staff)
+
+    response = client.post(f"/tickets/{ticket.pk}/return/", {"return-reason": ""})
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "return-reason") == ["该字段是必填项。"]
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+    assert ticket.return_count == 0
+
+
+def test_staff_returns_and_supervisor_redispatches(client, accounts, make_ticket, zhengzhou_small):
+    ticket = make_ticket(status=Ticket.Status.DISPATCHED)
+    client.force_login(accounts.staff)
+    client.post(f"/tickets/{ticket.pk}/return/", {"return-reason": "属于教育部门职责，非本单位"})
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RETURN_PENDING
+
+    client.force_login(accounts.supervisor)
+    html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'id="action-redispatch"' in html
+    jiaoyu = zhengzhou_small.department("jiaoyu")
+    response = client.post(
+        f"/tickets/{ticket.pk}/redispatch/",
+        {"redispatch-department": jiaoyu.pk, "redispatch-category_code": "教育文体", "redispatch-reason": "改派教育局"},
+    )
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+    assert ticket.lead_department == jiaoyu
+    assert ticket.category_code == "教育文体"
+
+
+def test_action_not_allowed_now_is_refused_with_a_message(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.DISPATCHED)
+    client.force_login(accounts.staff)
+
+    response = client.post(f"/tickets/{ticket.pk}/reply/", {"reply-text": "已经处理完毕了"}, follow=True)
+
+    assert "操作未执行" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+
+
+def test_unknown_action_is_404(client, accounts, make_ticket):
+    ticket = make_ticket()
+    client.force_login(accounts.staff)
+
+    assert client.post(f"/tickets/{ticket.pk}/explode/").status_code == 404
