@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.dispatch.classifier_stub import FakePrediction
 from dispatch import services
 from dispatch.models import Ticket
 from governance import roles
 from governance.models import Department
+from tests.dispatch.classifier_stub import FakePrediction
 from tests.factories import StaffProfileFactory, UserFactory
 
 
@@ -42,6 +42,12 @@ class World:
             "worker": self.worker,
             "admin": self.admin,
         }
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2 costs most of a second per test account on this machine; tests need no strong hashes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _staff(username, role, *, department=None, region=None):
