@@ -43,7 +43,8 @@ MOVES: dict[str, Move] = {
             "人工派单",
             (S.PENDING_DISPATCH,),
             (S.DISPATCHED,),
-            {**CENTRE, roles.SUPERVISOR: "region"},
+            # Issue 5: the operator works the human dispatch queue too (one-click dispatch of suggestions).
+            {roles.OPERATOR: "region", **CENTRE, roles.SUPERVISOR: "region"},
             "dispatched",
         ),
         Move(
