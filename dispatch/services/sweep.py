@@ -51,10 +51,10 @@ WITH due AS (
      WHERE sla_due < %(now)s AND sla_due IS NOT NULL AND sla_light <> 'red'
  RETURNING id, number, status, lead_department_id, district_id
 ), events AS (
-    INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_id, actor_label, reason, data, created_at)
-    SELECT id, 'sla_red', status, status, NULL, '系统', '已超过时限（红灯）', '{}'::jsonb, %(now)s FROM due
+    INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
+    SELECT id, 'sla_red', status, status, '系统', '已超过时限（红灯）', '{}'::jsonb, %(now)s FROM due
     UNION ALL
-    SELECT id, 'supervised', status, status, NULL, '系统', '超期自动督办', '{}'::jsonb, %(now)s FROM due
+    SELECT id, 'supervised', status, status, '系统', '超期自动督办', '{}'::jsonb, %(now)s FROM due
 ), owners AS (
     INSERT INTO dispatch_notification (kind, ticket_id, department_id, message, created_at)
     SELECT 'red', id, lead_department_id, '红灯超期：工单 ' || number || ' 已超过时限，已督办', %(now)s
@@ -74,8 +74,8 @@ WITH due AS (
      WHERE sla_warn_at <= %(now)s AND sla_warn_at IS NOT NULL AND sla_light = 'green'
  RETURNING id, number, status, lead_department_id
 ), events AS (
-    INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_id, actor_label, reason, data, created_at)
-    SELECT id, 'sla_yellow', status, status, NULL, '系统', '时限将到（黄灯）', '{}'::jsonb, %(now)s FROM due
+    INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
+    SELECT id, 'sla_yellow', status, status, '系统', '时限将到（黄灯）', '{}'::jsonb, %(now)s FROM due
 ), owners AS (
     INSERT INTO dispatch_notification (kind, ticket_id, department_id, message, created_at)
     SELECT 'yellow', id, lead_department_id, '黄灯预警：工单 ' || number || ' 时限将到', %(now)s
