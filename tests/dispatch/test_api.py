@@ -1,0 +1,242 @@
+"""The ticket API: filing, validation (400 with field messages), masking, the recorded phone read,
+404/403/409, and bounded query counts on lists."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from dispatch import services
+from dispatch.models import PhoneAccessLog, Ticket, TicketEvent
+from tests.dispatch.conftest import ADDRESS, CONTENT
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api(world, predict, django_capture_on_commit_callbacks):
+    """POST helpers that run the on-commit routing like the worker would."""
+
+    class Api:
+        def file(self, user=None, **data):
+            body = {"content": CONTENT, "address": ADDRESS, "caller_name": "王建国", "caller_phone": "13812345678"}
+            body.update(data)
+            with django_capture_on_commit_callbacks(execute=False):
+                response = client_for(user or world.operator).post("/api/tickets/", body, format="json")
+            if response.status_code == 201:
+                services.ticket_route(ticket_id=response.data["id"])
+            return response
+
+    return Api()
+
+
+def test_operator_files_a_ticket_and_gets_201(world, api):
+    response = api.file()
+
+    assert response.status_code == 201
+    ticket = Ticket.objects.get(pk=response.data["id"])
+    assert response.data["number"] == ticket.number
+    assert response.data["caller_phone"] == "138****5678"
+    assert response.data["caller_name"] == "王建国"  # operators read names
+    assert ticket.caller_phone == "13812345678"
+
+
+def test_token_authentication(world):
+    token = Token.objects.create(user=world.operator)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert client.get("/api/tickets/").status_code == 200
+    assert APIClient().get("/api/tickets/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"content": ""}, "content"),
+        ({"content": "   "}, "content"),
+        ({"content": "长" * 2001}, "content"),
+        ({"caller_phone": "12345"}, "caller_phone"),
+        ({"caller_phone": "1381234567a"}, "caller_phone"),
+        ({"district": "999999999999"}, "district"),
+        ({"community": "410105008000"}, "community"),  # a street's code given as a community
+        ({"type": "抱怨"}, "type"),
+        ({"urgency": 3}, "urgency"),
+        ({"confidential": "maybe"}, "confidential"),
+        ({"content": ["a", "b"]}, "content"),
+        ({"category_code": "不存在的类别"}, "category_code"),
+        ({"close_at_intake": True}, "answer"),
+    ],
+)
+def test_bad_input_is_400_with_the_field(world, api, body, field):
+    response = api.file(**body)
+
+    assert response.status_code == 400
+    assert field in response.data
+    assert Ticket.objects.count() == 0
+
+
+def test_malformed_json_is_400(world):
+    response = client_for(world.operator).post("/api/tickets/", data="{content: ", content_type="application/json")
+
+    assert response.status_code == 400
+    assert Ticket.objects.count() == 0
+
+
+def test_roles_that_do_not_file_get_403(world, api):
+    assert api.file(user=world.staff).status_code == 403
+    assert api.file(user=world.worker).status_code == 403
+    assert Ticket.objects.count() == 0
+
+
+def test_department_staff_see_masked_caller_and_reveal_is_recorded(world, api):
+    ticket_id = api.file().data["id"]
+    client = client_for(world.staff)
+
+    detail = client.get(f"/api/tickets/{ticket_id}/")
+    assert detail.status_code == 200
+    assert detail.data["caller_name"] == "王**" and detail.data["caller_phone"] == "138****5678"
+    assert "sign" in detail.data["allowed_actions"] and "dispatch" not in detail.data["allowed_actions"]
+
+    revealed = client.post(f"/api/tickets/{ticket_id}/reveal-phone/", {"purpose": "联系来电人核实"}, format="json")
+
+    assert revealed.status_code == 200 and revealed.data["caller_phone"] == "13812345678"
+    log = PhoneAccessLog.objects.get()
+    assert (log.user, log.ticket_id, log.purpose) == (world.staff, ticket_id, "联系来电人核实")
+
+
+def test_supervisor_may_not_reveal_the_phone(world, api):
+    ticket_id = api.file().data["id"]
+
+    response = client_for(world.supervisor).post(f"/api/tickets/{ticket_id}/reveal-phone/", {}, format="json")
+
+    assert response.status_code == 403
+    assert PhoneAccessLog.objects.count() == 0
+
+
+def test_confidential_ticket_is_hidden_beyond_its_owners(world, api):
+    ticket_id = api.file(confidential=True).data["id"]
+
+    assert client_for(world.staff).get(f"/api/tickets/{ticket_id}/").status_code == 200  # lead unit
+    assert client_for(world.operator).get(f"/api/tickets/{ticket_id}/").status_code == 200  # filed it
+    assert client_for(world.dispatcher).get(f"/api/tickets/{ticket_id}/").status_code == 200
+    assert client_for(world.worker).get(f"/api/tickets/{ticket_id}/").status_code == 404
+    assert client_for(world.supervisor).get(f"/api/tickets/{ticket_id}/").status_code == 404
+    assert client_for(world.staff_chengguan).get(f"/api/tickets/{ticket_id}/").status_code == 404  # only assists
+    assert client_for(world.supervisor).get("/api/tickets/").data["count"] == 0
+
+
+def test_sign_reply_through_the_api_and_timeline(world, api):
+    ticket_id = api.file().data["id"]
+    client = client_for(world.staff)
+
+    assert client.post(f"/api/tickets/{ticket_id}/sign/", {}, format="json").status_code == 200
+    reply = client.post(f"/api/tickets/{ticket_id}/reply/", {"text": "已清洗水箱"}, format="json")
+    assert reply.status_code == 200 and reply.data["status"] == "replied"
+
+    timeline = client.get(f"/api/tickets/{ticket_id}/timeline/")
+    assert [e["action"] for e in timeline.data] == ["created", "routed", "signed", "replied"]
+
+
+def test_illegal_transition_is_409_and_changes_nothing(world, api):
+    ticket_id = api.file().data["id"]
+    events = TicketEvent.objects.filter(ticket_id=ticket_id).count()
+
+    response = client_for(world.staff).post(f"/api/tickets/{ticket_id}/reply/", {"text": "已处理"}, format="json")
+
+    assert response.status_code == 409 and response.data["code"] == "illegal_transition"
+    assert Ticket.objects.get(pk=ticket_id).status == "dispatched"
+    assert TicketEvent.objects.filter(ticket_id=ticket_id).count() == events
+
+
+def test_stale_version_is_409(world, api):
+    created = api.file().data
+    services.ticket_sign(ticket=Ticket.objects.get(pk=created["id"]), by=world.staff)
+
+    response = client_for(world.staff).post(
+        f"/api/tickets/{created['id']}/reply/", {"text": "已处理", "version": 0}, format="json"
+    )
+
+    assert response.status_code == 409 and response.data["code"] == "stale"
+
+
+def test_move_input_is_validated(world, api):
+    ticket_id = api.file().data["id"]
+    client = client_for(world.staff)
+    services.ticket_sign(ticket=Ticket.objects.get(pk=ticket_id), by=world.staff)
+
+    assert client.post(f"/api/tickets/{ticket_id}/return/", {"reason": ""}, format="json").data.keys() >= {"reason"}
+    bad_days = client.post(f"/api/tickets/{ticket_id}/extension-request/", {"days": "x", "reason": "r"}, format="json")
+    assert bad_days.status_code == 400 and "days" in bad_days.data
+    whistle = client.post(f"/api/tickets/{ticket_id}/whistle/", {"departments": [999999], "reason": "r"}, format="json")
+    assert whistle.status_code == 400 and "departments" in whistle.data
+    assert Ticket.objects.get(pk=ticket_id).status == "handling"
+
+
+def test_unknown_ticket_is_404(world):
+    assert client_for(world.admin).get("/api/tickets/999999/").status_code == 404
+    assert client_for(world.admin).post("/api/tickets/999999/sign/", {}, format="json").status_code == 404
+
+
+def test_list_filters_and_query_count_does_not_grow_with_rows(world, api):
+    client = client_for(world.dispatcher)
+    api.file()
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/tickets/").status_code == 200
+    for _ in range(6):
+        api.file(urgency="urgent")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/tickets/")
+
+    assert response.data["count"] == 7
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) <= 8
+    assert client.get("/api/tickets/", {"urgency": "urgent"}).data["count"] == 6
+    assert client.get("/api/tickets/", {"status": ["dispatched"]}).data["count"] == 7
+    assert client.get("/api/tickets/", {"district": world.small.zhongmou.code}).data["count"] == 0
+    assert client.get("/api/tickets/", {"status": "nope"}).status_code == 400
+
+
+def test_queue_query_count_is_bounded(world, api, predict):
+    predict("城乡建设", 0.5, auto=False)
+    client = client_for(world.dispatcher)
+    api.file()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/queues/dispatch/")
+    for _ in range(5):
+        api.file()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/queues/dispatch/")
+
+    assert response.data["count"] == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_duplicates_are_offered_for_merge(world, api):
+    first = api.file().data["id"]
+
+    response = client_for(world.operator).get(
+        "/api/tickets/duplicates/",
+        {"content": CONTENT.replace("请住建部门", "希望尽快"), "community": world.small.community.code},
+    )
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.data] == [first]
+    assert response.data[0]["similarity"] >= 0.6
+
+
+def test_city_mode_switch_by_supervisor_only(world):
+    body = {"mode": "emergency", "reason": "暴雨"}
+
+    assert client_for(world.staff).post("/api/city-mode/", body, format="json").status_code == 403
+    created = client_for(world.supervisor).post("/api/city-mode/", body, format="json")
+    assert created.status_code == 201 and created.data["scale"] == "0.50"
+    assert client_for(world.operator).get("/api/city-mode/").data["current"]["mode"] == "emergency"
