@@ -1,0 +1,170 @@
+import pytest
+
+from dispatch.models import Ticket, TicketCaller
+from tests.pages.html import field_errors
+
+pytestmark = pytest.mark.django_db
+
+
+def intake_data(z, **overrides):
+    data = {
+        "caller_name": "李四",
+        "caller_phone": "13900001111",
+        "channel": "phone",
+        "type": "complaint",
+        "urgency": "normal",
+        "address": "金水区文化路街道农大社区农大家属院5号楼",
+        "content": "农大家属院5号楼前路灯不亮已经一周，晚上出行很不安全",
+        "district": z.district.code,
+        "street": z.street.code,
+        "community": z.community.code,
+        "grid": z.community_grid.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_intake_rejects_bad_phone_and_short_content_next_to_the_fields(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    response = client.post("/intake/", intake_data(zhengzhou_small, caller_phone="12345", content="太吵"))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert field_errors(html, "caller_phone") == ["请输入有效的手机号（11位）或固定电话（如 0371-12345678）"]
+    assert field_errors(html, "content") == ["诉求内容过短，请至少填写 5 个字"]
+    assert Ticket.objects.count() == 0
+
+
+def test_intake_rejects_a_street_outside_the_district(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+    data = intake_data(zhengzhou_small, street=zhengzhou_small.zhongmou_street.code, community="", grid="")
+
+    response = client.post("/intake/", data)
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "street") == ["所选街道不属于所选区县"]
+    assert Ticket.objects.count() == 0
+
+
+def test_intake_files_a_ticket_and_shows_it(client, accounts, zhengzhou_small, django_capture_on_commit_callbacks):
+    client.force_login(accounts.operator)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post("/intake/", intake_data(zhengzhou_small))
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{ticket.pk}/"
+    assert ticket.caller_phone == "13900001111"
+    assert ticket.community == zhengzhou_small.community
+    assert ticket.grid == zhengzhou_small.community_grid
+    assert ticket.status == Ticket.Status.RECEIVED
+
+
+def test_close_at_intake_needs_an_answer(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    response = client.post("/intake/", {**intake_data(zhengzhou_small), "intent": "close", "answer": ""})
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "answer") == ["即办办结需填写答复内容"]
+    assert Ticket.objects.count() == 0
+
+
+def test_close_at_intake(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    client.post("/intake/", {**intake_data(zhengzhou_small), "intent": "close", "answer": "已告知市民路灯报修电话"})
+
+    ticket = Ticket.objects.get()
+    assert ticket.status == Ticket.Status.CLOSED_AT_INTAKE
+    assert ticket.answer == "已告知市民路灯报修电话"
+
+
+def test_merge_at_intake_adds_the_caller_to_the_survivor(client, accounts, zhengzhou_small, make_ticket):
+    survivor = make_ticket(status=Ticket.Status.DISPATCHED)
+    client.force_login(accounts.operator)
+
+    response = client.post("/intake/", {**intake_data(zhengzhou_small), "merge_into": str(survivor.pk)})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{survivor.pk}/"
+    merged = Ticket.objects.exclude(pk=survivor.pk).get()
+    assert merged.status == Ticket.Status.MERGED
+    assert merged.merged_into == survivor
+    assert list(TicketCaller.objects.filter(ticket=survivor).values_list("phone", flat=True)) == ["13900001111"]
+
+
+def test_place_panel_resolves_a_typed_address(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    response = client.post(
+        "/intake/place/", {"address": "金水区文化路街道农大社区农大家属院3号楼"}, headers={"HX-Trigger-Name": "address"}
+    )
+
+    html = response.content.decode()
+    assert response["HX-Trigger"] == "placeChanged"
+    assert f'<option value="{zhengzhou_small.district.code}" selected>' in html
+    assert f'<option value="{zhengzhou_small.street.code}" selected>' in html
+    assert f'<option value="{zhengzhou_small.community.code}" selected>' in html
+    assert f'<option value="{zhengzhou_small.micro_grid.pk}" selected>' in html
+
+
+def test_place_panel_cascades_and_drops_children_of_another_parent(client, accounts, zhengzhou_small):
+    z = zhengzhou_small
+    client.force_login(accounts.operator)
+
+    response = client.post(
+        "/intake/place/",
+        {"district": z.zhongmou.code, "street": z.street.code, "community": z.community.code},
+        headers={"HX-Trigger-Name": "district"},
+    )
+
+    html = response.content.decode()
+    assert f'<option value="{z.zhongmou.code}" selected>' in html
+    assert f'<option value="{z.zhongmou_street.code}">' in html  # the new district's streets are offered
+    assert " selected>" not in html.split('name="street"')[1].split("</select>")[0]
+
+
+def test_history_panel_lists_the_callers_earlier_tickets(client, accounts, make_ticket):
+    earlier = make_ticket()
+    client.force_login(accounts.operator)
+
+    html = client.post("/intake/history/", {"caller_phone": "138 1234 5678"}).content.decode()
+
+    assert earlier.number in html
+
+
+def test_suggest_panel_without_a_model_says_so(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    html = client.post("/intake/suggest/", {"content": "小区门口垃圾堆积无人清理，气味很大"}).content.decode()
+
+    assert 'id="ai-message"' in html
+
+
+def test_dispatch_queue_one_click(client, accounts, make_ticket, zhengzhou_small):
+    ticket = make_ticket(status=Ticket.Status.PENDING_DISPATCH)
+    client.force_login(accounts.operator)
+    assert ticket.number in client.get("/dispatch-queue/").content.decode()
+
+    zhujian = zhengzhou_small.department("zhujian")
+    client.post(f"/dispatch-queue/{ticket.pk}/", {"department": zhujian.pk, "category_code": "城乡建设"})
+
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+    assert ticket.lead_department == zhujian
+    assert ticket.category_code == "城乡建设"
+    assert ticket.dispatch_source == Ticket.DispatchSource.HUMAN
+
+
+def test_dispatch_queue_without_department_changes_nothing(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.PENDING_DISPATCH)
+    client.force_login(accounts.operator)
+
+    response = client.post(f"/dispatch-queue/{ticket.pk}/", {"department": ""}, follow=True)
+
+    assert "请选择主办单位" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.PENDING_DISPATCH
