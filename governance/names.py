@@ -59,7 +59,7 @@ def community_display_name(official: str) -> str:
     """'翠花社区居民委员会' → '翠花社区', '陈村村委会' → '陈村', '新中村民委员会' → '新中村'."""
     core, suffix = strip_suffix(official, VILLAGE_SUFFIXES)
     if suffix:
-        return core if core.endswith("村") else core + "村"
+        return core if core.endswith(("村", "社区")) else core + "村"
     core, suffix = strip_suffix(official, URBAN_SUFFIXES)
     return core + "社区" if suffix else official
 

@@ -1,7 +1,8 @@
 """factory_boy factories for the governance models, shared by every app's tests.
 
-Region codes: synthetic districts use segments 40-69 and synthetic streets 600-999, which the real
-division list never uses, so factories can be mixed with the real `zhengzhou_small` subtree.
+Region codes: synthetic districts use segments 40-69, streets 600-999, urban communities 500-599 and
+villages 300-399, which the real division list never uses, so factories mix with the real
+`zhengzhou_small` subtree (e.g. `CommunityRegionFactory(parent=zhengzhou_small.street)`).
 
     community = CommunityRegionFactory()                 # creates its street, district and the city
     village = VillageRegionFactory(parent=community.parent)
@@ -10,15 +11,28 @@ division list never uses, so factories can be mixed with the real `zhengzhou_sma
     grid = GridFactory(region=community)                  # community grid, code = community code + 3 digits
 """
 
+import functools
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from governance import roles
 from governance.models import Department, DispatchCatalogue, Grid, GridWorker, Place, Region, StaffProfile
 
+TEST_PASSWORD = "pw-123456"
+
+
+@functools.cache
+def _test_password_hash() -> str:
+    # Hashing is deliberately slow (PBKDF2); hash the shared test password once per test session.
+    return make_password(TEST_PASSWORD)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """Password "pw-123456" (TEST_PASSWORD) unless `password=` is given."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -26,7 +40,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.django.Password("pw-123456")
+    password = factory.LazyFunction(_test_password_hash)
+
+    @classmethod
+    def _create(cls, model_class, *args, password=None, **kwargs):
+        if password and not password.startswith(("pbkdf2_", "argon2", "bcrypt", "md5$", "!")):
+            password = make_password(password)
+        return super()._create(model_class, *args, password=password, **kwargs)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
@@ -55,13 +75,10 @@ class DistrictRegionFactory(factory.django.DjangoModelFactory):
         model = Region
 
     parent = factory.SubFactory(CityRegionFactory)
-    code = factory.LazyAttributeSequence(lambda o: f"{o.parent.prefix}{40 + o._n % 30:02d}000000"[:12])
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.prefix}{40 + n % 30:02d}000000")
     name = factory.Sequence(lambda n: f"测试{n}区")
     official_name = factory.SelfAttribute("name")
     level = Region.Level.DISTRICT
-
-    class Params:
-        _n = factory.Sequence(lambda n: n)
 
 
 class StreetRegionFactory(factory.django.DjangoModelFactory):
@@ -69,36 +86,30 @@ class StreetRegionFactory(factory.django.DjangoModelFactory):
         model = Region
 
     parent = factory.SubFactory(DistrictRegionFactory)
-    code = factory.LazyAttribute(lambda o: f"{o.parent.prefix}{600 + o._n % 400:03d}000")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.prefix}{600 + n % 400:03d}000")
     name = factory.Sequence(lambda n: f"测试{n}街道")
     official_name = factory.SelfAttribute("name")
     level = Region.Level.STREET
 
-    class Params:
-        _n = factory.Sequence(lambda n: n)
-
 
 class CommunityRegionFactory(factory.django.DjangoModelFactory):
-    """An urban community (居委会): last code segment 001-199."""
+    """An urban community (居委会; real ones are 001-199, 400+; synthetic ones 500-599)."""
 
     class Meta:
         model = Region
 
     parent = factory.SubFactory(StreetRegionFactory)
-    code = factory.LazyAttribute(lambda o: f"{o.parent.prefix}{1 + o._n % 199:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.prefix}{500 + n % 100:03d}")
     name = factory.Sequence(lambda n: f"测试{n}社区")
     official_name = factory.LazyAttribute(lambda o: o.name + "居民委员会")
     level = Region.Level.COMMUNITY
     is_village = False
 
-    class Params:
-        _n = factory.Sequence(lambda n: n)
-
 
 class VillageRegionFactory(CommunityRegionFactory):
-    """A village (村委会): last code segment 200-399."""
+    """A village (村委会; real ones are 200-2xx, synthetic ones 300-399)."""
 
-    code = factory.LazyAttribute(lambda o: f"{o.parent.prefix}{200 + o._n % 200:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.prefix}{300 + n % 100:03d}")
     name = factory.Sequence(lambda n: f"测试{n}村")
     official_name = factory.LazyAttribute(lambda o: o.name + "委会")
     is_village = True
@@ -131,18 +142,15 @@ class GridFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}网格")
     place_type = ""
     responsible = factory.SubFactory(GridWorkerFactory)
-    code = factory.LazyAttribute(
-        lambda o: (
-            f"{o.parent.code}{1 + o._n % 999:03d}"
+    code = factory.LazyAttributeSequence(
+        lambda o, n: (
+            f"{o.parent.code}{1 + n % 999:03d}"
             if o.parent is not None
-            else f"{o.region.prefix}Z{1 + o._n % 9999:04d}"
+            else f"{o.region.prefix}Z{1 + n % 9999:04d}"
             if o.kind == Grid.Kind.DEDICATED
-            else f"{o.region.code}{1 + o._n % 999:03d}"
+            else f"{o.region.code}{1 + n % 999:03d}"
         )
     )
-
-    class Params:
-        _n = factory.Sequence(lambda n: n)
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):

@@ -213,6 +213,15 @@ def region_for_address(text: str) -> AddressMatch:
                 strengths[level] = strength
         chains[code] = (round(score, 4), levels, " ".join(matched), strengths)
 
+    # A two-character bare core on its own ("幸福", "上街") is an ordinary word far more often than a place.
+    chains = {
+        code: c
+        for code, c in chains.items()
+        if max(c[3].values()) == STRONG or any(len(m) >= 3 for m in c[2].split(" "))
+    }
+    if not chains:
+        return NO_MATCH
+
     # A reading that stops at a region another reading goes below adds nothing: drop it.
     codes = set(chains)
     for code in list(chains):

@@ -1,0 +1,200 @@
+import pytest
+
+from governance.models import Region
+from governance.selectors import region_for_address
+from tests.factories import CommunityRegionFactory
+
+
+def codes(match):
+    return tuple(r.code if r else None for r in (match.district, match.street, match.community))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "金水区文化路街道农大社区",
+        "郑州市金水区文化路街道农大社区居民委员会农大家属院3号楼",
+        "河南省郑州市 金水区 文化路街道 农大社区 经五路12号",
+        "金水区文化路农大社区",  # street by its bare name, corroborated by the district
+        "文化路街道农大社区",
+    ],
+)
+def test_full_address_resolves_with_and_without_suffixes(all_divisions, text):
+    match = region_for_address(text)
+
+    assert codes(match) == ("410105000000", "410105008000", "410105008001")
+    assert match.certain is True
+    assert match.candidates[0].community.code == "410105008001"
+
+
+def test_street_alone_fills_its_district(all_divisions):
+    match = region_for_address("文化路街道")
+
+    assert codes(match) == ("410105000000", "410105008000", None)
+    assert match.certain is True
+    assert match.score == 0.35
+
+
+def test_district_alone(all_divisions):
+    match = region_for_address("二七区")
+
+    assert codes(match) == ("410103000000", None, None)
+    assert match.certain is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("郑东新区如意湖街道", ("410105000000", "410105560000", None)),
+        ("经开区明湖街道", ("410171000000", "410171560000", None)),
+        ("郑州经济技术开发区明湖街道", ("410171000000", "410171560000", None)),
+        ("高新区枫杨街道", ("410172000000", "410172560000", None)),
+        ("管城区紫荆山南路街道", ("410104000000", "410104008000", None)),
+        ("中牟县东风路街道", ("410122000000", "410122002000", None)),
+        ("金水区东风路街道", ("410105000000", "410105010000", None)),
+    ],
+)
+def test_short_district_names_and_prefixed_street_names(all_divisions, text, expected):
+    match = region_for_address(text)
+
+    assert codes(match) == expected
+    assert match.certain is True
+
+
+@pytest.mark.parametrize("text", ["关虎屯村", "金水区关虎屯村", "文化路街道关虎屯", "关虎屯村民委员会"])
+def test_village_with_or_without_its_suffix(all_divisions, text):
+    match = region_for_address(text)
+
+    assert codes(match) == ("410105000000", "410105008000", "410105008201")
+    assert match.certain is True
+
+
+def test_bare_village_core_alone_is_only_a_candidate(all_divisions):
+    match = region_for_address("关虎屯")
+
+    assert codes(match) == (None, None, None)
+    assert match.certain is False
+    assert [c.community.code for c in match.candidates] == ["410105008201"]
+
+
+def test_community_called_without_its_street_prefix(all_divisions):
+    # Official: 东风路文北社区居民委员会, in 东风路街道; people say 文北社区.
+    match = region_for_address("金水区文北社区")
+
+    assert codes(match) == ("410105000000", "410105010000", "410105010002")
+    assert match.certain is True
+
+
+def test_street_name_in_two_districts_is_ambiguous(all_divisions):
+    match = region_for_address("东风路街道")
+
+    assert match.certain is False
+    assert codes(match) == (None, None, None)
+    assert [(c.district.code, c.street.code, c.score) for c in match.candidates] == [
+        ("410105000000", "410105010000", 0.35),
+        ("410122000000", "410122002000", 0.35),
+    ]
+
+
+def test_street_name_in_three_cities(all_divisions):
+    match = region_for_address("新华路街道")
+
+    assert match.certain is False
+    assert {c.district.name for c in match.candidates} == {"巩义市", "新密市", "新郑市"}
+    assert region_for_address("巩义市新华路街道").street.code == "410181001000"
+
+
+def test_village_name_in_many_streets_is_ambiguous_and_the_district_decides(all_divisions):
+    match = region_for_address("张庄村")
+    assert match.certain is False
+    assert codes(match) == (None, None, None)
+    assert len(match.candidates) >= 4
+    assert len({c.score for c in match.candidates}) == 1
+
+    named = region_for_address("新郑市张庄村")
+
+    assert named.certain is True
+    assert named.district.code == "410184000000"
+    assert named.community.name == "张庄村"
+    assert named.candidates[0].score > named.candidates[1].score
+
+
+def test_ambiguity_inside_one_district_keeps_what_is_agreed(all_divisions):
+    # 航空港区 has two 岗李村 (三官庙镇 and 岗李乡).
+    match = region_for_address("航空港区岗李村")
+
+    assert match.certain is False
+    assert codes(match) == ("410173000000", None, None)
+    assert {c.street.name for c in match.candidates[:2]} == {"三官庙镇", "岗李乡"}
+
+
+def test_place_named_in_the_wrong_district_is_not_certain(all_divisions):
+    match = region_for_address("二七区关虎屯村")
+
+    assert match.certain is False
+    assert codes(match) == (None, None, None)
+    assert match.candidates[0].community.code == "410105008201"
+
+
+def test_a_road_named_like_a_street_office_needs_corroboration(all_divisions):
+    alone = region_for_address("丰产路与经三路交叉口")
+    assert alone.certain is False
+    assert codes(alone) == (None, None, None)
+    assert alone.candidates[0].street.name == "丰产路街道"
+
+    with_district = region_for_address("金水区丰产路与经三路交叉口")
+
+    assert with_district.certain is True
+    assert codes(with_district) == ("410105000000", "410105009000", None)
+
+
+def test_a_road_sharing_a_community_core_does_not_unsettle_a_full_address(all_divisions):
+    # "幸福路" contains 幸福 (the bare name of 幸福社区 in the same street).
+    match = region_for_address("二七区建中街街道淮南社区幸福路14号院")
+
+    assert match.certain is True
+    assert match.community.name == "淮南社区"
+    assert len(match.candidates) == 1
+
+
+@pytest.mark.parametrize("text", ["火星市幸福大道1号", "", "   ", "我在家里", "12345"])
+def test_unknown_places_give_no_match(all_divisions, text):
+    match = region_for_address(text)
+
+    assert codes(match) == (None, None, None)
+    assert match.certain is False
+    assert match.score == 0.0
+    assert match.candidates == []
+
+
+def test_city_name_alone_is_no_match(all_divisions):
+    match = region_for_address("郑州市")
+
+    assert match.certain is False
+    assert match.candidates == []
+
+
+def test_a_common_word_that_is_a_bare_village_core_is_not_certain(all_divisions):
+    match = region_for_address("我上街买菜")
+
+    assert match.certain is False
+    assert codes(match) == (None, None, None)
+
+
+def test_index_follows_new_regions(zhengzhou_small):
+    assert region_for_address("测试新建社区").candidates == []
+
+    community = CommunityRegionFactory(parent=zhengzhou_small.street, name="测试新建社区")
+
+    match = region_for_address("文化路街道测试新建社区")
+    assert match.community == community
+    assert match.certain is True
+
+
+def test_index_follows_renamed_regions(zhengzhou_small):
+    region_for_address("农大社区")
+    community = Region.objects.get(code="410105008001")
+    community.name = "农大新区社区"
+    community.save()
+
+    assert region_for_address("农大新区社区").community == community
