@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +30,11 @@ S = Ticket.Status
 RATED = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC, Ticket.Satisfaction.UNSATISFIED]
 GOOD = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC]
 STAYED = Q(first_lead_department__isnull=False, return_count=0, lead_department=F("first_lead_department"))
+# Dispatched by the AI at routing. `dispatch_source` is overwritten by a later 改派, so the routing
+# event (data.auto) is what remembers that the first dispatch was automatic.
+AUTO_ROUTED = Q(
+    Exists(TicketEvent.objects.filter(ticket=OuterRef("pk"), action="routed", data__auto=True).values("pk")[:1])
+)
 
 # Column -> which of the day's tickets it counts. Every column is a count of tickets, so rates over any
 # slice of the dashboard are sums of one column over sums of another.
@@ -38,8 +43,8 @@ FLAGS = {
     "closed_at_intake": Q(status=S.CLOSED_AT_INTAKE),
     "merged": Q(status=S.MERGED),
     "dispatched": Q(first_lead_department__isnull=False),
-    "ai_dispatched": Q(dispatch_source=Ticket.DispatchSource.AI),
-    "ai_correct": Q(dispatch_source=Ticket.DispatchSource.AI) & STAYED,
+    "ai_dispatched": AUTO_ROUTED,
+    "ai_correct": AUTO_ROUTED & STAYED,
     "stayed": STAYED,
     "returned": Q(return_count__gt=0),
     "redispatched": Q(first_lead_department__isnull=False) & ~Q(lead_department=F("first_lead_department")),

@@ -1,0 +1,173 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from dispatch import services
+from dispatch.models import DailyTicketStat, Ticket
+from dispatch.pages.stats.selectors import DashboardFilter, dashboard_breakdown, dashboard_sla
+from dispatch.pages.stats.services import FLAGS, stats_rollup_recent
+from tests.dispatch.classifier_stub import FakePrediction
+from tests.pages.html import field_errors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ai_routes(monkeypatch):
+    """Routing sees a confident prediction of 城乡建设 (dispatched automatically to 住建局)."""
+    monkeypatch.setattr("dispatch.services.routing._classify", lambda text: FakePrediction.of("城乡建设", 0.97))
+
+
+def day_sums() -> dict:
+    rows = DailyTicketStat.objects.values(*FLAGS)
+    return {name: sum(r[name] for r in rows) for name in FLAGS}
+
+
+@pytest.fixture
+def three_tickets(make_ticket, accounts, zhengzhou_small, ai_routes):
+    """One AI-dispatched and signed, one human-dispatched then returned and re-dispatched, one 即办."""
+    signed = make_ticket(status=Ticket.Status.PENDING_DISPATCH)  # routed by the AI stub → dispatched
+    services.ticket_sign(ticket=signed, by=accounts.staff)
+    bounced = make_ticket(status=Ticket.Status.PENDING_DISPATCH, content="学校门口早晚高峰拥堵，希望增派人员疏导")
+    bounced.refresh_from_db()
+    services.ticket_return(ticket=bounced, by=accounts.staff, reason="属于教育部门")
+    services.ticket_redispatch(
+        ticket=bounced,
+        by=accounts.supervisor,
+        department=zhengzhou_small.department("jiaoyu"),
+        category_code="教育文体",
+        reason="改派教育局",
+    )
+    services.ticket_create(
+        by=accounts.operator,
+        content="咨询公积金提取需要哪些材料",
+        caller_phone="13800000000",
+        close_at_intake=True,
+        answer="已告知所需材料",
+    )
+    return signed, bounced
+
+
+def test_rollup_counts_each_outcome_exactly(three_tickets):
+    days = stats_rollup_recent()
+
+    assert days == [timezone.localdate()]
+    sums = day_sums()
+    assert sums["total"] == 3
+    assert sums["closed_at_intake"] == 1
+    assert sums["dispatched"] == 2
+    assert sums["ai_dispatched"] == 2
+    assert sums["ai_correct"] == 1
+    assert sums["stayed"] == 1
+    assert sums["returned"] == 1
+    assert sums["redispatched"] == 1
+    assert sums["signed"] == 1
+    assert sums["responded"] == 1
+
+
+def test_rollup_is_idempotent(three_tickets):
+    stats_rollup_recent()
+    first = sorted(DailyTicketStat.objects.values_list("street_code", "category_code", "department_id", "total"))
+
+    stats_rollup_recent()
+    stats_rollup_recent(now=timezone.now() + dt.timedelta(minutes=1))
+
+    assert (
+        sorted(DailyTicketStat.objects.values_list("street_code", "category_code", "department_id", "total")) == first
+    )
+    assert day_sums()["total"] == 3
+
+
+def test_rollup_picks_up_a_later_move_on_an_older_ticket(three_tickets, accounts):
+    signed, _ = three_tickets
+    stats_rollup_recent()
+    assert day_sums()["returned"] == 1
+
+    services.ticket_return(ticket=signed, by=accounts.staff, reason="不属于本单位职责")
+    stats_rollup_recent(now=timezone.now() + dt.timedelta(seconds=1))
+
+    assert day_sums()["returned"] == 2
+    assert day_sums()["stayed"] == 0
+
+
+def test_breakdown_rates_and_confusion(three_tickets, zhengzhou_small):
+    stats_rollup_recent()
+    today = timezone.localdate()
+
+    b = dashboard_breakdown(flt=DashboardFilter(start=today, end=today, region=zhengzhou_small.district))
+
+    assert b["total"].dispatched == 2
+    assert b["total"].accuracy == 0.5
+    assert b["total"].ai_accuracy == 0.5
+    assert b["confusion"]["predicted"] == [{"code": "城乡建设", "label": "城乡建设"}]
+    labels = [c["code"] for c in b["confusion"]["final"]]
+    cells = dict(zip(labels, b["confusion"]["cells"][0], strict=True))
+    assert cells == {"城乡建设": 1, "教育文体": 1}
+    assert [t.label for t in b["rank_street"]] == ["文化路街道"]
+
+
+def test_sla_panel_counts_open_tickets_by_light(three_tickets, zhengzhou_small):
+    signed, bounced = three_tickets
+    Ticket.objects.filter(pk=signed.pk).update(sla_light=Ticket.Light.RED, sla_due=timezone.now())
+
+    sla = dashboard_sla(flt=DashboardFilter(start=timezone.localdate(), end=timezone.localdate()))
+
+    assert (sla["green"], sla["yellow"], sla["red"]) == (1, 0, 1)
+    assert [t.pk for t in sla["overdue"]] == [signed.pk]
+
+
+def test_dashboard_page_shows_the_rolled_up_numbers(client, accounts, three_tickets):
+    stats_rollup_recent()
+    client.force_login(accounts.supervisor)
+
+    html = client.get("/dashboard/?period=7").content.decode()
+
+    # The 即办 ticket has no place: outside the 金水区 supervisor's view.
+    assert 'data-kpi="total">2<' in html
+    assert 'data-kpi="returned">1<' in html
+    assert 'data-kpi="redispatched">1<' in html
+    assert 'id="dashboard-data"' in html
+
+
+def test_dashboard_custom_period_needs_dates(client, accounts, zhengzhou_small):
+    client.force_login(accounts.supervisor)
+
+    html = client.get("/dashboard/?period=custom&start=&end=").content.decode()
+
+    assert field_errors(html, "start") == ["请选择开始日期"]
+    assert field_errors(html, "end") == ["请选择结束日期"]
+
+
+def test_supervisor_cannot_look_outside_their_region(client, accounts, zhengzhou_small):
+    client.force_login(accounts.supervisor)  # 金水区
+
+    html = client.get(f"/dashboard/?district={zhengzhou_small.zhongmou.code}").content.decode()
+
+    assert field_errors(html, "district") == ["选择一个有效的选项： 该选择不在可用的选项中。"]
+    assert "金水区 ·" in html
+
+
+def test_dashboard_csv_export(client, accounts, three_tickets):
+    stats_rollup_recent()
+    client.force_login(accounts.supervisor)
+
+    response = client.get("/dashboard/?period=7&format=csv&list=category")
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert body[0].startswith("名称,受理量,派单量")
+    assert sorted(line.split(",")[0] for line in body[1:]) == ["城乡建设", "教育文体"]
+
+
+def test_ticket_list_csv_masks_phones_and_defuses_formulas(client, accounts, make_ticket):
+    make_ticket(content='=HYPERLINK("http://x") 小区噪音扰民严重')
+    client.force_login(accounts.operator)
+
+    response = client.get("/tickets/?format=csv")
+
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert "138****5678" in lines[1]
+    assert "13812345678" not in lines[1]
+    assert ",\"'=HYPERLINK" in lines[1]
