@@ -1,0 +1,164 @@
+"""End to end with a real Celery worker process: file → routed (by the worker) → signed → replied →
+reviewed → callback → closed, and the timeline tells the whole story.
+
+The worker is `celery -A config worker` in a subprocess, on the test database; the broker is REDIS_URL
+when set, else kombu's filesystem transport in a temporary folder.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from dispatch.models import Ticket, TicketEvent
+from tests.dispatch.conftest import ADDRESS, CONTENT
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the worker process must share the test database; SQLite's test database is in memory",
+    ),
+]
+ROOT = Path(settings.BASE_DIR)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_ALWAYS_EAGER": "0", "LOG_LEVEL": "INFO"}
+    conf = celery_app.conf
+    saved = (conf.broker_url, dict(conf.broker_transport_options or {}), celery_app._pool)
+    if settings.REDIS_URL:
+        celery_app.control.purge()  # stale messages from earlier runs would only add noise
+    else:
+        # Our own filesystem broker folder, shared by this process and the worker.
+        env["VAR_DIR"] = str(tmp_path / "var")
+        queue = tmp_path / "var" / "broker" / "queue"
+        queue.mkdir(parents=True)
+        (tmp_path / "var" / "broker" / "processed").mkdir()
+        conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(tmp_path / "var" / "broker" / "processed"),
+            "store_processed": False,
+        }
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"e2e-{os.getpid()}@%h",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    log: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            log.append(line)
+            if "ready." in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(90):
+        proc.kill()
+        pytest.fail("worker did not start:\n" + "".join(log[-40:]))
+    yield log
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    conf.broker_url, conf.broker_transport_options, celery_app._pool = saved[0], saved[1], saved[2]
+    celery_app.amqp._producer_pool = None
+
+
+def wait_for(predicate, timeout=60.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_file_route_sign_reply_review_callback_close_with_a_real_worker(world, worker):
+    def as_user(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    filed = as_user(world.operator).post(
+        "/api/tickets/",
+        {"content": CONTENT, "address": ADDRESS, "caller_name": "王建国", "caller_phone": "13812345678"},
+        format="json",
+    )
+    assert filed.status_code == 201
+    pk = filed.data["id"]
+
+    routed = wait_for(lambda: Ticket.objects.filter(pk=pk, routed_at__isnull=False).first())
+    assert routed is not None, "the worker did not route the ticket:\n" + "".join(worker[-40:])
+    assert routed.community == world.small.community and routed.grid == world.small.micro_grid
+    if routed.status == Ticket.Status.PENDING_DISPATCH:  # no active model, or below the threshold
+        response = as_user(world.dispatcher).post(
+            f"/api/tickets/{pk}/dispatch/", {"department": world.zhujian.pk, "category_code": "城乡建设"}, format="json"
+        )
+        assert response.status_code == 200
+    assert Ticket.objects.get(pk=pk).lead_department_id is not None
+
+    lead = Ticket.objects.get(pk=pk).lead_department
+    staff = world.staff if lead == world.zhujian else world.admin
+    steps = [
+        (staff, "sign", {}),
+        (staff, "reply", {"text": "已督促物业清洗水箱并送检，水质合格。"}),
+        (world.dispatcher, "reply-review", {"approve": True}),
+        (world.dispatcher, "callback", {"satisfaction": "satisfied"}),
+    ]
+    for user, move, body in steps:
+        response = as_user(user).post(f"/api/tickets/{pk}/{move}/", body, format="json")
+        assert response.status_code == 200, (move, response.data)
+
+    ticket = Ticket.objects.get(pk=pk)
+    assert ticket.status == Ticket.Status.CLOSED and ticket.satisfaction == "satisfied"
+    timeline = as_user(world.dispatcher).get(f"/api/tickets/{pk}/timeline/").data
+    actions = [e["action"] for e in timeline]
+    expected = ["created", "routed", "signed", "replied", "reply_reviewed", "called_back"]
+    if "dispatched" in actions:
+        expected.insert(2, "dispatched")
+    assert actions == expected
+    assert [e["to_status"] for e in timeline][-1] == "closed"
+    assert TicketEvent.objects.get(ticket_id=pk, action="routed").actor is None  # done by the worker
+    assert any("dispatch.route_ticket" in line and "succeeded" in line for line in worker)
