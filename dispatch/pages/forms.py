@@ -255,6 +255,8 @@ class DashboardFilterForm(forms.Form):
             streets = streets.filter(code__startswith=scope.prefix)
         self.fields["district"].queryset = districts
         self.fields["street"].queryset = streets
+        if scope is not None and scope.level != Region.Level.CITY:
+            self.fields["district"].empty_label = f"全部（{scope.name}）"
 
     def clean(self):
         data = super().clean()

@@ -44,9 +44,7 @@ class Accounts:
     admin: object
 
 
-@pytest.fixture
-def accounts(zhengzhou_small) -> Accounts:
-    z = zhengzhou_small
+def make_accounts(z) -> Accounts:
     operator = UserFactory(username="op", roles=[roles.OPERATOR], first_name="接线员")
     dispatcher = UserFactory(username="disp", roles=[roles.DISPATCHER])
     supervisor = UserFactory(username="sup", roles=[roles.SUPERVISOR])
@@ -66,6 +64,11 @@ def accounts(zhengzhou_small) -> Accounts:
         outsider_worker=z.workers["chenguang"].user,
         admin=admin,
     )
+
+
+@pytest.fixture
+def accounts(zhengzhou_small) -> Accounts:
+    return make_accounts(zhengzhou_small)
 
 
 @pytest.fixture
@@ -113,6 +116,8 @@ def make_ticket(zhengzhou_small, accounts):
 @pytest.fixture
 def celery_eager():
     """Celery tasks run inline (routing right after commit) for tests that file through the pages."""
+    import dispatch.pages.tasks  # noqa: F401 - register the tasks so apply_async runs them inline
+    import dispatch.tasks  # noqa: F401
     from config.celery import app
 
     old = (app.conf.task_always_eager, app.conf.task_eager_propagates)

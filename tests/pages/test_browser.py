@@ -1,0 +1,228 @@
+"""Each role's main journey in Debian's Chromium (Playwright, headless), against the live server.
+
+Screenshots of the main pages go to artifacts/screenshots/ (gitignored). Celery runs eagerly, so a
+ticket filed through the page is routed inline right after its commit.
+"""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from dispatch import services
+from dispatch.models import Ticket
+from dispatch.pages.stats.services import stats_rollup_recent
+from tests.fixtures_governance import zhengzhou_small_build
+from tests.pages.conftest import PASSWORD, make_accounts
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing (Debian package chromium; `make system-deps` installs it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world(transactional_db, celery_eager):
+    z = zhengzhou_small_build()
+    return z, make_accounts(z)
+
+
+@pytest.fixture
+def browse(chromium, live_server):
+    """`browse(user, phone=False)` → a logged-in page; every JS dialog (e.g. an injected alert) fails."""
+    contexts = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def open_as(user, *, phone: bool = False):
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1440, "height": 900}
+        context = chromium.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda d: pytest.fail(f"unexpected dialog: {d.message}"))
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def png_file(tmp_path) -> Path:
+    path = tmp_path / "site.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def dispatched_ticket(z, accounts, content="农大家属院3号楼下水道堵塞，污水外溢到路面") -> Ticket:
+    ticket = services.ticket_create(
+        by=accounts.operator,
+        content=content,
+        caller_name="王五",
+        caller_phone="13700001234",
+        address="金水区文化路街道农大社区农大家属院3号楼",
+        community=z.community,
+        grid=z.community_grid,
+    )
+    ticket.refresh_from_db()
+    if ticket.status == Ticket.Status.PENDING_DISPATCH:
+        services.ticket_dispatch(
+            ticket=ticket, by=accounts.dispatcher, department=z.department("zhujian"), category_code="城乡建设"
+        )
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+    return ticket
+
+
+def test_operator_files_a_ticket_and_sees_the_suggestion(browse, world, live_server):
+    z, accounts = world
+    page = browse(accounts.operator)
+    assert page.url.endswith("/intake/")
+
+    page.fill("#id_caller_name", "赵六")
+    page.fill("#id_caller_phone", "13600002222")
+    page.locator("#id_address").press_sequentially("金水区文化路街道农大社区农大家属院3号楼", delay=5)
+    page.wait_for_selector(f"#id_community option[value='{z.community.code}']:checked")
+    content = "<script>alert(1)</script>农大家属院3号楼前的路面塌陷，下水道堵塞污水横流，已经一周无人维修"
+    page.locator("#id_content").press_sequentially(content, delay=2)
+    page.wait_for_selector("#ai-suggestions li, #ai-message")
+    shot(page, "operator-intake")
+    page.click("#submit-file")
+    page.wait_for_selector("#ticket-status")
+
+    ticket = Ticket.objects.get(caller_phone="13600002222")
+    assert page.url.endswith(f"/tickets/{ticket.pk}/")
+    assert ticket.community == z.community
+    assert page.locator("#ticket-content").inner_text().startswith("<script>alert(1)</script>")
+    assert page.locator(".messages").inner_text().startswith(f"工单 {ticket.number} 已受理")
+    shot(page, "operator-ticket")
+
+
+def test_worker_signs_and_replies_on_a_phone(browse, world, tmp_path):
+    z, accounts = world
+    ticket = dispatched_ticket(z, accounts)
+    page = browse(accounts.worker, phone=True)
+    assert page.url.endswith("/worklist/")
+    shot(page, "worker-worklist-phone")
+
+    page.click(f"text={ticket.number}")
+    page.click("#action-sign button")
+    page.wait_for_selector("text=签收成功")
+    assert page.locator("#ticket-status").inner_text() == "已签收办理中"
+
+    page.click("#action-reply summary")
+    page.fill("#id_reply-text", "已联系物业现场疏通下水道，路面已清理")
+    page.set_input_files("#id_reply-photo", str(png_file(tmp_path)))
+    page.click("#action-reply button[type=submit]")
+    page.wait_for_selector("text=答复成功")
+    shot(page, "worker-ticket-phone")
+
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.REPLIED
+    assert page.locator("#ticket-status").inner_text() == "已答复待审核"
+    assert page.locator("#reply-text").inner_text() == "已联系物业现场疏通下水道，路面已清理"
+    assert ticket.reply_photo.name.endswith(".png")
+
+
+def test_staff_returns_a_ticket_with_a_reason(browse, world):
+    z, accounts = world
+    ticket = dispatched_ticket(z, accounts)
+    page = browse(accounts.staff)
+
+    page.click(f"text={ticket.number}")
+    page.click("#action-return summary")
+    page.click("#action-return button[type=submit]")
+    page.wait_for_selector("#field-return-reason .errorlist")
+    assert page.locator("#field-return-reason .errorlist").inner_text() == "该字段是必填项。"
+    shot(page, "staff-return-error")
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+
+    page.fill("#id_return-reason", "属于教育部门职责，非住建局管辖")
+    page.click("#action-return button[type=submit]")
+    page.wait_for_selector("text=退单成功")
+
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RETURN_PENDING
+    assert page.locator("#ticket-status").inner_text() == "退单待审"
+
+
+def kpi(page, name: str) -> int:
+    return int(page.locator(f"[data-kpi={name}]").inner_text())
+
+
+def test_supervisor_reviews_the_return_redispatches_and_sees_the_dashboard_move(browse, world):
+    z, accounts = world
+    ticket = dispatched_ticket(z, accounts, content="学校门口早晚高峰拥堵，希望增派人员疏导交通")
+    services.ticket_return(ticket=ticket, by=accounts.staff, reason="属于教育部门职责")
+    stats_rollup_recent()  # what beat runs every minute
+    page = browse(accounts.supervisor)
+    assert page.url.endswith("/dashboard/")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-volume')")
+    before = {name: kpi(page, name) for name in ("total", "returned", "redispatched")}
+    assert before == {"total": 1, "returned": 1, "redispatched": 0}
+
+    page.click("text=审核队列")
+    page.wait_for_selector(f"text={ticket.number}")
+    shot(page, "supervisor-queues")
+    page.click(f"text={ticket.number}")
+    page.click("#action-redispatch summary")
+    jiaoyu = z.department("jiaoyu")
+    page.select_option("#id_redispatch-department", str(jiaoyu.pk))
+    page.select_option("#id_redispatch-category_code", "教育文体")
+    page.fill("#id_redispatch-reason", "退单理由成立，改派金水区教育局")
+    page.click("#action-redispatch button[type=submit]")
+    page.wait_for_selector("text=改派成功")
+    assert page.locator("#lead-department").inner_text() == jiaoyu.name
+
+    stats_rollup_recent()
+    page.click("text=一屏观全域")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-acc-category')")
+    after = {name: kpi(page, name) for name in ("total", "returned", "redispatched")}
+    assert after == {"total": 1, "returned": 1, "redispatched": 1}
+    assert page.locator("[data-kpi=accuracy]").inner_text() == "0.0%"
+    heat = page.locator("#table-heat tbody tr").first.inner_text()
+    assert re.match(r"文化路街道\s+1\b", heat)
+    shot(page, "supervisor-dashboard")
+
+    page.click("text=运行模式")
+    shot(page, "supervisor-city-mode")
