@@ -24,7 +24,7 @@ QUEUES = {
 
 @role_required(*QUEUE_ROLES)
 def queues(request):
-    key = request.GET.get("q", "return")
+    key = request.GET.get("queue", "return")
     if key not in QUEUES:
         key = "return"
     title, selector, help_text = QUEUES[key]
