@@ -28,6 +28,7 @@ STRONG, WEAK = 1.0, 0.5
 # A runner-up closer than this (and above half the best score) makes the best not certain.
 MARGIN = 0.25
 MAX_CANDIDATES = 10
+ROAD_ENDINGS = ("路", "街", "道", "巷", "里")
 VERSION_KEY = "governance:address-index-version"
 VERSION_CHECK_SECONDS = 2.0
 
@@ -250,8 +251,10 @@ def region_for_address(text: str) -> AddressMatch:
     close = [c for c in candidates[1:] if not _clearly_behind(best_score, c.score)]
     deepest_level = index.regions[best_code].level
     parent_level = {"community": "street", "street": "district"}.get(deepest_level)
-    named_in_full = best_strengths.get(deepest_level) == STRONG or (
-        parent_level is not None and best_strengths.get(parent_level) == STRONG
+    named_in_full = (
+        best_strengths.get(deepest_level) == STRONG
+        or (parent_level is not None and best_strengths.get(parent_level) == STRONG)
+        or _corroborated_core(evidence[best_code][1], best_strengths)
     )
     if not close and named_in_full:
         return AddressMatch(**best_levels, score=best_score, certain=True, candidates=candidates)
@@ -265,6 +268,12 @@ def region_for_address(text: str) -> AddressMatch:
             break
         agreed[level] = region
     return AddressMatch(**agreed, score=best_score, certain=False, candidates=candidates)
+
+
+def _corroborated_core(matched: str, strengths: dict[str, float]) -> bool:
+    """A bare core of three or more characters that is no road name ("关虎屯", not "新郑路") under a district
+    named in full: "金水区关虎屯" is as good as "金水区关虎屯村"."""
+    return len(matched) >= 3 and not matched.endswith(ROAD_ENDINGS) and strengths.get("district") == STRONG
 
 
 def _clearly_behind(best: float, other: float) -> bool:

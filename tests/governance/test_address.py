@@ -61,7 +61,7 @@ def test_short_district_names_and_prefixed_street_names(all_divisions, text, exp
     assert match.certain is True
 
 
-@pytest.mark.parametrize("text", ["关虎屯村", "金水区关虎屯村", "文化路街道关虎屯", "关虎屯村民委员会"])
+@pytest.mark.parametrize("text", ["关虎屯村", "金水区关虎屯村", "文化路街道关虎屯", "金水区关虎屯", "关虎屯村民委员会"])
 def test_village_with_or_without_its_suffix(all_divisions, text):
     match = region_for_address(text)
 
@@ -146,6 +146,15 @@ def test_a_road_named_like_a_street_office_needs_corroboration(all_divisions):
 
     assert with_district.certain is True
     assert codes(with_district) == ("410105000000", "410105009000", None)
+
+
+def test_a_road_named_like_a_community_is_not_that_community(all_divisions):
+    # 管城区 has a 新郑路社区, but "新郑路100号" is a road address.
+    match = region_for_address("管城区新郑路100号")
+
+    assert match.certain is False
+    assert codes(match) == ("410104000000", None, None)
+    assert match.candidates[0].community.name == "新郑路社区"
 
 
 def test_a_road_sharing_a_community_core_does_not_unsettle_a_full_address(all_divisions):
