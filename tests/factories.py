@@ -200,3 +200,10 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     region = None
     phone = ""
+
+
+def region_chain(*, village: bool = False) -> tuple[Region, Region, Region, Region]:
+    """A fresh synthetic (city, district, street, community-or-village) chain with consistent codes."""
+    street = StreetRegionFactory()
+    community = (VillageRegionFactory if village else CommunityRegionFactory)(parent=street)
+    return street.parent.parent, street.parent, street, community

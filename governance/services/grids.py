@@ -10,6 +10,7 @@ per-region weights. So a region's grids depend only on the seed and its code: `-
 exactly the 金水区 grids a full seed makes, and seeding again adds nothing.
 """
 
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -122,8 +123,19 @@ def _xiaoqu_names(
     return names
 
 
-def grids_plan(*, seed: int = DEFAULT_SEED) -> list[PlannedGrid]:
-    """The full city's grid layer, parents before children. Pure: reads only the division list."""
+def grids_plan(*, seed: int = DEFAULT_SEED) -> tuple[PlannedGrid, ...]:
+    """The full city's grid layer, parents before children (computed once per process and seed: about
+    two seconds; the division file does not change under a running process). Treat as read-only."""
+    return _grids_plan_cached(seed)
+
+
+@functools.lru_cache(maxsize=2)
+def _grids_plan_cached(seed: int) -> tuple[PlannedGrid, ...]:
+    return tuple(grids_plan_compute(seed=seed))
+
+
+def grids_plan_compute(*, seed: int = DEFAULT_SEED) -> list[PlannedGrid]:
+    """The plan itself. Pure: reads only the division list."""
     regions = divisions_read()
     by_code = {r.code: r for r in regions}
     urban = [r for r in regions if r.level == "community" and not r.is_village]

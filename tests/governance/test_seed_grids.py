@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from governance import roles
 from governance.models import Grid, GridWorker, Place, Region
-from governance.services.grids import TOTALS, _share_out, grids_plan, grids_seed
+from governance.services.grids import TOTALS, _share_out, grids_plan_compute, grids_seed
 from tests.governance.conftest import grid_layer_digest, plan_digest
 
 PUBLISHED = {"community": 7876, "micro": 46817, "rural": 11381, "dedicated": 4744}
@@ -30,9 +30,9 @@ def test_plan_has_the_published_figures(city_plan):
 
 
 def test_same_seed_same_plan_other_seed_other_plan(city_plan):
-    again, other = grids_plan(seed=12345), grids_plan(seed=8)
+    again, other = grids_plan_compute(seed=12345), grids_plan_compute(seed=8)
 
-    assert again == city_plan
+    assert tuple(again) == city_plan
     assert [(g.code, g.name, g.worker_name) for g in other] != [(g.code, g.name, g.worker_name) for g in city_plan]
     assert Counter(g.kind for g in other) == PUBLISHED
 

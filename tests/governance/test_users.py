@@ -52,3 +52,14 @@ def test_user_factory_roles():
 
     assert set(user.groups.values_list("name", flat=True)) == {roles.OPERATOR, roles.DISPATCHER}
     assert user.check_password("pw-123456")
+
+
+@pytest.mark.django_db
+def test_region_chain_codes_nest():
+    from tests.factories import region_chain
+
+    city, district, street, village = region_chain(village=True)
+
+    assert village.code.startswith(street.prefix) and street.code.startswith(district.prefix)
+    assert district.code.startswith(city.prefix)
+    assert village.is_village is True and 300 <= int(village.code[9:]) < 400
