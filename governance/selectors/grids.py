@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from governance.models import Grid, Place, Region
 from governance.selectors.address import normalise
 
-_BUILDING = re.compile(r"^\D{0,6}?(\d{1,3})\s*(?:号楼|栋|幢|号院|号|#)")
+_BUILDING = re.compile(r"^\D{0,6}?(\d{1,3})\s*(?:号楼|栋|幢|号院|号|#|-)")
 
 
 def grids_under(*, region: Region, kind: str | None = None) -> QuerySet[Grid]:

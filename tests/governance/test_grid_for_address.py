@@ -14,6 +14,7 @@ from tests.factories import CommunityRegionFactory
         ("农大家属院7号楼", "micro_grid_2"),
         ("金水区文化路街道农大社区农大家属院12号楼", "micro_grid_2"),
         ("农大家属院３号楼", "micro_grid"),  # full-width digit
+        ("农大家属院9-2-301", "micro_grid_2"),  # building-unit-room
     ],
 )
 def test_xiaoqu_and_building_number_pick_the_micro_grid(zhengzhou_small, text, grid_attr):
