@@ -6,11 +6,19 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, get_object_or_404
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.models import Department, DispatchCatalogue, Grid, Region
 from governance.selectors import grid_for_address, grids_under, region_for_address
+
+
+class Pagination(PageNumberPagination):
+    """The project's page size by default; pickers may ask for a whole level at once (?page_size=)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
 
 
 class RegionRefSerializer(serializers.Serializer):
@@ -46,6 +54,7 @@ class RegionListApi(ListAPIView):
         parent = serializers.CharField(required=False, max_length=12)
         q = serializers.CharField(required=False, max_length=64)
 
+    pagination_class = Pagination
     serializer_class = RegionOutputSerializer
 
     @extend_schema(parameters=[FilterSerializer])
@@ -88,6 +97,7 @@ class RegionDetailApi(APIView):
 
 
 class RegionChildrenApi(ListAPIView):
+    pagination_class = Pagination
     serializer_class = RegionOutputSerializer
 
     def get_queryset(self):
@@ -123,6 +133,7 @@ class GridListApi(ListAPIView):
             worker = grid.responsible
             return {"id": worker.id, "name": worker.name, "role": worker.role, "role_label": worker.get_role_display()}
 
+    pagination_class = Pagination
     serializer_class = OutputSerializer
 
     @extend_schema(parameters=[FilterSerializer])
@@ -159,6 +170,7 @@ class DepartmentListApi(ListAPIView):
             model = Department
             fields = ("id", "code", "name", "level", "dept_type", "region", "is_active")
 
+    pagination_class = Pagination
     serializer_class = OutputSerializer
 
     @extend_schema(parameters=[FilterSerializer])
@@ -198,6 +210,7 @@ class CatalogueListApi(ListAPIView):
                 "is_active",
             )
 
+    pagination_class = Pagination
     serializer_class = OutputSerializer
     queryset = DispatchCatalogue.objects.order_by("category_code")
 

@@ -52,6 +52,9 @@ def test_region_children_are_paginated(api, zhengzhou_small):
     assert body["count"] == 287 + 343
     assert len(body["results"]) == 50
     assert body["next"].endswith("page=2")
+    big_page = api.get("/api/regions/?level=community&page_size=500").json()
+    assert len(big_page["results"]) == 500
+    assert len(api.get("/api/regions/?level=community&page_size=10000").json()["results"]) == 500
 
 
 def test_region_detail_has_its_ancestors(api, zhengzhou_small):
