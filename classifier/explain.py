@@ -1,0 +1,67 @@
+"""Why the model chose a category: the features of the text that pushed hardest towards it.
+
+The contribution of a feature to a class is coefficient × the text's tf-idf value for that feature, taken
+from the linear model under the calibration. The calibrator is fitted with `ensemble=False`, so there is
+exactly one linear model trained on all the data and its coefficients are what decides the ranking (the
+sigmoid calibration is monotone per class). If a pipeline holds several calibrated base models
+(`ensemble=True`) their coefficients are averaged, which is the decision function of their average.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Feature names look like "word__物业", "char__物业费" or "head__物业" (FeatureUnion prefixes).
+_PREFIXES = ("word__", "char__", "head__")
+
+
+def _linear_coefficients(model) -> np.ndarray:
+    if hasattr(model, "calibrated_classifiers_"):
+        coefs = [_linear_coefficients(c.estimator) for c in model.calibrated_classifiers_]
+        return np.mean(coefs, axis=0)
+    if hasattr(model, "coef_"):
+        coef = np.asarray(model.coef_.toarray() if hasattr(model.coef_, "toarray") else model.coef_)
+        if coef.shape[0] == 1:  # binary: one row scores the second class against the first
+            coef = np.vstack([-coef[0], coef[0]])
+        return coef
+    raise TypeError(f"cannot explain a {type(model).__name__}: no linear coefficients")
+
+
+@dataclass(frozen=True)
+class Explainer:
+    coef: np.ndarray  # (n_classes, n_features)
+    feature_names: np.ndarray
+
+    @classmethod
+    def for_pipeline(cls, pipeline) -> Explainer:
+        features = pipeline.named_steps["features"]
+        model = pipeline.named_steps["model"]
+        names = np.array([_display(n) for n in features.get_feature_names_out()], dtype=object)
+        return cls(coef=_linear_coefficients(model), feature_names=names)
+
+    def top_terms(self, x_row, class_index: int, *, n: int = 5) -> list[str]:
+        """Up to `n` distinct terms with the largest positive contribution to the class."""
+        row = x_row.tocsr()
+        if row.nnz == 0:
+            return []
+        contributions = self.coef[class_index, row.indices] * row.data
+        order = np.argsort(-contributions)
+        terms: list[str] = []
+        for i in order:
+            if contributions[i] <= 0 or len(terms) >= n:
+                break
+            term = self.feature_names[row.indices[i]]
+            # A char n-gram inside a word already shown (or the reverse) tells the operator nothing new.
+            if any(term in t or t in term for t in terms):
+                continue
+            terms.append(term)
+        return terms
+
+
+def _display(name: str) -> str:
+    for prefix in _PREFIXES:
+        if name.startswith(prefix):
+            return name.removeprefix(prefix).replace(" ", "")
+    return name
