@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from dispatch import services
-from dispatch.models import DailyTicketStat, Ticket
+from dispatch.models import DailyTicketStat, StatsRollupState, Ticket
 from dispatch.pages.stats.selectors import DashboardFilter, dashboard_breakdown, dashboard_sla
 from dispatch.pages.stats.services import FLAGS, stats_rollup_recent
 from tests.dispatch.classifier_stub import FakePrediction
@@ -171,3 +171,19 @@ def test_ticket_list_csv_masks_phones_and_defuses_formulas(client, accounts, mak
     assert "138****5678" in lines[1]
     assert "13812345678" not in lines[1]
     assert ",\"'=HYPERLINK" in lines[1]
+
+
+def test_first_run_backlog_is_filled_newest_first_within_the_budget(three_tickets):
+    signed, bounced = three_tickets
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    Ticket.objects.filter(pk=bounced.pk).update(created_at=week_ago)
+
+    first = stats_rollup_recent(budget_seconds=0)
+    state_after_first = StatsRollupState.objects.get()
+    second = stats_rollup_recent(budget_seconds=0)
+
+    assert first == [timezone.localdate()]
+    assert state_after_first.watermark is None
+    assert second == [timezone.localtime(week_ago).date()]
+    assert StatsRollupState.objects.get().watermark is not None
+    assert day_sums()["total"] == 3

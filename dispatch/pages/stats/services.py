@@ -8,13 +8,14 @@ today — a ticket filed last week and closed now moves last week's figures.
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from dispatch.models import DailyTicketStat, StatsRollupState, Ticket, TicketEvent
@@ -25,6 +26,8 @@ ROLLUP_NAME = "daily_ticket_stat"
 # Events written by transactions still open while we scan carry an earlier timestamp than their commit:
 # re-scan a margin behind the watermark (recomputing a day twice is harmless).
 WATERMARK_OVERLAP = dt.timedelta(minutes=5)
+# Stay well inside CELERY_TASK_SOFT_TIME_LIMIT (60 s) on a backlog.
+ROLLUP_BUDGET_SECONDS = 40.0
 
 S = Ticket.Status
 RATED = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC, Ticket.Satisfaction.UNSATISFIED]
@@ -100,46 +103,68 @@ def _aggregate_day(day: dt.date) -> list[DailyTicketStat]:
     ]
 
 
+def _recompute_day(day: dt.date) -> int:
+    rows = _aggregate_day(day)
+    with transaction.atomic():
+        # One day at a time across processes: two runs replacing the same day concurrently could
+        # otherwise both delete and then both insert.
+        StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
+        DailyTicketStat.objects.filter(day=day).delete()
+        DailyTicketStat.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 def stats_rollup_days(*, days: Iterable[dt.date]) -> int:
     """Recompute the roll-up rows of each given day from the tickets filed that day.
 
     Idempotent; each day is replaced in its own transaction. Returns the number of rows written.
     """
-    written = 0
-    for day in sorted(set(days)):
-        rows = _aggregate_day(day)
-        with transaction.atomic():
-            DailyTicketStat.objects.filter(day=day).delete()
-            DailyTicketStat.objects.bulk_create(rows, batch_size=2000)
-        written += len(rows)
-    return written
+    return sum(_recompute_day(day) for day in sorted(set(days)))
 
 
 def _days_of_tickets(ticket_filter: Q) -> set[dt.date]:
-    tz = local_tz()
-    stamps = Ticket.objects.filter(ticket_filter).values_list("created_at", flat=True).distinct()
-    return {stamp.astimezone(tz).date() for stamp in stamps.iterator(chunk_size=5000)}
+    days = (
+        Ticket.objects.filter(ticket_filter)
+        .annotate(local_day=TruncDate("created_at", tzinfo=local_tz()))
+        .values_list("local_day", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return set(days)
 
 
-def stats_rollup_recent(*, now: dt.datetime | None = None) -> list[dt.date]:
-    """Bring the roll-ups up to date: recompute the days touched since the last run, and today.
+def stats_rollup_recent(*, now: dt.datetime | None = None, budget_seconds: float | None = None) -> list[dt.date]:
+    """Bring the roll-ups up to date; returns the days recomputed.
 
-    The first run (no watermark yet) recomputes every day that has tickets. Returns the days recomputed.
-    Safe to run concurrently with itself: the state row is locked for the run.
+    Normal runs recompute the filing days of tickets with an event (or a change) since the watermark,
+    plus today, and move the watermark to the run's start. The first run on an existing database has a
+    backlog (every day with tickets): it fills the days that have no roll-up rows yet, newest first,
+    within `budget_seconds` (so the task stays under Celery's time limit), and later runs continue;
+    the watermark is set once the backlog is done, to when the backlog began, so nothing that changed
+    meanwhile is missed.
     """
     now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    with transaction.atomic():
-        state, _ = StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
-        if state.watermark is None:
-            days = _days_of_tickets(Q())
-        else:
-            since = state.watermark - WATERMARK_OVERLAP
-            touched = TicketEvent.objects.filter(created_at__gt=since).values("ticket_id")
-            days = _days_of_tickets(Q(id__in=touched) | Q(updated_at__gt=since, created_at__gte=since))
-        days.add(today)
-        stats_rollup_days(days=days)
-        state.watermark = now
-        state.save(update_fields=["watermark", "updated_at"])
+    budget = budget_seconds if budget_seconds is not None else ROLLUP_BUDGET_SECONDS
+    started = time.monotonic()
+    state, _ = StatsRollupState.objects.get_or_create(name=ROLLUP_NAME)
+    if state.watermark is None:
+        done = set(DailyTicketStat.objects.values_list("day", flat=True).distinct().order_by())
+        backlog = sorted(_days_of_tickets(Q()) - done, reverse=True)
+        recomputed = []
+        for day in backlog:
+            if recomputed and time.monotonic() - started > budget:
+                logger.info("stats roll-up backlog: %d day(s) left for the next run", len(backlog) - len(recomputed))
+                return sorted(recomputed)
+            _recompute_day(day)
+            recomputed.append(day)
+        # The row was created when the backlog began (updated_at is that moment until now).
+        StatsRollupState.objects.filter(pk=state.pk).update(watermark=state.updated_at)
+        return sorted(recomputed)
+    since = state.watermark - WATERMARK_OVERLAP
+    touched = TicketEvent.objects.filter(created_at__gt=since).values("ticket_id")
+    days = _days_of_tickets(Q(id__in=touched) | Q(updated_at__gt=since, created_at__gte=since))
+    days.add(timezone.localtime(now).date())
+    stats_rollup_days(days=days)
+    StatsRollupState.objects.filter(pk=state.pk).update(watermark=now, updated_at=now)
     logger.info("stats roll-up recomputed %d day(s)", len(days))
     return sorted(days)

@@ -148,15 +148,15 @@ def models(request):
 
 
 def _score(version, name):
-    """A score from the version's metrics (the classifier keeps them in `metrics`/`scores` JSON)."""
-    for attr in ("metrics", "scores"):
-        data = getattr(version, attr, None)
-        if isinstance(data, dict):
-            value = data.get(name)
-            if value is None and isinstance(data.get("cv"), dict):
-                value = data["cv"].get(name)
-            if isinstance(value, int | float):
-                return value
+    """A score of a version: the model's own property when it has one, else from its `scores` JSON
+    (grouped cross-validation first, as the classifier reports it)."""
+    value = getattr(type(version), name, None)
+    if isinstance(value, property):
+        return getattr(version, name)
+    scores = getattr(version, "scores", None) or {}
+    for section in (scores.get("cv_grouped"), scores.get("cv"), scores):
+        if isinstance(section, dict) and isinstance(section.get(name), int | float):
+            return section[name]
     return None
 
 
