@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class AppendOnlyError(Exception):
@@ -20,7 +21,8 @@ class TicketEvent(models.Model):
     """One thing that happened to a ticket. Written in the transaction that changed the ticket;
     never edited or deleted — the timeline is read from these rows."""
 
-    ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.PROTECT, related_name="events")
+    # Covered by the (ticket, created_at) index.
+    ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.PROTECT, related_name="events", db_index=False)
     action = models.CharField("动作", max_length=32)
     from_status = models.CharField("原状态", max_length=24, blank=True)
     to_status = models.CharField("新状态", max_length=24, blank=True)
@@ -31,6 +33,7 @@ class TicketEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     actor_label = models.CharField("操作人/单位", max_length=64, blank=True)
     reason = models.TextField("原因/说明", blank=True)
@@ -99,17 +102,32 @@ class Notification(models.Model):
         "dispatch.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     department = models.ForeignKey(
-        "governance.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "governance.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     region = models.ForeignKey(
-        "governance.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "governance.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     message = models.CharField("内容", max_length=255)
     # Makes "tell once" notifications (e.g. next year's holidays missing) idempotent.
-    dedupe_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     sent_at = models.DateTimeField("外发时间", null=True, blank=True)
@@ -117,6 +135,11 @@ class Notification(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], name="notification_dedupe_key", condition=Q(dedupe_key__isnull=False)
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "read_at"]),
             models.Index(fields=["department", "read_at"]),
