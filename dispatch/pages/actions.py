@@ -21,6 +21,7 @@ class Action:
     perform: Callable  # (ticket, by, data) -> Ticket
     style: str = ""  # button style: "", "secondary", "warn", "danger", "ok"
     needs_categories: bool = False
+    needs_ticket: bool = False  # the form offers departments near the ticket
     multipart: bool = False
 
 
@@ -76,8 +77,9 @@ ACTIONS: dict[str, Action] = {
             ticket=t, by=by, departments=list(d["departments"]), reason=d["reason"]
         ),
         "secondary",
+        needs_ticket=True,
     ),
-    "dispatch": Action("人工派单", forms.DispatchForm, _dispatch, needs_categories=True),
+    "dispatch": Action("人工派单", forms.DispatchForm, _dispatch, needs_categories=True, needs_ticket=True),
     "return_review": Action(
         "派单异议审核",
         forms.ReturnReviewForm,
@@ -90,8 +92,9 @@ ACTIONS: dict[str, Action] = {
             category_code=d.get("category_code") or None,
         ),
         needs_categories=True,
+        needs_ticket=True,
     ),
-    "redispatch": Action("改派", forms.DispatchForm, _redispatch, "warn", needs_categories=True),
+    "redispatch": Action("改派", forms.DispatchForm, _redispatch, "warn", needs_categories=True, needs_ticket=True),
     "extension_approve": Action(
         "延期审批",
         forms.DecisionForm,
@@ -141,10 +144,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _make_form(action: Action, *, categories, data=None, files=None, prefix: str):
+def _make_form(action: Action, *, categories, ticket=None, data=None, files=None, prefix: str):
     if action.form is None:
         return None
     kwargs = {"prefix": prefix}
+    if action.needs_ticket:
+        kwargs["ticket"] = ticket
     if action.needs_categories:
         kwargs["categories"] = categories
     if data is not None:
@@ -154,11 +159,17 @@ def _make_form(action: Action, *, categories, data=None, files=None, prefix: str
 
 def forms_for(*, ticket, allowed: list[str], categories) -> dict:
     """An unbound form (or None for a plain button) for each allowed move the pages know."""
-    return {name: _make_form(ACTIONS[name], categories=categories, prefix=name) for name in allowed if name in ACTIONS}
+    return {
+        name: _make_form(ACTIONS[name], categories=categories, ticket=ticket, prefix=name)
+        for name in allowed
+        if name in ACTIONS
+    }
 
 
 def bound_form(name: str, request, *, ticket, categories):
-    return _make_form(ACTIONS[name], categories=categories, data=request.POST, files=request.FILES, prefix=name)
+    return _make_form(
+        ACTIONS[name], categories=categories, ticket=ticket, data=request.POST, files=request.FILES, prefix=name
+    )
 
 
 def perform(name: str, *, ticket, by, data: dict):

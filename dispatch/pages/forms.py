@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from dispatch.models import CityMode, Ticket
 from governance.models import Department, Grid, Region
@@ -148,8 +149,18 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def _departments():
-    return Department.objects.filter(is_active=True).order_by("level", "region_id", "name")
+def _departments(ticket=None):
+    """Units to pick from for a ticket: city units and utilities, and those of its district and its
+    district's streets (all units when the place is unknown)."""
+    units = Department.objects.filter(is_active=True).order_by("level", "region_id", "name")
+    district = getattr(ticket, "district_id", None)
+    if district is None:
+        return units
+    return units.filter(
+        Q(level__in=[Department.Level.CITY, Department.Level.UTILITY])
+        | Q(region_id=district)
+        | Q(region__parent_id=district)
+    )
 
 
 class DispatchForm(forms.Form):
@@ -159,9 +170,9 @@ class DispatchForm(forms.Form):
     department = DepartmentChoiceField(label="主办单位", queryset=Department.objects.none())
     reason = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments()
+        self.fields["department"].queryset = _departments(ticket)
         self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
 
 
@@ -177,9 +188,9 @@ class ReturnReviewForm(DecisionForm):
     )
     category_code = forms.ChoiceField(label="更正类别", required=False)
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments()
+        self.fields["department"].queryset = _departments(ticket)
         self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
 
 
@@ -189,9 +200,9 @@ class WhistleForm(ReasonForm):
     )
     field_order = ["departments", "reason"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = _departments()
+        self.fields["departments"].queryset = _departments(ticket)
 
 
 class CallbackForm(forms.Form):

@@ -141,3 +141,37 @@ def test_unknown_action_is_404(client, accounts, make_ticket):
     client.force_login(accounts.staff)
 
     assert client.post(f"/tickets/{ticket.pk}/explode/").status_code == 404
+
+
+def test_whistle_pulls_in_a_department_and_offers_only_nearby_units(client, accounts, make_ticket, zhengzhou_small):
+    z = zhengzhou_small
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.worker)
+    html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    chengguan = z.department("chengguan")
+    assert f'<option value="{chengguan.pk}">{chengguan.name}</option>' in html
+    zhongmou = z.department("chengguan", z.zhongmou)
+    assert f'<option value="{zhongmou.pk}">' not in html
+
+    response = client.post(
+        f"/tickets/{ticket.pk}/whistle/",
+        {"whistle-departments": [chengguan.pk], "whistle-reason": "占道经营需城管联合执法"},
+    )
+
+    assert response.status_code == 302
+    assert list(ticket.assists.values_list("department_id", "source")) == [(chengguan.pk, "whistle")]
+
+
+def test_extension_request_rejects_too_many_days_next_to_the_field(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.staff)
+
+    response = client.post(
+        f"/tickets/{ticket.pk}/extension_request/",
+        {"extension_request-days": "30", "extension_request-reason": "需协调多部门"},
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "extension_request-days") == ["确保该值小于或等于10。"]
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.HANDLING
