@@ -253,7 +253,7 @@ def end_to_end_per_second(operator) -> tuple[float, dict]:
 
 
 def load_open_tickets(lead_id: int, district: str, rows: int) -> float:
-    """Bulk-load `rows` open tickets with generate_series: ~1 % overdue, ~2 % past their yellow point."""
+    """Bulk-load `rows` open tickets with generate_series: 1 % overdue, 2 % past their yellow point."""
     from dispatch.models import Ticket
 
     overrides = {
@@ -322,7 +322,7 @@ def sweep_figures(world) -> None:
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE dispatch_ticket SET sla_due = now() - interval '1 minute' "
-            "WHERE id IN (SELECT id FROM dispatch_ticket WHERE sla_light = 'green' AND mod(id, 100) = 50 LIMIT 300)"
+            "WHERE id IN (SELECT id FROM dispatch_ticket WHERE sla_light = 'green' AND id > 500000 ORDER BY id LIMIT 300)"
         )
     start = time.perf_counter()
     result = sla_sweep()

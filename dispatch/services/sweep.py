@@ -30,8 +30,9 @@ def _city_code() -> str | None:
 
 
 def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Turn due tickets red (overdue: event, 督办, owner and supervisors notified) and yellow (most of
-    the time used: event, owner notified). Set-based on PostgreSQL: one statement per light."""
+    """Turn due tickets red (overdue: one `sla_red` event, the 督办 flag, the owner notified per ticket,
+    the district's supervisors once per sweep with the count) and yellow (most of the time used: event,
+    owner notified). Set-based on PostgreSQL: one statement per light."""
     now = now or timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -52,17 +53,18 @@ WITH due AS (
  RETURNING id, number, status, lead_department_id, district_id
 ), events AS (
     INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
-    SELECT id, 'sla_red', status, status, '系统', '已超过时限（红灯）', '{}'::jsonb, %(now)s FROM due
-    UNION ALL
-    SELECT id, 'supervised', status, status, '系统', '超期自动督办', '{}'::jsonb, %(now)s FROM due
+    SELECT id, 'sla_red', status, status, '系统', '已超过时限（红灯），自动督办', '{"supervised": true}'::jsonb, %(now)s
+      FROM due
 ), owners AS (
     INSERT INTO dispatch_notification (kind, ticket_id, department_id, message, created_at)
     SELECT 'red', id, lead_department_id, '红灯超期：工单 ' || number || ' 已超过时限，已督办', %(now)s
       FROM due WHERE lead_department_id IS NOT NULL
 ), supervisors AS (
-    INSERT INTO dispatch_notification (kind, ticket_id, region_id, message, created_at)
-    SELECT 'supervise', id, COALESCE(district_id, %(city)s), '督办：工单 ' || number || ' 超期', %(now)s
+    -- one line per district and sweep for the supervisors, not one per ticket
+    INSERT INTO dispatch_notification (kind, region_id, message, created_at)
+    SELECT 'supervise', COALESCE(district_id, %(city)s), '督办：本轮新增 ' || count(*) || ' 件超期工单', %(now)s
       FROM due WHERE COALESCE(district_id, %(city)s) IS NOT NULL
+     GROUP BY COALESCE(district_id, %(city)s)
 )
 SELECT count(*) FROM due
 """
@@ -109,6 +111,7 @@ def _sweep_portable(now) -> tuple[int, int]:
     for chunk in _chunks(ids):
         Ticket.objects.filter(pk__in=chunk).update(sla_light=L.RED, supervised=True, updated_at=now)
     events, notes = [], []
+    per_region: dict[str, int] = {}
     for pk, number, status, dep, district in red_rows:
         events.append(
             TicketEvent(
@@ -117,18 +120,8 @@ def _sweep_portable(now) -> tuple[int, int]:
                 from_status=status,
                 to_status=status,
                 actor_label="系统",
-                reason="已超过时限（红灯）",
-                created_at=now,
-            )
-        )
-        events.append(
-            TicketEvent(
-                ticket_id=pk,
-                action="supervised",
-                from_status=status,
-                to_status=status,
-                actor_label="系统",
-                reason="超期自动督办",
+                reason="已超过时限（红灯），自动督办",
+                data={"supervised": True},
                 created_at=now,
             )
         )
@@ -139,11 +132,9 @@ def _sweep_portable(now) -> tuple[int, int]:
                 )
             )
         if district or city:
-            notes.append(
-                Notification(
-                    kind="supervise", ticket_id=pk, region_id=district or city, message=f"督办：工单 {number} 超期"
-                )
-            )
+            per_region[district or city] = per_region.get(district or city, 0) + 1
+    for region, n in per_region.items():
+        notes.append(Notification(kind="supervise", region_id=region, message=f"督办：本轮新增 {n} 件超期工单"))
     yellow_rows = list(
         Ticket.objects.select_for_update()
         .filter(sla_warn_at__lte=now, sla_light=L.GREEN)

@@ -123,19 +123,18 @@ def test_sweep_turns_overdue_red_with_supervision_and_nearly_due_yellow_once(wor
     lights = dict(Ticket.objects.values_list("pk", "sla_light"))
     assert lights == {overdue.pk: "red", nearly.pk: "yellow", fresh.pk: "green"}
     assert Ticket.objects.get(pk=overdue.pk).supervised is True
-    assert list(
-        TicketEvent.objects.filter(ticket=overdue, action__in=["sla_red", "supervised"]).values_list(
-            "action", flat=True
-        )
-    ) == ["sla_red", "supervised"]
+    red_event = TicketEvent.objects.get(ticket=overdue, action="sla_red")
+    assert (red_event.data, red_event.to_status) == ({"supervised": True}, "dispatched")
     assert Notification.objects.filter(ticket=overdue, kind="red", department=world.zhujian).count() == 1
-    assert Notification.objects.filter(ticket=overdue, kind="supervise", region=world.small.district).count() == 1
+    supervise = Notification.objects.get(kind="supervise")
+    assert (supervise.region, supervise.message) == (world.small.district, "督办：本轮新增 1 件超期工单")
     assert Notification.objects.filter(ticket=nearly, kind="yellow").count() == 1
 
     again = services.sla_sweep(now=now)
 
     assert (again.red, again.yellow) == (0, 0)
     assert TicketEvent.objects.filter(action__startswith="sla_").count() == 2
+    assert Notification.objects.filter(kind__in=["red", "yellow", "supervise"]).count() == 3
 
 
 def test_sweep_ignores_tickets_whose_clock_stopped(world, handling):
