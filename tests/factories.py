@@ -14,6 +14,7 @@ villages 300-399, which the real division list never uses, so factories mix with
 import functools
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -24,9 +25,14 @@ from governance.models import Department, DispatchCatalogue, Grid, GridWorker, P
 TEST_PASSWORD = "pw-123456"
 
 
-@functools.cache
 def _test_password_hash() -> str:
-    # Hashing is deliberately slow (PBKDF2); hash the shared test password once per test session.
+    # Hashing is deliberately slow (PBKDF2): hash the shared test password once per set of hashers
+    # (some tests switch PASSWORD_HASHERS, and a hash is only checkable under the hashers that made it).
+    return _hash_for(tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _hash_for(hashers: tuple[str, ...]) -> str:
     return make_password(TEST_PASSWORD)
 
 
