@@ -191,8 +191,9 @@ def ticket_act(request, pk: int, action: str):
 EVENT_LABELS = {
     "created": "受理",
     "phone_revealed": "查看号码",
-    "yellow": "黄灯预警",
-    "red": "红灯超期",
+    "sla_yellow": "黄灯预警",
+    "sla_red": "红灯超期",
+    "merge_received": "并入来电",
     **{move.event: move.label for move in MOVES.values()},
 }
 STATUS_LABELS = dict(Ticket.Status.choices)
