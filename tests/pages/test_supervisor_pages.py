@@ -94,3 +94,51 @@ def test_worklist_puts_red_first(client, accounts, make_ticket):
     html = client.get("/worklist/").content.decode()
 
     assert html.index(second.number) < html.index(first.number)
+
+
+@pytest.fixture
+def two_versions(settings, tmp_path):
+    """Two real (tiny) model versions trained by the classifier's code; the second is active."""
+    from classifier.registry import active_model_cache
+    from classifier.training import Example, train_and_register
+
+    settings.CLASSIFIER_ARTIFACTS_DIR = tmp_path / "models"
+    texts = {
+        "环境保护": "小区旁边工厂夜间排放废气，气味刺鼻，河道污水发黑发臭",
+        "教育文体": "孩子上学的学校收取补课费，教师在校外办辅导班，学位分配不公平",
+    }
+    examples = [
+        Example(text=f"{text}{i}", label=label, source="test") for label, text in texts.items() for i in range(12)
+    ]
+    versions = [train_and_register(examples=examples, cv="none", activate=True).version for _ in range(2)]
+    active_model_cache.clear()
+    yield versions
+    active_model_cache.clear()
+
+
+def test_model_versions_roll_back_and_activate(client, accounts, two_versions):
+    first, second = two_versions
+    client.force_login(accounts.supervisor)
+    assert first.version in client.get("/models/").content.decode()
+
+    client.post("/models/action/", {"action": "rollback"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.is_active, second.is_active) == (True, False)
+
+    response = client.post("/models/action/", {"action": "activate", "version": second.version}, follow=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.is_active, second.is_active) == (False, True)
+    assert f"已启用模型 {second.version}" in response.content.decode()
+
+
+def test_activating_an_unknown_version_changes_nothing(client, accounts, two_versions):
+    first, second = two_versions
+    client.force_login(accounts.supervisor)
+
+    response = client.post("/models/action/", {"action": "activate", "version": "nope"}, follow=True)
+
+    assert "没有模型版本 nope" in response.content.decode()
+    second.refresh_from_db()
+    assert second.is_active is True
