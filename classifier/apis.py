@@ -1,5 +1,6 @@
 """POST /api/classify/: the operator's live suggestions while a ticket is being taken."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -76,8 +77,12 @@ class ClassifyApi(APIView):
         for score in prediction.categories:
             department = None
             if resolve is not None:
-                assignment = resolve(category_code=score.code, district=district)
-                department = self.AssignmentSerializer(assignment).data
+                try:
+                    assignment = resolve(category_code=score.code, district=district)
+                except ObjectDoesNotExist:  # no departments seeded yet: suggestions still help
+                    assignment = None
+                if assignment is not None:
+                    department = self.AssignmentSerializer(assignment).data
             categories.append(
                 {
                     "code": score.code,

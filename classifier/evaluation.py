@@ -41,13 +41,14 @@ def reliability_table(y_true, proba, classes, bins: int = RELIABILITY_BINS) -> d
     confidence = proba.max(axis=1)
     correct = classes[proba.argmax(axis=1)] == y_true
     edges = np.linspace(0.0, 1.0, bins + 1)
-    # the last bin is closed on the right so a probability of exactly 1.0 is counted
-    index = np.clip(np.digitize(confidence, edges[1:-1], right=False), 0, bins - 1)
+    # bin b holds [b/bins, (b+1)/bins); 1.0 goes in the last bin; the epsilon keeps 0.6 out of 0.5-0.6
+    index = np.clip(np.floor(confidence * bins + 1e-9).astype(int), 0, bins - 1)
     table, ece = [], 0.0
     for b in range(bins):
         mask = index == b
         n = int(mask.sum())
-        row = {"low": float(edges[b]), "high": float(edges[b + 1]), "count": n, "confidence": None, "accuracy": None}
+        row = {"low": round(float(edges[b]), 4), "high": round(float(edges[b + 1]), 4), "count": n}
+        row.update(confidence=None, accuracy=None)
         if n:
             row["confidence"] = float(confidence[mask].mean())
             row["accuracy"] = float(correct[mask].mean())
@@ -63,11 +64,19 @@ def top_k_accuracy(y_true, proba, classes, k: int = 3) -> float:
 
 
 def threshold_for_target(table: list[dict], *, min_accuracy: float) -> dict | None:
-    """The lowest threshold (most coverage) whose automatic share is at least `min_accuracy` correct."""
-    for row in sorted(table, key=lambda r: r["threshold"]):
-        if row["accuracy"] is not None and row["accuracy"] >= min_accuracy:
-            return row
-    return None
+    """The lowest threshold (most coverage) from which on every threshold is at least `min_accuracy` correct.
+
+    "From which on": accuracy need not rise with the threshold on a small sample, and a threshold that
+    meets the target only by luck between two that miss it is not one to rely on.
+    """
+    best = None
+    for row in sorted(table, key=lambda r: r["threshold"], reverse=True):
+        if row["accuracy"] is None:
+            continue
+        if row["accuracy"] < min_accuracy:
+            break
+        best = row
+    return best
 
 
 def scores(y_true, proba, classes) -> dict:

@@ -5,10 +5,10 @@
   before the divisions are loaded).
 - stopwords.txt: derived from the training data. 5,334 rows of complaints_train.csv were published
   already segmented with an unknown stopword list applied; the 2,310 raw rows were not. A word that our
-  segmenter produces in at least `min_df` raw rows but never in the pre-tokenized rows (re-segmented
-  the same way) is one that list removed. Removing it from raw rows too is what makes both forms look
-  alike to the model. With min_df=5 a real content word would be expected about 11 times in the
-  pre-tokenized rows, so seeing it 0 times by chance has odds of roughly 1 in 100,000.
+  segmenter produces in at least `min_df` raw rows but (almost) never in the pre-tokenized rows
+  (re-segmented the same way) is one that list removed. Removing it from raw rows too is what makes
+  both forms look alike to the model. With min_df=5 a real content word would be expected about 11
+  times in the pre-tokenized rows; seeing it under a tenth as often by chance is very unlikely.
 """
 
 from __future__ import annotations
@@ -67,24 +67,39 @@ def userdict_lines(divisions_csv: Path) -> list[str]:
     return lines
 
 
-def derive_stopwords(rows: Iterable[dict], *, cut, min_df: int = 5) -> list[str]:
-    """Words frequent in raw rows and absent from pre-tokenized rows (see the module docstring).
+def derive_stopwords(rows: Iterable[dict], *, cut, min_df: int = 5, max_ratio: float = 0.1) -> list[str]:
+    """Words frequent in raw rows and (nearly) absent from pre-tokenized rows (see the module docstring).
 
-    `cut(text) -> list[str]` must be the production cut minus stopword removal (so the derived list
-    is about what the model would otherwise see).
+    `cut(text) -> list[str]` is the production cut without stopword removal. A word qualifies when it
+    occurs in at least `min_df` raw rows and its share of pre-tokenized rows (after those are glued
+    and re-cut like production text) is under `max_ratio` times its share of raw rows: re-cutting
+    glued tokens can make a removed word reappear by accident ("的" out of "…目的…"), never often.
+    A word the source's segmenter left in any published row was not on its list, whatever our cut does.
     """
     raw_df: Counter[str] = Counter()
-    tokenized_vocab: set[str] = set()
+    tokenized_df: Counter[str] = Counter()
+    published_tokens: set[str] = set()  # as the source's segmenter left them
+    n_raw = n_tokenized = 0
     for row in rows:
         tokens = set(cut(row["text"]))
         if row["form"] == "tokenized":
-            tokenized_vocab |= tokens
+            published_tokens.update(row["text"].split())
+            tokenized_df.update(tokens)
+            n_tokenized += 1
         else:
             raw_df.update(tokens)
+            n_raw += 1
     # A trade word can be missing only because the list removed a piece of it ("人力资源和社会保障局"
     # loses its 和); the user dictionary says it matters, so it is never a stopword.
     keep = set(GOVERNANCE_VOCABULARY)
-    return sorted(w for w, n in raw_df.items() if n >= min_df and w not in tokenized_vocab and w not in keep)
+    return sorted(
+        w
+        for w, n in raw_df.items()
+        if n >= min_df
+        and w not in keep
+        and w not in published_tokens
+        and tokenized_df[w] / max(n_tokenized, 1) < max_ratio * n / n_raw
+    )
 
 
 def stopword_lines(derived: list[str]) -> list[str]:

@@ -1,0 +1,147 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from classifier import registry
+from classifier.models import ModelVersion
+from classifier.services import NoActiveModel, classify, classify_many, model_activate, model_rollback
+from config.errors import ApplicationError
+from tests.classifier.conftest import train_tiny
+
+pytestmark = pytest.mark.django_db
+
+
+def test_classify_gives_sorted_top_k_with_version_and_terms(tiny_model):
+    prediction = classify("公司老板拖欠农民工工资半年了，电话13812345678")
+
+    assert [c.code for c in prediction.categories][0] == "劳动和社会保障"
+    assert len(prediction.categories) == 3
+    probabilities = [c.probability for c in prediction.categories]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert abs(sum(probabilities) - 1.0) < 1e-6
+    assert prediction.top == prediction.categories[0]
+    assert prediction.model_version == tiny_model.version
+    assert prediction.terms  # the words that weighed most for the top category…
+    assert all(term in "公司老板拖欠农民工工资半年了" for term in prediction.terms)  # …come from the text
+    assert not any("138" in term for term in prediction.terms)
+
+
+def test_classify_k_limits_the_list(tiny_model):
+    assert len(classify("学校违规补课收费", k=1).categories) == 1
+
+
+def test_classify_many_matches_classify(tiny_model):
+    texts = ["学校违规补课收费", "小区路灯损坏无人维修"]
+
+    batch = classify_many(texts)
+
+    assert [p.top for p in batch] == [classify(t).top for t in texts]
+
+
+def test_without_an_active_model_classify_raises(db, artifacts_dir):
+    with pytest.raises(NoActiveModel):
+        classify("小区路灯坏了")
+
+
+def test_a_threshold_below_the_confidence_routes_automatically(tiny_model, settings):
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.30
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+
+    prediction = classify("学校违规补课收费")
+
+    assert prediction.top.probability >= 0.30
+    assert prediction.threshold == 0.30
+    assert prediction.auto is True
+
+
+def test_a_threshold_above_the_confidence_routes_to_a_human(tiny_model, settings):
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.999
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+
+    prediction = classify("学校违规补课收费")
+
+    assert prediction.top.probability < 0.999
+    assert prediction.auto is False
+
+
+def test_a_per_category_threshold_overrides_the_global_one(tiny_model, settings):
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.30
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {"教育文体": 0.999}
+
+    education = classify("学校违规补课收费")
+    labour = classify("公司老板拖欠农民工工资")
+
+    assert (education.top.code, education.threshold, education.auto) == ("教育文体", 0.999, False)
+    assert (labour.top.code, labour.threshold, labour.auto) == ("劳动和社会保障", 0.30, True)
+
+
+def test_activate_makes_exactly_one_version_active(artifacts_dir):
+    first = train_tiny().version
+    second = train_tiny(activate=False).version
+
+    model_activate(version=second.version)
+
+    assert list(ModelVersion.objects.filter(is_active=True).values_list("pk", flat=True)) == [second.pk]
+    first.refresh_from_db()
+    assert first.is_active is False
+
+
+def test_activate_an_unknown_version_is_refused(artifacts_dir):
+    first = train_tiny().version
+
+    with pytest.raises(ApplicationError, match="没有模型版本"):
+        model_activate(version="nope")
+
+    assert ModelVersion.objects.get(is_active=True) == first
+
+
+def test_rollback_activates_the_previous_version(artifacts_dir):
+    first = train_tiny().version
+    second = train_tiny().version
+    assert ModelVersion.objects.get(is_active=True) == second
+
+    restored = model_rollback()
+
+    assert restored == first
+    assert list(ModelVersion.objects.filter(is_active=True)) == [first]
+
+
+def test_rollback_with_nothing_earlier_changes_nothing(artifacts_dir):
+    only = train_tiny().version
+
+    with pytest.raises(ApplicationError, match="没有可回滚"):
+        model_rollback()
+
+    assert list(ModelVersion.objects.filter(is_active=True)) == [only]
+
+
+def test_activate_and_rollback_commands(artifacts_dir, capsys):
+    first = train_tiny().version
+    second = train_tiny(activate=False).version
+
+    call_command("activate_model", second.version)
+    assert ModelVersion.objects.get(is_active=True) == second
+
+    call_command("rollback_model")
+    assert ModelVersion.objects.get(is_active=True) == first
+
+    with pytest.raises(CommandError, match="no model version"):
+        call_command("activate_model", "missing")
+    assert ModelVersion.objects.get(is_active=True) == first
+
+
+def test_train_if_missing_does_nothing_when_a_model_is_active(tiny_model, capsys):
+    call_command("train_classifier", "--if-missing")
+
+    assert ModelVersion.objects.count() == 1
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_the_cache_rechecks_the_active_version(tiny_model, monkeypatch):
+    other = train_tiny(activate=False).version
+    assert registry.get_active_model().version == tiny_model.version
+    ModelVersion.objects.filter(pk=tiny_model.pk).update(is_active=False)
+    ModelVersion.objects.filter(pk=other.pk).update(is_active=True)
+    monkeypatch.setattr(registry, "ACTIVE_CHECK_SECONDS", 0.0)
+
+    assert registry.get_active_model().version == other.version

@@ -1,0 +1,66 @@
+from classifier.text import mask_pii, normalize, preprocess, segment
+
+
+def test_normalize_makes_full_width_half_width_and_collapses_whitespace():
+    assert normalize("  ＡＢＣ１２３，\u3000电话\n\n号码  ") == "ABC123, 电话 号码"
+
+
+def test_normalize_turns_traditional_characters_into_simplified():
+    assert normalize("東區垃圾車噪音擾民") == "东区垃圾车噪音扰民"
+
+
+def test_normalize_of_nothing_is_empty():
+    assert normalize("") == ""
+    assert normalize(None) == ""
+
+
+def test_mask_pii_replaces_phones_id_numbers_plates_and_email():
+    text = (
+        "我的手机13812345678，另一个138-1234-5678，座机0371-65432100，"
+        "身份证41010519900307123X，车牌豫A·12345和豫AD12345，邮箱zhang.san@example.com"
+    )
+
+    masked = mask_pii(text)
+
+    assert masked == (
+        "我的手机[手机号]，另一个[手机号]，座机[电话]，身份证[身份证号]，车牌[车牌号]和[车牌号]，邮箱[邮箱]"
+    )
+
+
+def test_mask_pii_keeps_dates_amounts_and_hotline_numbers():
+    text = "2020年5月拖欠工资12000元，打了12345热线，房号9-2-301"
+
+    assert mask_pii(text) == text
+
+
+def test_mask_pii_sees_full_width_digits_after_normalize():
+    assert mask_pii(normalize("电话１３８１２３４５６７８")) == "电话[手机号]"
+
+
+def test_segment_never_returns_personal_data():
+    tokens = segment("请回电13812345678或发邮件到li@example.com")
+
+    assert "13812345678" not in "".join(tokens)
+    assert "手机号" in tokens
+    assert "邮箱" in tokens
+
+
+def test_segment_drops_stopwords_and_punctuation():
+    assert segment("我们小区的路灯坏了！！") == ["小区", "路灯", "坏"]
+
+
+def test_raw_and_pre_tokenized_forms_give_the_same_tokens():
+    # given a raw message and the same message as the training data's tokenized rows write it
+    raw = "A1区A2区华庭小区高层二次供水楼顶水箱长年不洗，现在自来水龙头的水有严重霉味。"
+    tokenized = "A1 区 A2 区华庭 小区 高层 二次 供水 楼顶 水箱 长年 不洗 现在 自来水 龙头 水 严重 霉味"
+
+    # then both end up as the same tokens
+    assert segment(raw) == segment(tokenized)
+    assert preprocess(raw) == preprocess(tokenized)
+
+
+def test_zhengzhou_place_names_stay_whole():
+    tokens = segment("金水区文化路街道办事处门口的垃圾没人清运")
+
+    assert "金水区" in tokens
+    assert "文化路街道" in tokens or "文化路街道办事处" in tokens
