@@ -9,6 +9,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -34,10 +35,10 @@ def sla_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     the district's supervisors once per sweep with the count) and yellow (most of the time used: event,
     owner notified). Set-based on PostgreSQL: one statement per light."""
     now = now or timezone.now()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            red, yellow = _sweep_postgresql(now)
-        else:
+    if connection.vendor == "postgresql":
+        red, yellow = _sweep_postgresql(now)
+    else:
+        with transaction.atomic():
             red, yellow = _sweep_portable(now)
     _calendar_warning()
     if red or yellow:
@@ -49,7 +50,11 @@ _RED_SQL = """
 WITH due AS (
     UPDATE dispatch_ticket
        SET sla_light = 'red', supervised = TRUE, version = version + 1, updated_at = %(now)s
-     WHERE sla_due < %(now)s AND sla_due IS NOT NULL AND sla_light <> 'red'
+     WHERE id IN (
+           SELECT id FROM dispatch_ticket
+            WHERE sla_due < %(now)s AND sla_due IS NOT NULL AND sla_light <> 'red'
+            ORDER BY sla_due LIMIT %(batch)s
+              FOR UPDATE SKIP LOCKED)
  RETURNING id, number, status, lead_department_id, district_id
 ), events AS (
     INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
@@ -73,7 +78,11 @@ _YELLOW_SQL = """
 WITH due AS (
     UPDATE dispatch_ticket
        SET sla_light = 'yellow', version = version + 1, updated_at = %(now)s
-     WHERE sla_warn_at <= %(now)s AND sla_warn_at IS NOT NULL AND sla_light = 'green'
+     WHERE id IN (
+           SELECT id FROM dispatch_ticket
+            WHERE sla_warn_at <= %(now)s AND sla_warn_at IS NOT NULL AND sla_light = 'green'
+            ORDER BY sla_warn_at LIMIT %(batch)s
+              FOR UPDATE SKIP LOCKED)
  RETURNING id, number, status, lead_department_id
 ), events AS (
     INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
@@ -88,14 +97,23 @@ SELECT count(*) FROM due
 
 
 def _sweep_postgresql(now) -> tuple[int, int]:
-    params = {"now": now, "city": _city_code()}
-    with connection.cursor() as cur:
-        cur.execute(_RED_SQL, params)
-        red = cur.fetchone()[0]
-        # Red first: a ticket that went straight past its deadline is not also marked yellow.
-        cur.execute(_YELLOW_SQL, params)
-        yellow = cur.fetchone()[0]
-    return red, yellow
+    """Batches in their own short transactions; SKIP LOCKED so the sweep never waits behind a user's
+    move (a ticket locked right now is simply seen again by the next batch or the next minute)."""
+    batch = int(getattr(settings, "DISPATCH_SWEEP_BATCH", 5000))
+    params = {"now": now, "city": _city_code(), "batch": batch}
+    totals = []
+    # Red first: a ticket that went straight past its deadline is not also marked yellow.
+    for sql in (_RED_SQL, _YELLOW_SQL):
+        total = 0
+        while True:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(sql, params)
+                done = cur.fetchone()[0]
+            total += done
+            if done < batch:
+                break
+        totals.append(total)
+    return totals[0], totals[1]
 
 
 def _sweep_portable(now) -> tuple[int, int]:

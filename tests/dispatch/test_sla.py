@@ -153,3 +153,15 @@ def test_red_ticket_that_is_signed_starts_a_fresh_green_clock(world, dispatched)
 
     assert ticket.sla_light == "green" and ticket.sla_due == ticket.handle_due
     assert TicketEvent.objects.get(ticket=ticket, action="signed").data == {"on_time": True}
+
+
+def test_sweep_works_in_batches_until_everything_due_is_lit(world, file_ticket, settings):
+    settings.DISPATCH_SWEEP_BATCH = 2
+    tickets = [file_ticket() for _ in range(5)]
+    now = max(t.sign_due for t in tickets) + datetime.timedelta(minutes=1)
+
+    result = services.sla_sweep(now=now)
+
+    assert result.red == 5
+    assert set(Ticket.objects.values_list("sla_light", flat=True)) == {"red"}
+    assert TicketEvent.objects.filter(action="sla_red").count() == 5
