@@ -144,7 +144,10 @@ def test_operator_files_a_ticket_and_sees_the_suggestion(browse, world, tiny_mod
     page.wait_for_selector(f"#id_community option[value='{z.community.code}']:checked", state="attached")
     content = "<script>alert(1)</script>农大家属院3号楼前的路面塌陷，下水道堵塞污水横流，已经一周无人维修"
     page.locator("#id_content").press_sequentially(content, delay=2)
-    page.wait_for_selector("#ai-suggestions li")
+    # Panels refresh while typing: wait for the one computed on the whole text.
+    page.wait_for_function(
+        "() => (document.querySelector('#ai-highlight') || {}).innerText?.trim().endsWith('已经一周无人维修')"
+    )
     assert page.locator("#ai-suggestions li").count() == 3
     assert page.locator("#ai-suggestions li .dept").first.inner_text().startswith("承办单位：金水区")
     assert page.locator("#ai-highlight mark").count() >= 1
