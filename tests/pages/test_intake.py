@@ -168,3 +168,31 @@ def test_dispatch_queue_without_department_changes_nothing(client, accounts, mak
     assert "请选择主办单位" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.PENDING_DISPATCH
+
+
+def test_duplicates_panel_offers_a_one_click_merge(client, accounts, make_ticket, zhengzhou_small):
+    open_ticket = make_ticket(content="农大家属院3号楼下水道堵塞污水外溢，多次反映无人处理")
+    client.force_login(accounts.operator)
+
+    html = client.post(
+        "/intake/duplicates/",
+        {
+            "content": "农大家属院3号楼下水道堵塞，污水外溢，多次反映无人处理",
+            "community": zhengzhou_small.community.code,
+        },
+    ).content.decode()
+
+    assert open_ticket.number in html
+    assert f'name="merge_into" value="{open_ticket.pk}"' in html
+
+
+def test_duplicates_panel_ignores_other_matters(client, accounts, make_ticket, zhengzhou_small):
+    make_ticket(content="农大家属院3号楼下水道堵塞污水外溢，多次反映无人处理")
+    client.force_login(accounts.operator)
+
+    html = client.post(
+        "/intake/duplicates/",
+        {"content": "孩子学校收费不合理，要求退还补课费", "community": zhengzhou_small.community.code},
+    ).content.decode()
+
+    assert 'name="merge_into"' not in html
