@@ -122,6 +122,17 @@ class LoadedModel:
     classes: np.ndarray
     explainer: object  # classifier.explain.Explainer
 
+    @classmethod
+    def from_pipeline(cls, *, version: str, pipeline) -> "LoadedModel":
+        from classifier.explain import Explainer
+
+        return cls(
+            version=version,
+            pipeline=pipeline,
+            classes=np.asarray(pipeline.classes_),
+            explainer=Explainer.for_pipeline(pipeline),
+        )
+
 
 class _ActiveModelCache:
     def __init__(self):
@@ -154,15 +165,7 @@ class _ActiveModelCache:
                 self._loaded, self._active_version = None, None
                 raise NoActiveModel("没有启用的分类模型; 请先运行 manage.py train_classifier")
             if self._loaded is None or self._loaded.version != version:
-                from classifier.explain import Explainer
-
-                pipeline = artifact_load(version)
-                self._loaded = LoadedModel(
-                    version=version,
-                    pipeline=pipeline,
-                    classes=np.asarray(pipeline.classes_),
-                    explainer=Explainer.for_pipeline(pipeline),
-                )
+                self._loaded = LoadedModel.from_pipeline(version=version, pipeline=artifact_load(version))
             self._active_version = version
             self._checked_at = now
             return self._loaded

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from classifier.models import ModelVersion
 from classifier.registry import (
+    LoadedModel,
     ModelLoadError,
     NoActiveModel,
     active_model_cache,
@@ -95,7 +96,11 @@ def classify_many(texts: list[str], *, k: int = 3) -> list[Prediction]:
     """`classify` for a batch (one vectorisation and one model call for all texts)."""
     if not texts:
         return []
-    model = get_active_model()
+    return predict_with(get_active_model(), texts, k=k)
+
+
+def predict_with(model: LoadedModel, texts: list[str], *, k: int = 3) -> list[Prediction]:
+    """Predictions of a given loaded model (what classify does after fetching the active one)."""
     features = model.pipeline.named_steps["features"]
     estimator = model.pipeline.named_steps["model"]
     X = features.transform([preprocess(t) for t in texts]).tocsr()

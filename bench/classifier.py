@@ -1,0 +1,131 @@
+"""Classifier figures (issue 3). Run: `.venv/bin/python bench/classifier.py [--skip-cv]`.
+
+Needs no database: it trains in memory on fixtures/complaints_train.csv with the production Pipeline
+(classifier.training.build_pipeline) and predicts through the production code (services.predict_with).
+
+Prints:
+  1. stratified 5-fold CV, near-duplicates grouped (the honest figure) and plain: accuracy, macro-F1,
+     top-3, calibration error, and coverage/accuracy at the default auto-dispatch threshold;
+  2. full training time (segmentation + final fit, what `train_classifier --no-cv` does) and CV time;
+  3. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
+  4. batch throughput on one core (texts/s).
+"""
+
+import os
+
+# One core for the throughput figure: no BLAS threads (sparse linear models barely use them anyway).
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+
+from classifier import services, text, training  # noqa: E402
+from classifier.evaluation import coverage_table, scores, threshold_for_target  # noqa: E402
+from classifier.registry import LoadedModel  # noqa: E402
+
+LATENCY_CALLS = 1000
+THROUGHPUT_TEXTS = 3000
+
+
+def _cv(docs, labels, *, groups, name):
+    started = time.perf_counter()
+    proba, classes = training.cross_validate(docs, labels, groups=groups)
+    seconds = time.perf_counter() - started
+    result = scores(labels, proba, classes)
+    threshold = services.threshold_for("")
+    auto = coverage_table(labels, proba, classes, thresholds=[threshold])[0]
+    suggested = threshold_for_target(result["coverage"], min_accuracy=0.97)
+    print(
+        f"CV {name:<26} accuracy {result['accuracy']:.4f}  macro-F1 {result['macro_f1']:.4f}  "
+        f"top-3 {result['top3_accuracy']:.4f}  ECE {result['reliability']['expected_calibration_error']:.4f}  "
+        f"({seconds:.0f} s)"
+    )
+    print(
+        f"   at the default threshold {threshold:.2f}: {auto['coverage']:.1%} automatic, "
+        f"{auto['accuracy']:.2%} of those correct; lowest threshold with ≥ 97 % from there on: "
+        f"{suggested['threshold'] if suggested else 'none'}"
+    )
+    print(
+        "   threshold coverage accuracy: "
+        + "  ".join(f"{row['threshold']:.2f} {row['coverage']:.3f}/{row['accuracy']:.3f}" for row in result["coverage"])
+    )
+    return result
+
+
+def _typical_texts(rows, *, n: int) -> list[str]:
+    """Raw complaints cut to ~200 characters (production text is raw; most rows are longer)."""
+    raw = [r.text for r in rows if len(r.text) >= 200]
+    rng = np.random.default_rng(0)
+    picks = rng.choice(len(raw), size=n, replace=len(raw) < n)
+    return [raw[i][:200] for i in picks]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-cv", action="store_true", help="timings only")
+    args = parser.parse_args()
+
+    examples = training.examples_from_csv(training.training_csv_path())
+    labels = np.array([e.label for e in examples], dtype=object)
+    print(f"training data: {len(examples)} rows, {len(set(labels))} categories")
+
+    text.get_tokenizer()  # jieba's one-off start-up (~1 s) is not part of training or prediction
+    started = time.perf_counter()
+    docs = training.preprocess_all([e.text for e in examples])
+    segmentation = time.perf_counter() - started
+
+    if not args.skip_cv:
+        started = time.perf_counter()
+        groups = training.near_duplicate_groups(docs)
+        grouping = time.perf_counter() - started
+        print(f"near-duplicate groups: {len(set(groups))} for {len(docs)} rows ({grouping:.1f} s)")
+        _cv(docs, labels, groups=groups, name="grouped (near-dups)")
+        _cv(docs, labels, groups=None, name="plain stratified")
+
+    started = time.perf_counter()
+    pipeline = training.build_pipeline(n_jobs=2)
+    training.fit_on_tokens(pipeline, docs, labels)
+    fit = time.perf_counter() - started
+    print(
+        f"full training: {segmentation + fit:.1f} s (segmentation {segmentation:.1f} s + fit {fit:.1f} s; "
+        "target ≤ 120 s)"
+    )
+
+    model = LoadedModel.from_pipeline(version="bench", pipeline=pipeline)
+    typical = _typical_texts(examples, n=LATENCY_CALLS)
+    services.predict_with(model, typical[:20])  # warm-up
+    latencies = []
+    for t in typical:
+        started = time.perf_counter()
+        services.predict_with(model, [t])
+        latencies.append((time.perf_counter() - started) * 1000)
+    p50, p99 = np.percentile(latencies, [50, 99])
+    print(
+        f"classify latency on {LATENCY_CALLS} ~200-char complaints: p50 {p50:.2f} ms, p99 {p99:.2f} ms (target p99 ≤ 10 ms)"
+    )
+
+    batch = _typical_texts(examples, n=THROUGHPUT_TEXTS)
+    started = time.perf_counter()
+    for i in range(0, len(batch), 500):
+        services.predict_with(model, batch[i : i + 500])
+    seconds = time.perf_counter() - started
+    print(f"batch throughput, one core: {len(batch) / seconds:.0f} texts/s (target ≥ 1,000)")
+    print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
