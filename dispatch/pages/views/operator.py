@@ -40,19 +40,14 @@ def intake(request):
     if form.is_valid():
         try:
             ticket = _file(request, form, intent=intent, merge_into=merge_into)
-        except PermissionDenied:
-            raise
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # the service's own checks, shown next to the field they name
             field = (exc.extra or {}).get("field")
             form.add_error(field if field in form.fields else None, exc.message)
         else:
             return redirect("pages:ticket_detail", pk=ticket.pk)
-    place = place_state(
-        district=form.cleaned_data.get("district") if hasattr(form, "cleaned_data") else None,
-        street=form.cleaned_data.get("street") if hasattr(form, "cleaned_data") else None,
-        community=form.cleaned_data.get("community") if hasattr(form, "cleaned_data") else None,
-        grid=form.cleaned_data.get("grid") if hasattr(form, "cleaned_data") else None,
-    )
+    # Re-render with the operator's place choices kept (the inconsistent ones dropped by the picker).
+    data = getattr(form, "cleaned_data", {})
+    place = place_state(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
     return render(request, "pages/intake.html", {"form": form, "place": place}, status=400)
 
 
