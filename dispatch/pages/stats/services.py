@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, F, FilteredRelation, Q, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -34,10 +34,10 @@ RATED = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC, Ticket.Satisf
 GOOD = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC]
 STAYED = Q(first_lead_department__isnull=False, return_count=0, lead_department=F("first_lead_department"))
 # Dispatched by the AI at routing. `dispatch_source` is overwritten by a later 改派, so the routing
-# event (data.auto) is what remembers that the first dispatch was automatic.
-AUTO_ROUTED = Q(
-    Exists(TicketEvent.objects.filter(ticket=OuterRef("pk"), action="routed", data__auto=True).values("pk")[:1])
-)
+# event (data.auto) is what remembers that the first dispatch was automatic. Read through a LEFT JOIN
+# (a ticket is routed once): a correlated EXISTS inside an aggregate FILTER makes PostgreSQL hash every
+# routing event ever written, once per day recomputed.
+AUTO_ROUTED = Q(routed_auto__isnull=False)
 
 # Column -> which of the day's tickets it counts. Every column is a count of tickets, so rates over any
 # slice of the dashboard are sums of one column over sums of another.
@@ -77,6 +77,7 @@ def _aggregate_day(day: dt.date) -> list[DailyTicketStat]:
     counts = {name: Count("id", filter=q) if q else Count("id") for name, q in FLAGS.items()}
     rows = (
         Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(routed_auto=FilteredRelation("events", condition=Q(events__action="routed", events__data__auto=True)))
         .values(
             d_code=Coalesce("district_id", Value("")),
             s_code=Coalesce("street_id", Value("")),
