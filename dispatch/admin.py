@@ -1,0 +1,120 @@
+"""Admin: the working calendar and time limits are data supervisors edit here; tickets, their events
+and the phone-read log are read-only (status changes go through the services, history is append-only)."""
+
+from django.contrib import admin
+
+from dispatch.models import (
+    CityMode,
+    Notification,
+    PhoneAccessLog,
+    Ticket,
+    TicketAssist,
+    TicketCaller,
+    TicketEvent,
+    TimeLimit,
+    WorkCalendarDay,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    """Enter the State Council's holiday notice for the coming year here (调休 working days included)."""
+
+    list_display = ["date", "is_workday", "name", "source"]
+    list_filter = ["is_workday", "source"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+    readonly_fields = ["source"]
+
+    def save_model(self, request, obj, form, change):
+        obj.source = WorkCalendarDay.Source.MANUAL
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = ["category_code", "urgency", "unit", "sign_limit", "handle_limit", "return_limit", "max_extension"]
+    list_filter = ["urgency", "unit"]
+
+
+@admin.register(CityMode)
+class CityModeAdmin(ReadOnlyAdmin):
+    """The switch record (switching is done on the supervisor page / API, which checks the role)."""
+
+    list_display = ["switched_at", "mode", "scale", "priority_boost", "switched_by", "reason"]
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor_label", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TicketAssistInline(admin.TabularInline):
+    model = TicketAssist
+    fields = ["department", "source", "added_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TicketCallerInline(TicketAssistInline):
+    model = TicketCaller
+    fk_name = "ticket"
+    fields = ["name", "source_ticket", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ["number", "status", "sla_light", "category_code", "lead_department", "district", "created_at"]
+    list_filter = ["status", "sla_light", "urgency", "type", "channel", "confidential"]
+    search_fields = ["number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["lead_department", "district"]
+    # Personal data stays out of the admin list and form (the phone is read through the recorded endpoint).
+    exclude = ["caller_phone"]
+    inlines = [TicketAssistInline, TicketCallerInline, TicketEventInline]
+    show_full_result_count = False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "ticket", "action", "from_status", "to_status", "actor_label"]
+    list_filter = ["action"]
+    list_select_related = ["ticket"]
+    raw_id_fields = ["ticket", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "ticket", "user", "department", "region", "message", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["ticket", "user", "department", "region"]
+    show_full_result_count = False
+
+
+@admin.register(PhoneAccessLog)
+class PhoneAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "ticket", "purpose", "ip"]
+    list_select_related = ["user", "ticket"]
