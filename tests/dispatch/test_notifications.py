@@ -1,0 +1,57 @@
+"""Notifications are rows users read; an external sender is pluggable and off by default."""
+
+import pytest
+
+from dispatch import services
+from dispatch.models import Notification
+from dispatch.selectors import notifications_for_user
+
+pytestmark = pytest.mark.django_db
+SENT = []
+
+
+def record(notification):
+    SENT.append((notification.kind, notification.message))
+
+
+def broken(notification):
+    raise ConnectionError("SMS gateway down")
+
+
+def test_rows_reach_the_department_and_the_grid_worker(world, dispatched):
+    staff_kinds = set(notifications_for_user(world.staff).values_list("kind", flat=True))
+    worker_notes = notifications_for_user(world.small.workers["nongda1a"].user)
+
+    assert staff_kinds == {"dispatched"}
+    assert list(worker_notes.values_list("kind", flat=True)) == ["grid"]
+    assert notifications_for_user(world.staff_zm).count() == 0
+
+
+def test_no_sender_by_default(world, handling, django_capture_on_commit_callbacks):
+    SENT.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快")
+
+    assert SENT == []
+    assert Notification.objects.get(kind="urge").sent_at is None
+
+
+def test_configured_sender_runs_after_commit(world, handling, settings, django_capture_on_commit_callbacks):
+    settings.DISPATCH_NOTIFICATION_SENDER = "tests.dispatch.test_notifications.record"
+    SENT.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快")
+
+    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快")]
+    assert Notification.objects.get(kind="urge").sent_at is not None
+
+
+def test_a_failing_sender_does_not_fail_the_move(world, handling, settings, django_capture_on_commit_callbacks):
+    settings.DISPATCH_NOTIFICATION_SENDER = "tests.dispatch.test_notifications.broken"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快")
+
+    assert ticket.urge_count == 1
+    assert Notification.objects.get(kind="urge").sent_at is None
