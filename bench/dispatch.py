@@ -219,6 +219,7 @@ def end_to_end_per_second(operator) -> tuple[float, dict]:
         ],
         cwd=ROOT,
         env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"},
+        stdout=subprocess.DEVNULL,  # the start-up banner; errors still go to stderr
     )
     try:
         # Warm-up: one ticket routed (model and address index loaded in the worker).
