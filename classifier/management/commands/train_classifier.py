@@ -19,8 +19,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cv",
             choices=["grouped", "plain", "both", "none"],
-            default="both",
-            help="cross-validation: near-duplicates grouped, plain stratified, both (default) or none",
+            help="cross-validation: near-duplicates grouped, plain stratified, both (default) or none; "
+            "with --if-missing the default is grouped only (a first `make run` should not wait for both)",
         )
         parser.add_argument("--no-cv", action="store_true", help="same as --cv none (quick demos and tests)")
         parser.add_argument("--data", help="training CSV (default: fixtures/complaints_train.csv)")
@@ -47,10 +47,10 @@ class Command(BaseCommand):
         try:
             result = training.train_and_register(
                 examples=examples,
-                cv="none" if opts["no_cv"] else opts["cv"],
+                cv="none" if opts["no_cv"] else (opts["cv"] or ("grouped" if opts["if_missing"] else "both")),
                 activate=not opts["no_activate"],
                 params=params,
-                progress=lambda **kw: tqdm(file=sys.stderr, leave=False, **kw),
+                progress=lambda **kw: tqdm(file=sys.stderr, leave=False, mininterval=1.0, **kw),
                 say=self.stdout.write,
             )
         except ValueError as exc:
