@@ -2,13 +2,15 @@
 
 from dispatch.models.events import AppendOnlyError, Notification, PhoneAccessLog, TicketEvent
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
-from dispatch.models.stats import DailyTicketStat, StatsRollupState
+from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
 from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
 
 __all__ = [
     "AppendOnlyError",
     "CityMode",
+    "DailyDistrictVolume",
     "DailyTicketStat",
+    "MonthlyTicketStat",
     "Notification",
     "PhoneAccessLog",
     "StatsRollupState",

@@ -1,7 +1,9 @@
 """Dashboard roll-ups: daily ticket counts per place × category × department, with outcome flags.
 
 The supervisor dashboard reads these instead of the ticket table, so a year of Zhengzhou-scale data
-(3.6 million tickets) aggregates from ~0.6 million roll-up rows. They are derived data: the periodic
+(3.6 million tickets) aggregates from roll-up rows: DailyTicketStat (~1 million rows a year at that
+scale) for short periods and streets, MonthlyTicketStat (~55 thousand) for the full months of long
+periods, DailyDistrictVolume (~40 thousand) for the city/district volume curve. They are derived data: the periodic
 task "dispatch.stats_rollup" recomputes whole days from Ticket (idempotently: delete the day, insert
 its aggregate), so a lost run or a bug fix is repaired by recomputing, never by patching counts.
 """
@@ -9,22 +11,8 @@ its aggregate), so a lost run or a bug fix is repaired by recomputing, never by 
 from django.db import models
 
 
-class DailyTicketStat(models.Model):
-    """Counts of the tickets filed on `day` (Asia/Shanghai) that share one combination of dimensions.
-
-    Dimensions: the street (and its district) resolved for the ticket ("" when unknown), the final
-    category and the AI's category (their pairs make the confusion matrix), the final lead department
-    and the first department dispatched to (accuracy = stayed with the first choice).
-    Flags count tickets, so every rate is a ratio of two columns summed over any slice.
-    """
-
-    day = models.DateField("日期")
-    district_code = models.CharField("区县代码", max_length=12, blank=True)
-    street_code = models.CharField("街道代码", max_length=12, blank=True)
-    category_code = models.CharField("最终类别", max_length=64, blank=True)
-    ai_category = models.CharField("AI类别", max_length=64, blank=True)
-    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
-    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
+class StatCounts(models.Model):
+    """Ticket counts with outcome flags (see dispatch.pages.stats.services.FLAGS)."""
 
     total = models.PositiveIntegerField("受理量", default=0)
     closed_at_intake = models.PositiveIntegerField("即办", default=0)
@@ -45,6 +33,27 @@ class DailyTicketStat(models.Model):
     red = models.PositiveIntegerField("红灯", default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyTicketStat(StatCounts):
+    """Counts of the tickets filed on `day` (Asia/Shanghai) that share one combination of dimensions.
+
+    Dimensions: the street (and its district) resolved for the ticket ("" when unknown), the final
+    category and the AI's category (their pairs make the confusion matrix), the final lead department
+    and the first department dispatched to (accuracy = stayed with the first choice).
+    Flags count tickets, so every rate is a ratio of two columns summed over any slice.
+    """
+
+    day = models.DateField("日期")
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    street_code = models.CharField("街道代码", max_length=12, blank=True)
+    category_code = models.CharField("最终类别", max_length=64, blank=True)
+    ai_category = models.CharField("AI类别", max_length=64, blank=True)
+    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
+    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
+
+    class Meta:
         verbose_name = verbose_name_plural = "工单日统计"
         indexes = [
             models.Index(fields=["day", "street_code"], name="stat_day_street"),
@@ -54,6 +63,39 @@ class DailyTicketStat(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.street_code or self.district_code} {self.category_code}: {self.total}"
+
+
+class MonthlyTicketStat(StatCounts):
+    """DailyTicketStat summed over a calendar month (`month` is its first day), same dimensions.
+    Recomputed from the month's daily rows whenever one of its days is."""
+
+    month = models.DateField("月份")
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    street_code = models.CharField("街道代码", max_length=12, blank=True)
+    category_code = models.CharField("最终类别", max_length=64, blank=True)
+    ai_category = models.CharField("AI类别", max_length=64, blank=True)
+    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
+    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单月统计"
+        indexes = [
+            models.Index(fields=["month", "district_code"], name="stat_month_district"),
+            models.Index(fields=["street_code", "month"], name="stat_street_month"),
+        ]
+
+
+class DailyDistrictVolume(models.Model):
+    """Tickets filed per day, district and category: the volume curve of a city or district view."""
+
+    day = models.DateField("日期")
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    category_code = models.CharField("最终类别", max_length=64, blank=True)
+    total = models.PositiveIntegerField("受理量", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区县日受理量"
+        indexes = [models.Index(fields=["day", "district_code"], name="volume_day_district")]
 
 
 class StatsRollupState(models.Model):
