@@ -150,6 +150,13 @@ FROM dispatch_ticket WHERE ai_model_version = 'bench-auto' AND id >= %(lo)s AND 
 """
 
 
+VOLUME_SQL = """
+INSERT INTO dispatch_dailydistrictvolume (day, district_code, category_code, total)
+SELECT day, district_code, category_code, sum(total) FROM dispatch_dailyticketstat
+GROUP BY day, district_code, category_code
+"""
+
+
 def _without_indexes(cur, tables: list[str]):
     """Drop the tables' secondary indexes and FK/unique constraints, returning the statements that restore
     them: bulk loading millions of rows is several times faster with the indexes built once afterwards."""
@@ -234,9 +241,9 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from dispatch.models import DailyTicketStat, Ticket
+    from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, Ticket
     from dispatch.pages.stats import selectors as stats
-    from dispatch.pages.stats.services import stats_rollup_days
+    from dispatch.pages.stats.services import stats_rollup_days, stats_rollup_months
     from governance import roles
     from governance.models import Region
 
@@ -262,10 +269,24 @@ def main() -> None:
         print(f"  roll-up rows written: {rows:,}")
         with connection.cursor() as cur:
             cur.execute("ANALYZE dispatch_dailyticketstat")
+    if not DailyDistrictVolume.objects.exists():
+        # Same sums as the service writes per day (dispatch.pages.stats.services._volumes), in one statement,
+        # for daily rows written before the volume table existed.
+        with connection.cursor() as cur:
+            timed("roll-up: district volume from daily rows (SQL)", cur.execute, VOLUME_SQL)
+    if not MonthlyTicketStat.objects.exists():
+        months = sorted({day.replace(day=1) for day in days})
+        rows = timed(f"roll-up: stats_rollup_months over {len(months)} months", stats_rollup_months, months=months)
+        print(f"  monthly rows written: {rows:,}")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE dispatch_monthlyticketstat; ANALYZE dispatch_dailydistrictvolume")
     one_day = timed("roll-up: recompute one day (what the beat task does)", stats_rollup_days, days=[today])
     print(f"  ({one_day:,} rows for today)")
 
-    print(f"tickets {Ticket.objects.count():,}; roll-up rows {DailyTicketStat.objects.count():,}")
+    print(
+        f"tickets {Ticket.objects.count():,}; roll-up rows: daily {DailyTicketStat.objects.count():,}, "
+        f"monthly {MonthlyTicketStat.objects.count():,}, district volume {DailyDistrictVolume.objects.count():,}"
+    )
     jinshui = Region.objects.get(code="410105000000")
     street = Region.objects.filter(parent=jinshui).order_by("code").first()
     year = stats.DashboardFilter(start=today - dt.timedelta(days=364), end=today)

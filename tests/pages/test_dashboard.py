@@ -4,8 +4,14 @@ import pytest
 from django.utils import timezone
 
 from dispatch import services
-from dispatch.models import DailyTicketStat, StatsRollupState, Ticket
-from dispatch.pages.stats.selectors import DashboardFilter, dashboard_breakdown, dashboard_sla
+from dispatch.models import DailyTicketStat, MonthlyTicketStat, StatsRollupState, Ticket
+from dispatch.pages.stats.selectors import (
+    DashboardFilter,
+    dashboard_breakdown,
+    dashboard_sla,
+    dashboard_volume,
+    period_pieces,
+)
 from dispatch.pages.stats.services import FLAGS, stats_rollup_recent
 from tests.dispatch.classifier_stub import FakePrediction
 from tests.pages.html import field_errors
@@ -187,3 +193,44 @@ def test_first_run_backlog_is_filled_newest_first_within_the_budget(three_ticket
     assert second == [timezone.localtime(week_ago).date()]
     assert StatsRollupState.objects.get().watermark is not None
     assert day_sums()["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months", "ranges"),
+    [
+        (
+            "2026-01-15",
+            "2026-04-10",
+            ["2026-02-01", "2026-03-01"],
+            [("2026-01-15", "2026-01-31"), ("2026-04-01", "2026-04-10")],
+        ),
+        ("2026-03-01", "2026-03-31", ["2026-03-01"], []),
+        ("2026-03-05", "2026-03-20", [], [("2026-03-05", "2026-03-20")]),
+        ("2025-12-01", "2026-01-31", ["2025-12-01", "2026-01-01"], []),
+    ],
+)
+def test_period_pieces(start, end, months, ranges):
+    d = dt.date.fromisoformat
+
+    got_months, got_ranges = period_pieces(d(start), d(end))
+
+    assert got_months == [d(m) for m in months]
+    assert got_ranges == [(d(a), d(b)) for a, b in ranges]
+
+
+def test_long_periods_read_months_and_agree_with_the_days(three_tickets, zhengzhou_small):
+    signed, bounced = three_tickets
+    Ticket.objects.filter(pk=bounced.pk).update(created_at=timezone.now() - dt.timedelta(days=62))
+    stats_rollup_recent()
+    today = timezone.localdate()
+    flt = DashboardFilter(start=today - dt.timedelta(days=89), end=today)
+    assert period_pieces(flt.start, flt.end)[0]  # at least one whole month is read from MonthlyTicketStat
+
+    b = dashboard_breakdown(flt=flt)
+    volume = dashboard_volume(flt=flt)
+
+    assert MonthlyTicketStat.objects.count() >= 1
+    assert (b["total"].total, b["total"].dispatched, b["total"].redispatched) == (3, 2, 1)
+    assert sum(sum(s["data"]) for s in volume["series"]) == 3
+    street = dashboard_volume(flt=DashboardFilter(start=flt.start, end=flt.end, region=zhengzhou_small.street))
+    assert sum(sum(s["data"]) for s in street["series"]) == 2

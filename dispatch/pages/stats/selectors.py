@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from dispatch.models import DailyTicketStat, Ticket
+from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, Ticket
 from governance.models import Department, DispatchCatalogue, Region
 
 COUNT_FIELDS = [
@@ -153,9 +153,41 @@ def _stat_rows(flt: DashboardFilter):
     return DailyTicketStat.objects.filter(flt.rollup_scope, day__gte=flt.start, day__lte=flt.end)
 
 
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def period_pieces(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """The calendar months lying wholly inside [start, end] and the day ranges left over at its ends.
+
+    A year's breakdown then reads ~12 monthly roll-ups plus a few daily ones instead of 365 days."""
+    first = start if start.day == 1 else _next_month(start)
+    months = []
+    month = first
+    while _next_month(month) - dt.timedelta(days=1) <= end:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return [], [(start, end)]
+    ranges = []
+    if start < months[0]:
+        ranges.append((start, months[0] - dt.timedelta(days=1)))
+    after = _next_month(months[-1])
+    if after <= end:
+        ranges.append((after, end))
+    return months, ranges
+
+
 def dashboard_volume(*, flt: DashboardFilter) -> dict:
     """Tickets filed per day and category: {labels: [dates], series: [{code, label, data}]}."""
-    rows = _stat_rows(flt).values("day", "category_code").annotate(n=Sum("total")).order_by()
+    region = flt.region
+    if region is not None and region.level in (Region.Level.STREET, Region.Level.COMMUNITY):
+        rows = _stat_rows(flt).values("day", "category_code").annotate(n=Sum("total")).order_by()
+    else:  # city or district: the small per-district volume table
+        volumes = DailyDistrictVolume.objects.filter(day__gte=flt.start, day__lte=flt.end)
+        if region is not None and region.level == Region.Level.DISTRICT:
+            volumes = volumes.filter(district_code=region.code)
+        rows = volumes.values("day", "category_code").annotate(n=Sum("total")).order_by()
     names = category_names()
     days = [flt.start + dt.timedelta(days=i) for i in range((flt.end - flt.start).days + 1)]
     index = {day: i for i, day in enumerate(days)}
@@ -183,7 +215,15 @@ def _fetch(queryset) -> list[tuple]:
 def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     """Everything else the roll-ups give, from one aggregate query folded several ways."""
     dims = ["district_code", "street_code", "category_code", "ai_category", "department_id", "first_department_id"]
-    queryset = _stat_rows(flt).values(*dims).annotate(**{f"n_{f}": Sum(f) for f in COUNT_FIELDS}).order_by()
+    sums = {f"n_{f}": Sum(f) for f in COUNT_FIELDS}
+    months, day_ranges = period_pieces(flt.start, flt.end)
+    querysets = []
+    if months:
+        monthly = MonthlyTicketStat.objects.filter(flt.rollup_scope, month__in=months)
+        querysets.append(monthly.values(*dims).annotate(**sums).order_by())
+    for first, last in day_ranges:
+        daily = DailyTicketStat.objects.filter(flt.rollup_scope, day__gte=first, day__lte=last)
+        querysets.append(daily.values(*dims).annotate(**sums).order_by())
     names = category_names()
 
     groups: dict[str, dict] = {name: defaultdict(list) for name in ("cat", "first", "dept", "district", "street")}
@@ -191,7 +231,7 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     heat: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     confusion: dict[tuple[str, str], int] = defaultdict(int)
     i_total, i_dispatched = COUNT_FIELDS.index("total"), COUNT_FIELDS.index("dispatched")
-    for row in _fetch(queryset):
+    for row in (row for queryset in querysets for row in _fetch(queryset)):
         district, street, category, ai_category, dept, first_dept = row[:6]
         counts = row[6:]  # sums over at least one row: integers, never NULL
         everything.append(counts)

@@ -9,16 +9,24 @@ today — a ticket filed last week and closed now moves last week's figures.
 import datetime as dt
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, FilteredRelation, Q, Value
+from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from dispatch.models import DailyTicketStat, StatsRollupState, Ticket, TicketEvent
+from dispatch.models import (
+    DailyDistrictVolume,
+    DailyTicketStat,
+    MonthlyTicketStat,
+    StatsRollupState,
+    Ticket,
+    TicketEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +112,19 @@ def _aggregate_day(day: dt.date) -> list[DailyTicketStat]:
     ]
 
 
+DIMENSIONS = ["district_code", "street_code", "category_code", "ai_category", "department_id", "first_department_id"]
+
+
+def _volumes(day: dt.date, rows: list[DailyTicketStat]) -> list[DailyDistrictVolume]:
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        totals[(row.district_code, row.category_code)] += row.total
+    return [
+        DailyDistrictVolume(day=day, district_code=district, category_code=category, total=total)
+        for (district, category), total in totals.items()
+    ]
+
+
 def _recompute_day(day: dt.date) -> int:
     rows = _aggregate_day(day)
     with transaction.atomic():
@@ -112,15 +133,49 @@ def _recompute_day(day: dt.date) -> int:
         StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
         DailyTicketStat.objects.filter(day=day).delete()
         DailyTicketStat.objects.bulk_create(rows, batch_size=2000)
+        DailyDistrictVolume.objects.filter(day=day).delete()
+        DailyDistrictVolume.objects.bulk_create(_volumes(day, rows), batch_size=2000)
     return len(rows)
 
 
-def stats_rollup_days(*, days: Iterable[dt.date]) -> int:
-    """Recompute the roll-up rows of each given day from the tickets filed that day.
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
 
-    Idempotent; each day is replaced in its own transaction. Returns the number of rows written.
-    """
-    return sum(_recompute_day(day) for day in sorted(set(days)))
+
+def _recompute_month(month: dt.date) -> int:
+    """Replace a month's rows by the sum of its daily rows (in the database, one statement)."""
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    sums = (
+        DailyTicketStat.objects.filter(day__gte=month, day__lt=next_month)
+        .values(*DIMENSIONS)
+        .annotate(**{f"s_{name}": Sum(name) for name in FLAGS})
+        .order_by()
+    )
+    rows = [
+        MonthlyTicketStat(month=month, **{d: row[d] for d in DIMENSIONS}, **{name: row[f"s_{name}"] for name in FLAGS})
+        for row in sums
+    ]
+    with transaction.atomic():
+        StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
+        MonthlyTicketStat.objects.filter(month=month).delete()
+        MonthlyTicketStat.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def stats_rollup_months(*, months: Iterable[dt.date]) -> int:
+    """Recompute the monthly rows of the given months (first days) from the daily rows."""
+    return sum(_recompute_month(month_of(month)) for month in sorted(set(months)))
+
+
+def stats_rollup_days(*, days: Iterable[dt.date]) -> int:
+    """Recompute the roll-up rows of each given day from the tickets filed that day, then the months
+    those days belong to. Idempotent; each day and month is replaced in its own transaction. Returns
+    the number of daily rows written."""
+    days = sorted(set(days))
+    written = sum(_recompute_day(day) for day in days)
+    for month in sorted({month_of(day) for day in days}):
+        _recompute_month(month)
+    return written
 
 
 def _days_of_tickets(ticket_filter: Q) -> set[dt.date]:
@@ -155,9 +210,13 @@ def stats_rollup_recent(*, now: dt.datetime | None = None, budget_seconds: float
         for day in backlog:
             if recomputed and time.monotonic() - started > budget:
                 logger.info("stats roll-up backlog: %d day(s) left for the next run", len(backlog) - len(recomputed))
-                return sorted(recomputed)
+                break
             _recompute_day(day)
             recomputed.append(day)
+        for month in sorted({month_of(day) for day in recomputed}):
+            _recompute_month(month)
+        if len(recomputed) < len(backlog):
+            return sorted(recomputed)
         # The row was created when the backlog began (updated_at is that moment until now).
         StatsRollupState.objects.filter(pk=state.pk).update(watermark=state.updated_at)
         return sorted(recomputed)
