@@ -240,3 +240,15 @@ def test_city_mode_switch_by_supervisor_only(world):
     created = client_for(world.supervisor).post("/api/city-mode/", body, format="json")
     assert created.status_code == 201 and created.data["scale"] == "0.50"
     assert client_for(world.operator).get("/api/city-mode/").data["current"]["mode"] == "emergency"
+
+
+def test_callers_earlier_tickets_by_phone_for_the_hotline_only(world, api):
+    first = api.file().data["id"]
+    api.file(caller_phone="13900000000")
+
+    response = client_for(world.operator).get("/api/tickets/by-phone/", {"phone": "13812345678"})
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.data["results"]] == [first]
+    assert client_for(world.staff).get("/api/tickets/by-phone/", {"phone": "13812345678"}).status_code == 403
+    assert client_for(world.operator).get("/api/tickets/by-phone/", {"phone": "abc"}).status_code == 400
