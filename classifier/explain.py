@@ -2,8 +2,8 @@
 
 The contribution of a feature to a class is coefficient × the text's tf-idf value for that feature, taken
 from the linear model under the calibration. The calibrator is fitted with `ensemble=False`, so there is
-exactly one linear model trained on all the data and its coefficients are what decides the ranking (the
-sigmoid calibration is monotone per class). If a pipeline holds several calibrated base models
+exactly one linear model trained on all the data and its coefficients are what decides the ranking
+(temperature scaling is a softmax of the decision values divided by one number: the order is kept). If a pipeline holds several calibrated base models
 (`ensemble=True`) their coefficients are averaged, which is the decision function of their average.
 """
 
@@ -32,31 +32,45 @@ def _linear_coefficients(model) -> np.ndarray:
 @dataclass(frozen=True)
 class Explainer:
     coef: np.ndarray  # (n_classes, n_features)
-    feature_names: np.ndarray
+    feature_names: np.ndarray  # display form, without the FeatureUnion prefix
+    is_word: np.ndarray  # word or title-word feature (else a character n-gram)
 
     @classmethod
     def for_pipeline(cls, pipeline) -> Explainer:
         features = pipeline.named_steps["features"]
         model = pipeline.named_steps["model"]
-        names = np.array([_display(n) for n in features.get_feature_names_out()], dtype=object)
-        return cls(coef=_linear_coefficients(model), feature_names=names)
+        raw = features.get_feature_names_out()
+        names = np.array([_display(n) for n in raw], dtype=object)
+        is_word = np.array([not n.startswith("char__") for n in raw], dtype=bool)
+        return cls(coef=_linear_coefficients(model), feature_names=names, is_word=is_word)
 
     def top_terms(self, x_row, class_index: int, *, n: int = 5) -> list[str]:
-        """Up to `n` distinct terms with the largest positive contribution to the class."""
+        """Up to `n` distinct terms with the largest positive contribution to the class.
+
+        Words come first (an operator reads words; the same word as a title word adds up); character
+        n-grams of two or more characters only fill the list when too few words pushed that way.
+        """
         row = x_row.tocsr()
         if row.nnz == 0:
             return []
         contributions = self.coef[class_index, row.indices] * row.data
-        order = np.argsort(-contributions)
+        words: dict[str, float] = {}
+        chars: dict[str, float] = {}
+        for index, value in zip(row.indices, contributions, strict=True):
+            term = self.feature_names[index]
+            if self.is_word[index]:
+                words[term] = words.get(term, 0.0) + value
+            elif len(term) >= 2:
+                chars[term] = chars.get(term, 0.0) + value
         terms: list[str] = []
-        for i in order:
-            if contributions[i] <= 0 or len(terms) >= n:
-                break
-            term = self.feature_names[row.indices[i]]
-            # A char n-gram inside a word already shown (or the reverse) tells the operator nothing new.
-            if any(term in t or t in term for t in terms):
-                continue
-            terms.append(term)
+        for pool in (words, chars):
+            for term, value in sorted(pool.items(), key=lambda kv: -kv[1]):
+                if value <= 0 or len(terms) >= n:
+                    break
+                # a piece of a term already shown (or the reverse) tells the operator nothing new
+                if any(term in t or t in term for t in terms):
+                    continue
+                terms.append(term)
         return terms
 
 

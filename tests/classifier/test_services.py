@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -43,35 +45,37 @@ def test_without_an_active_model_classify_raises(db, artifacts_dir):
         classify("小区路灯坏了")
 
 
-def test_a_threshold_below_the_confidence_routes_automatically(tiny_model, settings):
-    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.30
+def test_a_confidence_at_the_threshold_routes_automatically(tiny_model, settings):
     settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    confidence = classify("学校违规补课收费").top.probability
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = confidence
 
     prediction = classify("学校违规补课收费")
 
-    assert prediction.top.probability >= 0.30
-    assert prediction.threshold == 0.30
+    assert prediction.threshold == confidence
     assert prediction.auto is True
 
 
-def test_a_threshold_above_the_confidence_routes_to_a_human(tiny_model, settings):
-    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.999
+def test_a_confidence_just_below_the_threshold_routes_to_a_human(tiny_model, settings):
     settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    confidence = classify("学校违规补课收费").top.probability
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = math.nextafter(confidence, 2.0)
 
     prediction = classify("学校违规补课收费")
 
-    assert prediction.top.probability < 0.999
     assert prediction.auto is False
 
 
 def test_a_per_category_threshold_overrides_the_global_one(tiny_model, settings):
+    education_confidence = classify("学校违规补课收费").top.probability
     settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.30
-    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {"教育文体": 0.999}
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {"教育文体": math.nextafter(education_confidence, 2.0)}
 
     education = classify("学校违规补课收费")
     labour = classify("公司老板拖欠农民工工资")
 
-    assert (education.top.code, education.threshold, education.auto) == ("教育文体", 0.999, False)
+    assert (education.top.code, education.auto) == ("教育文体", False)
+    assert education.threshold == math.nextafter(education_confidence, 2.0)
     assert (labour.top.code, labour.threshold, labour.auto) == ("劳动和社会保障", 0.30, True)
 
 
