@@ -290,6 +290,7 @@ def main() -> None:
     jinshui = Region.objects.get(code="410105000000")
     street = Region.objects.filter(parent=jinshui).order_by("code").first()
     year = stats.DashboardFilter(start=today - dt.timedelta(days=364), end=today)
+    month_city = stats.DashboardFilter(start=today - dt.timedelta(days=29), end=today)
     month_district = stats.DashboardFilter(start=today - dt.timedelta(days=29), end=today, region=jinshui)
     month_street = stats.DashboardFilter(start=today - dt.timedelta(days=29), end=today, region=street)
 
@@ -308,6 +309,7 @@ def main() -> None:
         ("volume by day × category", lambda: stats.dashboard_volume(flt=year)),
         ("accuracy/confusion/三率/heat (one aggregate)", lambda: stats.dashboard_breakdown(flt=year)),
         ("SLA lights + overdue list (live tickets)", lambda: stats.dashboard_sla(flt=year)),
+        ("breakdown, city, 30 days", lambda: stats.dashboard_breakdown(flt=month_city)),
         ("breakdown, 金水区, 30 days", lambda: stats.dashboard_breakdown(flt=month_district)),
         (f"breakdown, {street.name}, 30 days", lambda: stats.dashboard_breakdown(flt=month_street)),
         ("whole dashboard page, city, 365 days (HTTP)", lambda: page("period=365")),
