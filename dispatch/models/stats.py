@@ -84,6 +84,9 @@ class MonthlyTicketStat(StatCounts):
             models.Index(fields=["street_code", "month"], name="stat_street_month"),
         ]
 
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.street_code or self.district_code} {self.category_code}: {self.total}"
+
 
 class DailyDistrictVolume(models.Model):
     """Tickets filed per day, district and category: the volume curve of a city or district view."""
@@ -97,6 +100,9 @@ class DailyDistrictVolume(models.Model):
         verbose_name = verbose_name_plural = "区县日受理量"
         indexes = [models.Index(fields=["day", "district_code"], name="volume_day_district")]
 
+    def __str__(self):
+        return f"{self.day} {self.district_code} {self.category_code}: {self.total}"
+
 
 class StatsRollupState(models.Model):
     """Where the roll-up task got to: events up to `watermark` are reflected in DailyTicketStat."""
@@ -107,3 +113,6 @@ class StatsRollupState(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "统计汇总进度"
+
+    def __str__(self):
+        return f"{self.name} @ {self.watermark}"
