@@ -5,6 +5,7 @@ The worker is `celery -A config worker` in a subprocess, on the test database; t
 when set, else kombu's filesystem transport in a temporary folder.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -21,14 +22,11 @@ from config.celery import app as celery_app
 from dispatch.models import Ticket, TicketEvent
 from tests.dispatch.conftest import ADDRESS, CONTENT
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the worker process must share the test database; SQLite's test database is in memory",
-    ),
-]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.slow]
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="shares the pytest database with the worker; on SQLite see the scenario-process test below",
+)
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -114,6 +112,7 @@ def wait_for(predicate, timeout=60.0):
     return None
 
 
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_file_route_sign_reply_review_callback_close_with_a_real_worker(world, worker):
     def as_user(user):
@@ -162,3 +161,37 @@ def test_file_route_sign_reply_review_callback_close_with_a_real_worker(world, w
     assert [e["to_status"] for e in timeline][-1] == "closed"
     assert TicketEvent.objects.get(ticket_id=pk, action="routed").actor is None  # done by the worker
     assert any("dispatch.route_ticket" in line and "succeeded" in line for line in worker)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL runs the in-process variant above")
+def test_real_worker_on_sqlite_with_the_filesystem_broker(tmp_path):
+    """SQLite's pytest database is in memory: run the same scenario in a process of its own, on a SQLite
+    file that the worker shares, with the filesystem broker in a temporary folder."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "REDIS_URL": "",
+        "ALLOWED_HOSTS": "testserver",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "dispatch" / "e2e_scenario.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["codes"] == [200, 200, 200, 200]
+    assert result["status"] == "closed"
+    assert result["routed_by_worker"] is True
+    assert result["community"] == "410105008001"
+    expected = ["created", "routed", "signed", "replied", "reply_reviewed", "called_back"]
+    if "dispatched" in result["actions"]:
+        expected.insert(2, "dispatched")
+    assert result["actions"] == expected
