@@ -135,6 +135,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "dispatch.sla_sweep", "schedule": timedelta(minutes=1)},
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
+    "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
 }
 
 # --- Auth, API ------------------------------------------------------------------------------
