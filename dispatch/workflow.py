@@ -69,7 +69,8 @@ MOVES: dict[str, Move] = {
             "派单异议审核",
             (S.RETURN_PENDING,),
             (S.PENDING_DISPATCH, S.DISPATCHED),
-            CENTRE,
+            # Issue 5: the supervisor's queues include returns waiting for 派单异议审核.
+            {**CENTRE, roles.SUPERVISOR: "region"},
             "return_reviewed",
         ),
         Move(

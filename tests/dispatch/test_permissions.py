@@ -31,7 +31,8 @@ ENDPOINTS = {
     "close-at-intake": (S.PENDING_DISPATCH, {"operator", "dispatcher", "admin"}),
     "sign": (S.DISPATCHED, {"staff", "worker", "admin"}),
     "return": (S.DISPATCHED, {"staff", "admin"}),
-    "return-review": (S.RETURN_PENDING, {"dispatcher", "admin"}),
+    # Supervisors work the 派单异议审核 queue too (issue 5).
+    "return-review": (S.RETURN_PENDING, {"dispatcher", "supervisor", "admin"}),
     "redispatch": (S.DISPATCHED, {"dispatcher", "supervisor", "admin"}),
     "extension-request": (S.HANDLING, {"staff", "worker", "admin"}),
     "extension-approve": (S.EXTENSION_PENDING, {"dispatcher", "supervisor", "admin"}),
