@@ -49,10 +49,12 @@ def worker(tmp_path):
         queue = tmp_path / "var" / "broker" / "queue"
         queue.mkdir(parents=True)
         (tmp_path / "var" / "broker" / "processed").mkdir()
+        (tmp_path / "var" / "broker" / "control").mkdir()
         conf.broker_transport_options = {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "processed_folder": str(tmp_path / "var" / "broker" / "processed"),
+            "control_folder": str(tmp_path / "var" / "broker" / "control"),
             "store_processed": False,
         }
         celery_app._pool = None
