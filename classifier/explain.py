@@ -47,27 +47,32 @@ class Explainer:
     def top_terms(self, x_row, class_index: int, *, n: int = 5) -> list[str]:
         """Up to `n` distinct terms with the largest positive contribution to the class.
 
-        Words come first (an operator reads words; the same word as a title word adds up); character
-        n-grams of two or more characters only fill the list when too few words pushed that way.
+        `x_row` is a one-row sparse matrix or an (indices, values) pair of one CSR row. Words come
+        first (an operator reads words); character n-grams of two or more characters only fill the
+        list when too few words pushed that way.
         """
-        row = x_row.tocsr()
-        if row.nnz == 0:
+        if isinstance(x_row, tuple):
+            indices, values = x_row
+        else:
+            row = x_row.tocsr()
+            indices, values = row.indices, row.data
+        if len(indices) == 0:
             return []
-        contributions = self.coef[class_index, row.indices] * row.data
-        words: dict[str, float] = {}
-        chars: dict[str, float] = {}
-        for index, value in zip(row.indices, contributions, strict=True):
-            term = self.feature_names[index]
-            if self.is_word[index]:
-                words[term] = words.get(term, 0.0) + value
-            elif len(term) >= 2:
-                chars[term] = chars.get(term, 0.0) + value
+        contributions = self.coef[class_index, indices] * values
+        order = np.argsort(-contributions)
         terms: list[str] = []
-        for pool in (words, chars):
-            for term, value in sorted(pool.items(), key=lambda kv: -kv[1]):
-                if value <= 0 or len(terms) >= n:
+        for want_word in (True, False):
+            for i in order:
+                if contributions[i] <= 0 or len(terms) >= n:
                     break
-                # a piece of a term already shown (or the reverse) tells the operator nothing new
+                index = indices[i]
+                if self.is_word[index] != want_word:
+                    continue
+                term = self.feature_names[index]
+                if not want_word and len(term) < 2:
+                    continue
+                # a piece of a term already shown (or the reverse) tells the operator nothing new;
+                # it also folds a title word into the same word from the body
                 if any(term in t or t in term for t in terms):
                     continue
                 terms.append(term)
