@@ -149,3 +149,18 @@ def test_the_cache_rechecks_the_active_version(tiny_model, monkeypatch):
     monkeypatch.setattr(registry, "ACTIVE_CHECK_SECONDS", 0.0)
 
     assert registry.get_active_model().version == other.version
+
+
+def test_a_two_category_model_classifies_and_explains(artifacts_dir):
+    # given a model trained on two categories only (a binary linear model underneath)
+    from classifier.training import train_and_register
+    from tests.classifier.conftest import TINY_PARAMS, tiny_examples
+
+    examples = [e for e in tiny_examples() if e.label in ("教育文体", "劳动和社会保障")]
+    train_and_register(examples=examples, cv="none", params=TINY_PARAMS)
+
+    prediction = classify("公司老板拖欠农民工工资")
+
+    assert [c.code for c in prediction.categories] == ["劳动和社会保障", "教育文体"]
+    assert prediction.terms
+    assert all(term in "公司老板拖欠农民工工资" for term in prediction.terms)
