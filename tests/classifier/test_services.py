@@ -164,3 +164,15 @@ def test_a_two_category_model_classifies_and_explains(artifacts_dir):
     assert [c.code for c in prediction.categories] == ["劳动和社会保障", "教育文体"]
     assert prediction.terms
     assert all(term in "公司老板拖欠农民工工资" for term in prediction.terms)
+
+
+def test_classify_from_several_threads_gives_the_same_answers(tiny_model):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["学校违规补课收费", "公司老板拖欠农民工工资", "小区路灯损坏无人维修"] * 20
+    expected = [classify(t) for t in texts]  # also loads the model into this process's cache
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(classify, texts))
+
+    assert got == expected

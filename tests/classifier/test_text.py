@@ -64,3 +64,25 @@ def test_zhengzhou_place_names_stay_whole():
 
     assert "金水区" in tokens
     assert "文化路街道" in tokens or "文化路街道办事处" in tokens
+
+
+def test_the_tokenizer_is_built_once_even_when_threads_race_for_it(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from classifier import text
+
+    monkeypatch.setattr(text, "_tokenizer", None)
+    built = []
+    real_tokenizer = text.jieba.Tokenizer
+
+    def counting_tokenizer(*args, **kwargs):
+        built.append(1)
+        return real_tokenizer(*args, **kwargs)
+
+    monkeypatch.setattr(text.jieba, "Tokenizer", counting_tokenizer)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tokenizers = list(pool.map(lambda _: text.get_tokenizer(), range(8)))
+
+    assert len(built) == 1
+    assert all(t is tokenizers[0] for t in tokenizers)
