@@ -9,6 +9,8 @@ is the bare core ("文化路", "农大") that also names roads and shops, so it 
 # Longest first: one suffix is removed, once.
 URBAN_SUFFIXES = (
     "社区居民管理委员会",
+    "社区居民居委会",
+    "居民居委会",
     "社区居民委员会",
     "社区管理委员会",
     "居民管理委员会",
@@ -61,7 +63,9 @@ def community_display_name(official: str) -> str:
     if suffix:
         return core if core.endswith(("村", "社区")) else core + "村"
     core, suffix = strip_suffix(official, URBAN_SUFFIXES)
-    return core + "社区" if suffix else official
+    if not suffix:
+        return official
+    return core if core.endswith("社区") else core + "社区"
 
 
 def street_display_name(official: str, district_official: str | None) -> str:

@@ -37,3 +37,15 @@ def test_street_display_name_drops_the_district_prefix():
 )
 def test_village_is_told_by_the_code(code, is_village):
     assert names.community_kind_is_village(code) is is_village
+
+
+@pytest.mark.parametrize(
+    "official, display",
+    [
+        ("体育社区居民居委会", "体育社区"),  # real NBS string with a doubled suffix
+        ("光合花园社区", "光合花园社区"),
+        ("河东路社区居委会", "河东路社区"),
+    ],
+)
+def test_urban_display_names_never_repeat_a_suffix(official, display):
+    assert names.community_display_name(official) == display
