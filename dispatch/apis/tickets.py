@@ -1,6 +1,7 @@
 """Filing, listing and reading tickets, the timeline, and the recorded read of a caller's phone."""
 
 import django_filters
+from django import forms
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,6 +17,17 @@ from dispatch.models import Ticket, TicketAssist
 from dispatch.services.intake import CONTENT_MAX, PHONE_RE
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number in the database's range (a float or a 40-digit number is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
     sla_light = django_filters.MultipleChoiceFilter(choices=Ticket.Light.choices)
@@ -23,11 +35,11 @@ class TicketFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=Ticket.Type.choices)
     channel = django_filters.ChoiceFilter(choices=Ticket.Channel.choices)
     category_code = django_filters.CharFilter()
-    lead_department = django_filters.NumberFilter(field_name="lead_department_id")
+    lead_department = IdFilter(field_name="lead_department_id")
     district = django_filters.CharFilter(field_name="district_id")
     street = django_filters.CharFilter(field_name="street_id")
     community = django_filters.CharFilter(field_name="community_id")
-    grid = django_filters.NumberFilter(field_name="grid_id")
+    grid = IdFilter(field_name="grid_id")
     supervised = django_filters.BooleanFilter()
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
