@@ -208,3 +208,8 @@ CLASSIFIER_AUTO_DISPATCH_THRESHOLD = float(os.environ.get("CLASSIFIER_AUTO_DISPA
 CLASSIFIER_CATEGORY_THRESHOLDS: dict[str, float] = {}
 # Extra training examples: dotted paths to callables returning (text, category_code) pairs.
 CLASSIFIER_EXTRA_SOURCES = ["dispatch.selectors.ticket_confirmed_examples"]
+
+# --- Dispatch: reconciler (dispatch/services/sweep.py) ---------------------------------------
+# A ticket still `received` this long after filing is routed by the reconciler itself (its task was
+# lost: broker down at commit, or the worker died mid-routing). Tests set it to 0 instead of waiting.
+DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTER_SECONDS", "60"))

@@ -1,0 +1,234 @@
+"""A Celery worker SIGKILLed in the middle of routing, then a fresh worker and the reconciler.
+
+`run()` is the scenario; test_worker_killed.py calls it in-process on PostgreSQL (the worker shares the
+pytest database) and, on SQLite, runs this file as a script: the pytest database lives in memory where a
+worker cannot see it, so `main()` migrates a SQLite file named by DATABASE_URL, builds the small real
+world, runs the scenario and prints the result as JSON on the last line.
+
+Steps: file three tickets through the API (their route tasks wait in the broker); start worker 1 with
+tests.dispatch.routing_hook blocking routing inside its transaction; once it is there (a marker file),
+SIGKILL its whole process group and read what the database holds; start worker 2, let it route what is
+still queued, send it `dispatch.reconcile_unrouted` (reconcile age 0 through DISPATCH_RECONCILE_AFTER_SECONDS),
+then replay every route task (what a late acks_late redelivery would do) and read the database again.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 90.0  # seconds for any one thing to happen; the whole scenario stays well under the test's limit
+
+# Three different requests at one address: the same place and route, but no duplicate (并单) hint.
+CONTENTS = [
+    "文化路街道农大社区农大家属院3号楼楼顶水箱长年不清洗，自来水有霉味，请住建部门督促物业清洗。",
+    "农大家属院3号楼楼道声控灯损坏两个月无人维修，夜间上下楼不安全，请督促物业尽快更换。",
+    "农大家属院3号楼北侧小区道路塌陷出现大坑，电动车已摔倒两次，请尽快修补路面。",
+]
+ADDRESS = "金水区文化路街道农大社区农大家属院3号楼"
+SUCCEEDED = re.compile(r"Task (?P<name>[\w.]+)\[(?P<id>[0-9a-f-]+)\] succeeded in [\d.]+s: (?P<result>.*)$")
+
+
+class Worker:
+    """`celery -A config worker` (solo pool) in a process group of its own, its output collected."""
+
+    def __init__(self, *, name: str, env: dict, include: str = "tests.dispatch.routing_hook"):
+        self.log: list[str] = []
+        self.ready = threading.Event()
+        self.proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "-I",
+                include,
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{name}-{os.getpid()}@%h",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group: killpg reaches it and any child it forks
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.log.append(line)
+            if "ready." in line:
+                self.ready.set()
+
+    def wait_ready(self):
+        if not self.ready.wait(TIMEOUT):
+            raise AssertionError("worker did not start:\n" + self.tail())
+
+    def tail(self, n: int = 40) -> str:
+        return "".join(self.log[-n:])
+
+    def succeeded(self, task_id: str) -> str | None:
+        """The logged result of a task this worker finished, or None."""
+        for line in list(self.log):
+            match = SUCCEEDED.search(line.rstrip())
+            if match and match["id"] == task_id:
+                return match["result"]
+        return None
+
+    def kill(self) -> int:
+        """SIGKILL the whole process group (no clean-up, no ack, no rollback by the worker itself)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return self.proc.wait(30)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                self.kill()
+
+
+def wait_for(predicate, what: str, worker: Worker | None = None):
+    end = time.monotonic() + TIMEOUT
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}" + ("\n" + worker.tail() if worker else ""))
+
+
+def snapshot(ids: list[int]) -> dict:
+    """What the database holds for each ticket, in plain JSON-able values."""
+    from dispatch.models import Notification, Ticket, TicketAssist, TicketEvent
+
+    out = {}
+    for t in Ticket.objects.filter(pk__in=ids).order_by("pk"):
+        out[str(t.pk)] = {
+            "status": t.status,
+            "routed": t.routed_at is not None,
+            "lead": t.lead_department_id,
+            "grid": t.grid_id,
+            "events": list(TicketEvent.objects.filter(ticket=t).order_by("pk").values_list("action", flat=True)),
+            "assists": sorted(TicketAssist.objects.filter(ticket=t).values_list("department_id", flat=True)),
+            "notifications": sorted(
+                [kind, dep, user]
+                for kind, dep, user in Notification.objects.filter(ticket=t).values_list(
+                    "kind", "department_id", "user_id"
+                )
+            ),
+        }
+    return out
+
+
+def run(*, operator, workdir: Path, env: dict) -> dict:
+    """The scenario; `env` is the workers' environment (database and broker the caller uses)."""
+    from rest_framework.test import APIClient
+
+    from config.celery import app as celery_app
+    from dispatch.models import Ticket
+
+    marker = workdir / "routing-blocked"
+    client = APIClient()
+    client.force_authenticate(operator)
+    # Filed before any worker runs: their route tasks wait in the broker (and on SQLite no filing has to
+    # wait for the lock that the blocked worker will hold).
+    ids = []
+    for content in CONTENTS:
+        response = client.post("/api/tickets/", {"content": content, "address": ADDRESS}, format="json")
+        assert response.status_code == 201, response.data
+        ids.append(response.data["id"])
+
+    killed = Worker(name="killed", env={**env, "ROUTING_HOOK_BLOCK_MARKER": str(marker)})
+    fresh = None
+    try:
+        killed.wait_ready()
+        wait_for(marker.exists, "the worker to reach the inside of routing", killed)
+        blocked = int(marker.read_text())
+        during = snapshot(ids)  # another connection: the worker's writes are not committed
+        returncode = killed.kill()
+        after_kill = snapshot(ids)
+
+        fresh = Worker(name="fresh", env={**env, "DISPATCH_RECONCILE_AFTER_SECONDS": "0"})
+        fresh.wait_ready()
+        others = [pk for pk in ids if pk != blocked]
+        # The other two tickets' tasks were still queued: the fresh worker routes them the normal way.
+        wait_for(
+            lambda: Ticket.objects.filter(pk__in=others, routed_at__isnull=False).count() == len(others),
+            "the fresh worker to route the queued tickets",
+            fresh,
+        )
+        before_reconcile = snapshot([blocked])
+        reconcile = celery_app.send_task("dispatch.reconcile_unrouted")
+        reconciled = wait_for(lambda: fresh.succeeded(reconcile.id), "the reconciler", fresh)
+        # A late redelivery of every route task (acks_late) and a second reconcile must change nothing.
+        replays = [celery_app.send_task("dispatch.route_ticket", args=[pk]) for pk in ids]
+        replays.append(celery_app.send_task("dispatch.reconcile_unrouted"))
+        replayed = [wait_for(lambda r=r: fresh.succeeded(r.id), "a replayed task", fresh) for r in replays]
+        final = snapshot(ids)
+    finally:
+        killed.kill()
+        if fresh is not None:
+            fresh.stop()
+    return {
+        "ids": ids,
+        "blocked": blocked,
+        "killed_returncode": returncode,
+        "during": during,
+        "after_kill": after_kill,
+        "before_reconcile": before_reconcile,
+        "reconciled": reconciled,
+        "replayed": replayed,
+        "final": final,
+    }
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", verbosity=0)
+    from governance import roles
+    from tests.dispatch.conftest import _staff
+    from tests.fixtures_governance import zhengzhou_small_build
+
+    small = zhengzhou_small_build()
+    operator = _staff("op", roles.OPERATOR, region=small.city)
+    workdir = Path(os.environ["VAR_DIR"])
+    result = run(operator=operator, workdir=workdir, env=dict(os.environ))
+    result["world"] = {
+        "zhujian": small.department("zhujian").pk,
+        "chengguan": small.department("chengguan").pk,
+        "grid": small.micro_grid.pk,
+        "grid_worker": small.micro_grid.responsible.user_id,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
