@@ -104,7 +104,7 @@ def test_place_panel_resolves_a_typed_address(client, accounts, zhengzhou_small)
     )
 
     html = response.content.decode()
-    assert response["HX-Trigger"] == "placeChanged"
+    assert response["HX-Trigger-After-Swap"] == "placeChanged"
     assert f'<option value="{zhengzhou_small.district.code}" selected>' in html
     assert f'<option value="{zhengzhou_small.street.code}" selected>' in html
     assert f'<option value="{zhengzhou_small.community.code}" selected>' in html

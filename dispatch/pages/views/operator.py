@@ -164,7 +164,8 @@ def place_panel(request):
     state = place_state(district=district, street=street, community=community, grid=grid, match=match, note=note)
     response = render(request, "pages/_place_panel.html", {"place": state})
     # The AI panel (responsible unit depends on the district) and the duplicate check listen for this.
-    response["HX-Trigger"] = "placeChanged"
+    # After the swap, so the panels that listen read the new district/community selects, not the old ones.
+    response["HX-Trigger-After-Swap"] = "placeChanged"
     return response
 
 
