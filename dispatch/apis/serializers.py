@@ -142,4 +142,4 @@ class NotificationOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "ticket", "ticket_number", "message", "created_at", "read_at"]
+        fields = ["id", "kind", "ticket", "ticket_number", "message", "data", "created_at", "read_at"]

@@ -126,6 +126,8 @@ class Notification(models.Model):
         db_index=False,
     )
     message = models.CharField("内容", max_length=255)
+    # What the message summarises, e.g. the sweep's one line per department: {"count": n, "tickets": [numbers]}.
+    data = models.JSONField("数据", default=dict, blank=True)
     # Makes "tell once" notifications (e.g. next year's holidays missing) idempotent.
     dedupe_key = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
