@@ -61,7 +61,8 @@ _SHOWN = 5
 def _owners_sql(kind: str) -> str:
     """One notification per owning department and batch, not one per ticket: a burst of 30,000 lights is
     a handful of rows. A department with a single ticket gets the per-ticket line (ticket linked), else the
-    count and the first numbers in the message and every number in data {"count", "tickets"}."""
+    count and the first numbers in the message and every number in data {"count", "tickets"}, in filing
+    order (by id: cheaper to sort than the numbers, and the same order)."""
     (one_head, one_tail), (many_head, many_tail) = _OWNER_TEXT[kind]
     return f"""    INSERT INTO dispatch_notification (kind, ticket_id, department_id, message, data, created_at)
     SELECT '{kind}',
@@ -69,9 +70,9 @@ def _owners_sql(kind: str) -> str:
            lead_department_id,
            CASE WHEN count(*) = 1 THEN '{one_head}' || min(number) || '{one_tail}'
                 ELSE '{many_head}' || count(*) || '{many_tail}（'
-                     || array_to_string((array_agg(number ORDER BY number))[1:{_SHOWN}], '、')
+                     || array_to_string((array_agg(number ORDER BY id))[1:{_SHOWN}], '、')
                      || CASE WHEN count(*) > {_SHOWN} THEN ' 等' ELSE '' END || '）' END,
-           jsonb_build_object('count', count(*), 'tickets', jsonb_agg(number ORDER BY number)),
+           jsonb_build_object('count', count(*), 'tickets', jsonb_agg(number ORDER BY id)),
            %(now)s
       FROM due WHERE lead_department_id IS NOT NULL
      GROUP BY lead_department_id"""
@@ -86,7 +87,7 @@ def _owner_notes(kind: str, rows, now) -> list[Notification]:
             per_dep.setdefault(dep, []).append((pk, number))
     notes = []
     for dep, tickets in per_dep.items():
-        numbers = sorted(number for _, number in tickets)
+        numbers = [number for _, number in sorted(tickets)]
         if len(tickets) == 1:
             ticket_id, message = tickets[0][0], f"{one_head}{numbers[0]}{one_tail}"
         else:
