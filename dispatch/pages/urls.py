@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dispatch.pages.views import common, dashboard, operator, supervisor, tickets
+from dispatch.pages.views import common, dashboard, inbox, operator, supervisor, tickets
 
 # Namespaced "pages:…"; login/logout/home also without a namespace, as settings name them.
 page_patterns = [
@@ -18,6 +18,8 @@ page_patterns = [
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/<slug:action>/", tickets.ticket_act, name="ticket_act"),
     path("queues/", supervisor.queues, name="queues"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/read/", inbox.notifications_read, name="notifications_read"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("city-mode/", supervisor.city_mode, name="city_mode"),
     path("models/", supervisor.models, name="models"),

@@ -1,6 +1,6 @@
 """Writes. Every status change goes through `ticket_transition` (services/core.py)."""
 
-from dispatch.services.core import enqueue_after_commit, notify, ticket_transition
+from dispatch.services.core import enqueue_after_commit, notifications_mark_read, notify, ticket_transition
 from dispatch.services.intake import (
     city_mode_switch,
     next_ticket_number,
@@ -33,6 +33,7 @@ __all__ = [
     "enqueue_after_commit",
     "next_ticket_number",
     "notify",
+    "notifications_mark_read",
     "reconcile_unrouted",
     "sla_sweep",
     "ticket_callback",

@@ -118,6 +118,18 @@ def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, departm
     return note
 
 
+def notifications_mark_read(*, by) -> int:
+    """Mark every unread notification the user can see as read; returns how many.
+
+    Notifications addressed to a department or a region are a shared inbox: one member reading them
+    marks them read for the unit, as with a shared mailbox.
+    """
+    from dispatch.selectors import notifications_for_user
+
+    ids = list(notifications_for_user(by).filter(read_at__isnull=True).values_list("pk", flat=True))
+    return Notification.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def _send_later(ids: list[int]) -> None:
     path = getattr(settings, "DISPATCH_NOTIFICATION_SENDER", "")
     if not path or not ids:
