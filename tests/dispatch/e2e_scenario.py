@@ -7,7 +7,6 @@ the result as JSON on the last line."""
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ def main() -> None:
 
     from dispatch.models import Ticket, TicketEvent
     from governance import roles
+    from tests.dispatch.celery_worker import Worker
     from tests.dispatch.conftest import ADDRESS, CONTENT, _staff
     from tests.fixtures_governance import zhengzhou_small_build
 
@@ -40,25 +40,7 @@ def main() -> None:
     zhujian = small.department("zhujian")
     staff = _staff("zj", roles.DEPARTMENT_STAFF, department=zhujian)
 
-    worker = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"e2e-{os.getpid()}@%h",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    worker = Worker(name="e2e", env=dict(os.environ), loglevel="WARNING")
     try:
 
         def as_user(user):
@@ -71,7 +53,7 @@ def main() -> None:
         pk = filed.data["id"]
         deadline = time.monotonic() + 120
         while not Ticket.objects.filter(pk=pk, routed_at__isnull=False).exists():
-            if time.monotonic() > deadline or worker.poll() is not None:
+            if time.monotonic() > deadline or worker.proc.poll() is not None:
                 raise SystemExit("the worker did not route the ticket")
             time.sleep(0.3)
         if Ticket.objects.get(pk=pk).status == Ticket.Status.PENDING_DISPATCH:
@@ -103,8 +85,7 @@ def main() -> None:
             )
         )
     finally:
-        worker.terminate()
-        worker.wait(30)
+        worker.stop()
 
 
 if __name__ == "__main__":

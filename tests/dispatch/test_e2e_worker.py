@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -18,8 +17,8 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from config.celery import app as celery_app
 from dispatch.models import Ticket, TicketEvent
+from tests.dispatch.celery_worker import Worker, database_url_for_workers, shared_broker
 from tests.dispatch.conftest import ADDRESS, CONTENT
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.slow]
@@ -30,78 +29,16 @@ on_postgresql = pytest.mark.skipif(
 ROOT = Path(settings.BASE_DIR)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(tmp_path):
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_ALWAYS_EAGER": "0", "LOG_LEVEL": "INFO"}
-    conf = celery_app.conf
-    saved = (conf.broker_url, dict(conf.broker_transport_options or {}), celery_app._pool)
-    if settings.REDIS_URL:
-        celery_app.control.purge()  # stale messages from earlier runs would only add noise
-    else:
-        # Our own filesystem broker folder, shared by this process and the worker.
-        env["VAR_DIR"] = str(tmp_path / "var")
-        queue = tmp_path / "var" / "broker" / "queue"
-        queue.mkdir(parents=True)
-        (tmp_path / "var" / "broker" / "processed").mkdir()
-        (tmp_path / "var" / "broker" / "control").mkdir()
-        conf.broker_transport_options = {
-            "data_folder_in": str(queue),
-            "data_folder_out": str(queue),
-            "processed_folder": str(tmp_path / "var" / "broker" / "processed"),
-            "control_folder": str(tmp_path / "var" / "broker" / "control"),
-            "store_processed": False,
-        }
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"e2e-{os.getpid()}@%h",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    log: list[str] = []
-    ready = threading.Event()
-
-    def read():
-        for line in proc.stdout:
-            log.append(line)
-            if "ready." in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(90):
-        proc.kill()
-        pytest.fail("worker did not start:\n" + "".join(log[-40:]))
-    yield log
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    conf.broker_url, conf.broker_transport_options, celery_app._pool = saved[0], saved[1], saved[2]
-    celery_app.amqp._producer_pool = None
+    """A real worker on the test database and a shared broker; yields its log lines."""
+    with shared_broker(tmp_path, database_url=database_url_for_workers()) as env:
+        proc = Worker(name="e2e", env=env)
+        try:
+            proc.wait_ready()
+            yield proc.log
+        finally:
+            proc.stop()
 
 
 def wait_for(predicate, timeout=60.0):

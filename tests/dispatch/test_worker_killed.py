@@ -22,44 +22,19 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests.dispatch import worker_killed_scenario
+from tests.dispatch.celery_worker import database_url_for_workers, shared_broker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.slow]
 ROOT = Path(settings.BASE_DIR)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker_env(tmp_path):
-    """The workers' environment, with this process's Celery app on the same broker (as test_e2e_worker)."""
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_ALWAYS_EAGER": "0", "LOG_LEVEL": "INFO"}
-    conf = celery_app.conf
-    saved = (conf.broker_url, dict(conf.broker_transport_options or {}), celery_app._pool)
-    if settings.REDIS_URL:
-        celery_app.control.purge()  # stale messages from earlier runs would be routed by our workers
-    else:
-        env["VAR_DIR"] = str(tmp_path / "var")
-        broker = tmp_path / "var" / "broker"
-        for sub in ("queue", "processed", "control"):
-            (broker / sub).mkdir(parents=True)
-        conf.broker_transport_options = {
-            "data_folder_in": str(broker / "queue"),
-            "data_folder_out": str(broker / "queue"),
-            "processed_folder": str(broker / "processed"),
-            "control_folder": str(broker / "control"),
-            "store_processed": False,
-        }
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-    yield env
-    if settings.REDIS_URL:
-        _drop_unacked_route_tasks()
-    conf.broker_url, conf.broker_transport_options, celery_app._pool = saved[0], saved[1], saved[2]
-    celery_app.amqp._producer_pool = None
+    """The workers' environment, with this process's Celery app on the same broker."""
+    with shared_broker(tmp_path, database_url=database_url_for_workers()) as env:
+        yield env
+        if settings.REDIS_URL:
+            _drop_unacked_route_tasks()
 
 
 def _drop_unacked_route_tasks() -> list[int]:

@@ -14,16 +14,17 @@ then replay every route task (what a late acks_late redelivery would do) and rea
 
 import json
 import os
-import re
-import signal
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 90.0  # seconds for any one thing to happen; the whole scenario stays well under the test's limit
+if str(ROOT) not in sys.path:  # run as a script (the SQLite variant)
+    sys.path.insert(0, str(ROOT))
+
+from tests.dispatch.celery_worker import TIMEOUT, Worker  # noqa: E402
+
+HOOK = "tests.dispatch.routing_hook"  # blocks routing inside its transaction when told to
 
 # Three different requests at one address: the same place and route, but no duplicate (并单) hint.
 CONTENTS = [
@@ -32,79 +33,6 @@ CONTENTS = [
     "农大家属院3号楼北侧小区道路塌陷出现大坑，电动车已摔倒两次，请尽快修补路面。",
 ]
 ADDRESS = "金水区文化路街道农大社区农大家属院3号楼"
-SUCCEEDED = re.compile(r"Task (?P<name>[\w.]+)\[(?P<id>[0-9a-f-]+)\] succeeded in [\d.]+s: (?P<result>.*)$")
-
-
-class Worker:
-    """`celery -A config worker` (solo pool) in a process group of its own, its output collected."""
-
-    def __init__(self, *, name: str, env: dict, include: str = "tests.dispatch.routing_hook"):
-        self.log: list[str] = []
-        self.ready = threading.Event()
-        self.proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "-I",
-                include,
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{name}-{os.getpid()}@%h",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,  # its own process group: killpg reaches it and any child it forks
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.log.append(line)
-            if "ready." in line:
-                self.ready.set()
-
-    def wait_ready(self):
-        if not self.ready.wait(TIMEOUT):
-            raise AssertionError("worker did not start:\n" + self.tail())
-
-    def tail(self, n: int = 40) -> str:
-        return "".join(self.log[-n:])
-
-    def succeeded(self, task_id: str) -> str | None:
-        """The logged result of a task this worker finished, or None."""
-        for line in list(self.log):
-            match = SUCCEEDED.search(line.rstrip())
-            if match and match["id"] == task_id:
-                return match["result"]
-        return None
-
-    def kill(self) -> int:
-        """SIGKILL the whole process group (no clean-up, no ack, no rollback by the worker itself)."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return self.proc.wait(30)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                self.kill()
 
 
 def wait_for(predicate, what: str, worker: Worker | None = None):
@@ -158,7 +86,7 @@ def run(*, operator, workdir: Path, env: dict) -> dict:
         assert response.status_code == 201, response.data
         ids.append(response.data["id"])
 
-    killed = Worker(name="killed", env={**env, "ROUTING_HOOK_BLOCK_MARKER": str(marker)})
+    killed = Worker(name="killed", env={**env, "ROUTING_HOOK_BLOCK_MARKER": str(marker)}, include=HOOK)
     fresh = None
     try:
         killed.wait_ready()
@@ -168,7 +96,7 @@ def run(*, operator, workdir: Path, env: dict) -> dict:
         returncode = killed.kill()
         after_kill = snapshot(ids)
 
-        fresh = Worker(name="fresh", env={**env, "DISPATCH_RECONCILE_AFTER_SECONDS": "0"})
+        fresh = Worker(name="fresh", env={**env, "DISPATCH_RECONCILE_AFTER_SECONDS": "0"}, include=HOOK)
         fresh.wait_ready()
         others = [pk for pk in ids if pk != blocked]
         # The other two tickets' tasks were still queued: the fresh worker routes them the normal way.
@@ -203,7 +131,6 @@ def run(*, operator, workdir: Path, env: dict) -> dict:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
