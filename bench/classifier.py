@@ -39,6 +39,7 @@ from classifier.registry import LoadedModel  # noqa: E402
 
 LATENCY_CALLS = 1000
 THROUGHPUT_TEXTS = 3000
+THROUGHPUT_PASSES = 3  # another process on the machine slows a pass; the best is the machine's own speed
 
 
 def _cv(docs, labels, *, groups, name):
@@ -119,11 +120,16 @@ def main():
     )
 
     batch = _typical_texts(examples, n=THROUGHPUT_TEXTS)
-    started = time.perf_counter()
-    for i in range(0, len(batch), 500):
-        services.predict_with(model, batch[i : i + 500])
-    seconds = time.perf_counter() - started
-    print(f"batch throughput, one core: {len(batch) / seconds:.0f} texts/s (target ≥ 1,000)")
+    rates = []
+    for _ in range(THROUGHPUT_PASSES):
+        started = time.perf_counter()
+        for i in range(0, len(batch), 500):
+            services.predict_with(model, batch[i : i + 500])
+        rates.append(len(batch) / (time.perf_counter() - started))
+    print(
+        f"batch throughput, one core, {THROUGHPUT_PASSES} passes over {len(batch)} texts: median "
+        f"{np.median(rates):.0f}, best {max(rates):.0f} texts/s (target ≥ 1,000)"
+    )
     print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

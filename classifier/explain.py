@@ -2,9 +2,12 @@
 
 The contribution of a feature to a class is coefficient × the text's tf-idf value for that feature, taken
 from the linear model under the calibration. The calibrator is fitted with `ensemble=False`, so there is
-exactly one linear model trained on all the data and its coefficients are what decides the ranking
-(temperature scaling is a softmax of the decision values divided by one number: the order is kept). If a pipeline holds several calibrated base models
-(`ensemble=True`) their coefficients are averaged, which is the decision function of their average.
+exactly one linear model trained on all the data (temperature scaling is a softmax of the decision
+values divided by one number: the order is kept). The model's decision also adds a small vote of the
+most similar training messages (classifier/linear.py, at most 0.25 against SVM margins of about ±1);
+that part has no terms, so the terms shown are those of the linear part, which carries most of the
+decision. If a pipeline holds several calibrated base models (`ensemble=True`) their coefficients are
+averaged, which is the linear part of their average.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A linear SVM on features rescaled by how unevenly each one is spread over the categories.
+"""A linear SVM on features rescaled by how unevenly each one is spread over the categories, with an
+optional vote of the most similar training messages added to its decision values.
 
 NB-SVM style (Wang & Manning 2012, "Baselines and bigrams"), adapted to many categories and to one
 model: for each feature and category, the log-ratio of the feature's (smoothed) document frequency
@@ -7,9 +8,19 @@ categories, to the power `power`. A word that marks one category ("公交", "景
 found everywhere ("反映", "小区") is shrunk, before the SVM sees it. Measured on grouped 5-fold CV
 (selection seed 1): +0.3 points of accuracy and of macro-F1 over the plain SVM on the same features.
 
-The scale is learned in `fit` from the training rows only (inside every CV fold and calibration fold).
-`coef_` is exposed on the *unscaled* features (SVM coefficients × scale), so the decision function is
-`X @ coef_.T + intercept_` and classifier.explain reads the contributions of a text as before.
+Neighbours (`neighbours` = k > 0): the model keeps the training rows (L2-normalised) and, for a new
+text, finds the k most similar by cosine; each votes for its own category with weight similarity **
+`neighbour_power`, the votes are normalised to sum to 1 and `neighbour_weight` × votes is added to the
+SVM's decision values (the cosine leaves out features found in more than `neighbour_max_df` of the
+training rows: see `fit`). A linear model draws one boundary per category; the neighbours remember the
+particular matters that recur (the same bus line, the same estate's developer) even when the wording
+around them leans towards another category. Measured on grouped 5-fold CV over seeds 1-3: +0.2 points
+of accuracy and macro-F1, on every seed; see classifier/training.py for the figures.
+
+The scale, the SVM and the remembered rows are learned in `fit` from the training rows only (inside
+every CV fold and calibration fold, so a text never votes for itself when the calibration is fitted).
+`coef_` is exposed on the *unscaled* features (SVM coefficients × scale), so the linear part of the
+decision is `X @ coef_.T + intercept_` and classifier.explain reads the contributions of a text as before.
 """
 
 from __future__ import annotations
@@ -17,15 +28,30 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 
 class NBScaledLinearSVC(ClassifierMixin, BaseEstimator):
-    def __init__(self, C: float = 1.0, class_weight=None, power: float = 0.5, alpha: float = 1.0):
+    def __init__(
+        self,
+        C: float = 1.0,
+        class_weight=None,
+        power: float = 0.5,
+        alpha: float = 1.0,
+        neighbours: int = 0,
+        neighbour_power: float = 3.0,
+        neighbour_weight: float = 0.25,
+        neighbour_max_df: float = 0.05,
+    ):
         self.C = C
         self.class_weight = class_weight
         self.power = power
         self.alpha = alpha
+        self.neighbours = neighbours
+        self.neighbour_power = neighbour_power
+        self.neighbour_weight = neighbour_weight
+        self.neighbour_max_df = neighbour_max_df
 
     def _scale(self, X, y) -> np.ndarray:
         present = sp.csr_matrix(X, copy=True)
@@ -51,10 +77,51 @@ class NBScaledLinearSVC(ClassifierMixin, BaseEstimator):
         self.coef_ = svm.coef_ * self.scale_
         self.intercept_ = svm.intercept_
         self.n_features_in_ = X.shape[1]
+        if self.neighbours > 0:
+            # features × rows, so that (texts × features) @ memory is a CSR × CSR product. Features in
+            # more than `neighbour_max_df` of the rows (common characters) are left out of the product:
+            # they cost most of its time and barely move a cosine (small idf); measured: same accuracy,
+            # a quarter of the time at 5 %.
+            rows = normalize(X).astype(np.float32)
+            df = np.bincount(rows.indices, minlength=rows.shape[1]) / max(rows.shape[0], 1)
+            memory = (rows @ sp.diags((df <= self.neighbour_max_df).astype(np.float32))).T.tocsr()
+            memory.eliminate_zeros()
+            self.memory_ = memory
+            self.memory_labels_ = np.searchsorted(self.classes_, y)
+        else:
+            self.memory_ = self.memory_labels_ = None
         return self
+
+    def neighbour_votes(self, X) -> np.ndarray:
+        """(texts × classes) similarity-weighted share of each category among the k nearest training rows."""
+        X = sp.csr_matrix(X)
+        votes = np.zeros((X.shape[0], len(self.classes_)))
+        memory = getattr(self, "memory_", None)
+        if memory is None or X.shape[0] == 0:
+            return votes
+        # about half the entries are non-zero; a top-k over each row's non-zeros is 4x faster than an
+        # argpartition over the dense (texts × training rows) matrix
+        sim = (normalize(X).astype(np.float32) @ memory).tocsr()
+        k = self.neighbours
+        for i in range(sim.shape[0]):
+            start, end = sim.indptr[i], sim.indptr[i + 1]
+            values, rows = sim.data[start:end], sim.indices[start:end]
+            if end - start > k:
+                pick = np.argpartition(values, -k)[-k:]
+                values, rows = values[pick], rows[pick]
+            weights = np.clip(values, 0, None).astype(np.float64) ** self.neighbour_power
+            votes[i] = np.bincount(self.memory_labels_[rows], weights=weights, minlength=len(self.classes_))
+        total = votes.sum(axis=1, keepdims=True)
+        return np.divide(votes, total, out=np.zeros_like(votes), where=total > 0)
 
     def decision_function(self, X):
         scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        if getattr(self, "memory_", None) is not None:
+            votes = self.neighbour_votes(X)
+            if scores.shape[1] == 1:  # binary: one column scoring the second class
+                scores = scores + self.neighbour_weight * (votes[:, 1:] - votes[:, :1])
+            else:
+                scores = scores + self.neighbour_weight * votes
         return scores.ravel() if scores.shape[1] == 1 else scores
 
     def predict(self, X):
