@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
+from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
-@login_required
+@staff_member_required
 def media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/", include("classifier.urls")),
     path("api/", include("dispatch.urls")),
     path("", include("dispatch.pages.urls")),
-    # Uploaded reply photos: signed-in users only (they show citizens' surroundings). Production may hand
-    # this to the web server with an internal redirect; locally Django serves them.
+    # Uploaded reply photos show citizens' surroundings: users see them through /api/tickets/<id>/photo/,
+    # which checks the ticket's scope; the raw folder is for admins only (the admin's file links).
     re_path(r"^media/(?P<path>.*)$", media),
 ]

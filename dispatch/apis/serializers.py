@@ -2,6 +2,7 @@
 user may read it (see dispatch.selectors.may_read_caller_name); the full phone is never serialised —
 it is only returned by the recorded reveal-phone endpoint."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from dispatch.models import Notification, Ticket, TicketEvent
@@ -84,6 +85,7 @@ class TicketDetailOutput(TicketListOutput):
     extra_callers = serializers.SerializerMethodField()
     merged_into_number = serializers.CharField(source="merged_into.number", default=None)
     allowed_actions = serializers.SerializerMethodField()
+    reply_photo = serializers.SerializerMethodField()
 
     class Meta(TicketListOutput.Meta):
         fields = TicketListOutput.Meta.fields + [
@@ -125,6 +127,14 @@ class TicketDetailOutput(TicketListOutput):
             {"name": c.name if read else mask_name(c.name), "phone": mask_phone(c.phone)}
             for c in obj.extra_callers.all()
         ]
+
+    def get_reply_photo(self, obj) -> str | None:
+        """Where the photo is served to users in the ticket's scope (never a bare /media/ address)."""
+        if not obj.reply_photo:
+            return None
+        url = reverse("dispatch-api:ticket-photo", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     def get_allowed_actions(self, obj) -> list[str]:
         request = self.context.get("request")

@@ -1,8 +1,11 @@
 """Filing, listing and reading tickets, the timeline, and the recorded read of a caller's phone."""
 
+import mimetypes
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -135,6 +138,25 @@ class TicketTimelineApi(APIView):
     def get(self, request, pk: int):
         ticket = visible_ticket(request, pk)
         return Response(EventOutput(selectors.ticket_timeline(ticket), many=True).data)
+
+
+class TicketPhotoApi(APIView):
+    """The reply's site photo, to users who may see the ticket (404 to everyone else: it shows where a
+    citizen lives). The only way uploaded photos are served; /media/ itself is for admins."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request, pk: int):
+        ticket = visible_ticket(request, pk)
+        if not ticket.reply_photo:
+            raise Http404("该工单没有现场照片")
+        try:
+            handle = ticket.reply_photo.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("现场照片文件不存在") from exc
+        content_type = mimetypes.guess_type(ticket.reply_photo.name)[0] or "application/octet-stream"
+        response = FileResponse(handle, content_type=content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 class TicketRevealPhoneApi(APIView):

@@ -9,6 +9,7 @@ refused request changes nothing.
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -25,6 +26,7 @@ ROLES = ["operator", "dispatcher", "supervisor", "staff", "worker", "admin"]
 ENDPOINTS = {
     "detail": (S.DISPATCHED, set(ROLES)),
     "timeline": (S.DISPATCHED, set(ROLES)),
+    "photo": (S.REPLIED, set(ROLES)),
     "reveal-phone": (S.DISPATCHED, {"operator", "dispatcher", "staff", "worker", "admin"}),
     # Operators work the human dispatch queue too (issue 5).
     "dispatch": (S.PENDING_DISPATCH, {"operator", "dispatcher", "supervisor", "admin"}),
@@ -118,6 +120,9 @@ def _request(world, client, endpoint, ticket, survivor):
         return client.get(f"/api/tickets/{ticket.pk}/")
     if endpoint == "timeline":
         return client.get(f"/api/tickets/{ticket.pk}/timeline/")
+    if endpoint == "photo":
+        ticket.reply_photo.save("site.png", ContentFile(b"\x89PNG site photo"))
+        return client.get(f"/api/tickets/{ticket.pk}/photo/")
     return client.post(f"/api/tickets/{ticket.pk}/{endpoint}/", bodies.get(endpoint, {}), format="json")
 
 

@@ -191,6 +191,11 @@ def test_worker_signs_and_replies_on_a_phone(browse, world, tmp_path):
     assert page.locator("#ticket-status").inner_text() == "已答复待审核"
     assert page.locator("#reply-text").inner_text() == "已联系物业现场疏通下水道，路面已清理"
     assert ticket.reply_photo.name.endswith(".png")
+    # the photo shows on the page, loaded through the scoped endpoint with the worker's session
+    assert page.get_attribute('img[alt="现场照片"]', "src") == f"/api/tickets/{ticket.pk}/photo/"
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img[alt=\"现场照片\"]'); return i.complete && i.naturalWidth > 0; }"
+    )
 
 
 def test_staff_returns_a_ticket_with_a_reason(browse, world):

@@ -89,6 +89,45 @@ def test_worker_replies_with_a_photo(client, accounts, make_ticket):
     assert ticket.reply_photo.name.endswith(".png")
 
 
+def test_the_reply_photo_is_served_only_within_the_tickets_scope(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.worker)
+    client.post(
+        f"/tickets/{ticket.pk}/reply/",
+        {
+            "reply-text": "已现场处理",
+            "reply-photo": SimpleUploadedFile("site.png", png_bytes(), content_type="image/png"),
+        },
+    )
+    ticket.refresh_from_db()
+    scoped = f"/api/tickets/{ticket.pk}/photo/"
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert f'src="{scoped}"' in page and "/media/" not in page
+    assert client.get(f"/api/tickets/{ticket.pk}/").json()["reply_photo"] == f"http://testserver{scoped}"
+    response = client.get(scoped)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png_bytes()
+
+    client.force_login(accounts.staff)  # the lead unit sees it too
+    assert client.get(scoped).status_code == 200
+
+    for outsider in (accounts.outsider_worker, accounts.other_staff):
+        client.force_login(outsider)
+        assert client.get(scoped).status_code == 404  # not even a hint that the ticket exists
+        # nor through the raw upload folder, which only admins may browse
+        assert client.get(f"/media/{ticket.reply_photo.name}").status_code == 302
+    client.logout()
+    assert client.get(scoped).status_code in (401, 403)
+
+
+def test_a_ticket_without_a_photo_answers_404(client, accounts, make_ticket):
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    client.force_login(accounts.worker)
+    assert client.get(f"/api/tickets/{ticket.pk}/photo/").status_code == 404
+    assert client.get(f"/api/tickets/{ticket.pk}/").json()["reply_photo"] is None
+
+
 def test_return_needs_a_reason(client, accounts, make_ticket):
     ticket = make_ticket(status=Ticket.Status.DISPATCHED)
     client.force_login(accounts.staff)
