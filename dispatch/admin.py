@@ -108,7 +108,7 @@ class TicketEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "ticket", "user", "department", "region", "message", "read_at"]
+    list_display = ["created_at", "kind", "ticket", "user", "department", "region", "message"]
     list_filter = ["kind"]
     list_select_related = ["ticket", "user", "department", "region"]
     show_full_result_count = False

@@ -3,12 +3,21 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from dispatch.actors import Actor, actor_for, grid_q, region_q
-from dispatch.models import CityMode, Notification, Ticket, TicketAssist, TicketCaller, TicketEvent, WorkCalendarDay
+from dispatch.models import (
+    CityMode,
+    Notification,
+    NotificationRead,
+    Ticket,
+    TicketAssist,
+    TicketCaller,
+    TicketEvent,
+    WorkCalendarDay,
+)
 from dispatch.workflow import MOVES, actor_may, status_allows
 from governance import roles
 from governance.models import Region
@@ -195,7 +204,8 @@ def tickets_by_phone(phone: str, *, user=None) -> QuerySet[Ticket]:
 
 
 def notifications_for_user(user) -> QuerySet[Notification]:
-    """Notifications addressed to the user, their department, or (supervisors) their region and above."""
+    """Notifications addressed to the user, their department, or (supervisors) their region and above,
+    each with `read_at`: when this user read it (None: unread for them, whoever else has read it)."""
     actor = actor_for(user)
     q = Q(user_id=actor.user_id)
     if actor.department is not None:
@@ -206,7 +216,13 @@ def notifications_for_user(user) -> QuerySet[Notification]:
         else:
             q |= Q(region_id__in=_ancestor_codes(actor.region))
         q |= Q(kind=Notification.Kind.CALENDAR)
-    return Notification.objects.filter(q).select_related("ticket").order_by("-created_at", "-id")
+    read = NotificationRead.objects.filter(notification=OuterRef("pk"), user_id=actor.user_id).values("read_at")[:1]
+    return (
+        Notification.objects.filter(q)
+        .annotate(read_at=Subquery(read))
+        .select_related("ticket")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _ancestor_codes(region: Region) -> list[str]:

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from dispatch.apis.misc import CityModeApi, NotificationListApi, QueueApi
+from dispatch.apis.misc import CityModeApi, NotificationListApi, NotificationReadApi, QueueApi
 from dispatch.apis.moves import MOVE_APIS
 from dispatch.apis.tickets import (
     TicketDetailApi,
@@ -27,5 +27,6 @@ urlpatterns = [
     *[path(f"tickets/<int:pk>/{name}/", view.as_view(), name=f"ticket-{name}") for name, view in MOVE_APIS.items()],
     path("queues/<slug:name>/", QueueApi.as_view(), name="queue"),
     path("notifications/", NotificationListApi.as_view(), name="notifications"),
+    path("notifications/read/", NotificationReadApi.as_view(), name="notifications-read"),
     path("city-mode/", CityModeApi.as_view(), name="city-mode"),
 ]

@@ -47,6 +47,25 @@ class NotificationListApi(ListAPIView):
         return selectors.notifications_for_user(self.request.user)
 
 
+class NotificationReadApi(APIView):
+    """Mark notifications read for yourself: the ones listed in `ids`, or every unread one you can see."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "NotificationReadInput"
+
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = services.notifications_mark_read(by=request.user, ids=data.validated_data.get("ids"))
+        return Response({"marked": marked})
+
+
 class CityModeOutput(serializers.ModelSerializer):
     mode_label = serializers.CharField(source="get_mode_display")
 

@@ -149,6 +149,7 @@ class EventOutput(serializers.ModelSerializer):
 
 class NotificationOutput(serializers.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", default=None)
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="when you read it; null: unread")
 
     class Meta:
         model = Notification

@@ -1,6 +1,6 @@
 """dispatch models, one module per concern; import from here."""
 
-from dispatch.models.events import AppendOnlyError, Notification, PhoneAccessLog, TicketEvent
+from dispatch.models.events import AppendOnlyError, Notification, NotificationRead, PhoneAccessLog, TicketEvent
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
 from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
@@ -12,6 +12,7 @@ __all__ = [
     "DailyTicketStat",
     "MonthlyTicketStat",
     "Notification",
+    "NotificationRead",
     "PhoneAccessLog",
     "StatsRollupState",
     "Ticket",

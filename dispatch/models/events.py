@@ -1,8 +1,9 @@
-"""The append-only history of a ticket, the record of who read a caller's phone, and notifications."""
+"""The append-only history of a ticket, the record of who read a caller's phone, notifications and who read them."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -131,7 +132,6 @@ class Notification(models.Model):
     # Makes "tell once" notifications (e.g. next year's holidays missing) idempotent.
     dedupe_key = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
     sent_at = models.DateTimeField("外发时间", null=True, blank=True)
 
     class Meta:
@@ -143,10 +143,26 @@ class Notification(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["user", "read_at"]),
-            models.Index(fields=["department", "read_at"]),
-            models.Index(fields=["region", "read_at"]),
+            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+            models.Index(fields=["department", "-created_at"], name="notification_dept_recent"),
+            models.Index(fields=["region", "-created_at"], name="notification_region_recent"),
         ]
 
     def __str__(self):
         return self.message
+
+
+class NotificationRead(models.Model):
+    """That one person has read one notification. Read state is per person, also for what is addressed to
+    a unit or a region: a colleague having read the unit's 新派单 does not make it read for you."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField("已读时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知已读"
+        constraints = [models.UniqueConstraint(fields=["notification", "user"], name="notification_read_once")]
+
+    def __str__(self):
+        return f"{self.user} read {self.notification_id}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from config.errors import ApplicationError, ConflictError
 from dispatch.actors import Actor, actor_for
-from dispatch.models import Notification, Ticket, TicketEvent
+from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker
 from dispatch.workflow import MOVES, actor_may
 
@@ -118,16 +118,21 @@ def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, departm
     return note
 
 
-def notifications_mark_read(*, by) -> int:
-    """Mark every unread notification the user can see as read; returns how many.
-
-    Notifications addressed to a department or a region are a shared inbox: one member reading them
-    marks them read for the unit, as with a shared mailbox.
-    """
+def notifications_mark_read(*, by, ids: list[int] | None = None) -> int:
+    """Mark the unread notifications the user can see (all, or those of `ids`) as read *for that user*;
+    returns how many. Colleagues sharing a unit's notifications keep their own read state. Marking
+    twice at once (a double click) records each notification once."""
     from dispatch.selectors import notifications_for_user
 
-    ids = list(notifications_for_user(by).filter(read_at__isnull=True).values_list("pk", flat=True))
-    return Notification.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
+    unread = notifications_for_user(by).filter(read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    pks = list(unread.values_list("pk", flat=True))
+    now = timezone.now()
+    NotificationRead.objects.bulk_create(
+        [NotificationRead(notification_id=pk, user=by, read_at=now) for pk in pks], ignore_conflicts=True
+    )
+    return len(pks)
 
 
 def _send_later(ids: list[int]) -> None:

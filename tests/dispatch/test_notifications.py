@@ -1,9 +1,10 @@
 """Notifications are rows users read; an external sender is pluggable and off by default."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from dispatch import services
-from dispatch.models import Notification
+from dispatch.models import Notification, NotificationRead
 from dispatch.selectors import notifications_for_user
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,33 @@ def test_a_failing_sender_does_not_fail_the_move(world, handling, settings, djan
 
     assert ticket.urge_count == 1
     assert Notification.objects.get(kind="urge").sent_at is None
+
+
+def test_notifications_are_marked_read_through_the_api_per_person(world):
+    mine = services.notify(kind="grid", ticket=None, message="网格通知一", department=world.zhujian)
+    also = services.notify(kind="grid", ticket=None, message="网格通知二", department=world.zhujian)
+    elsewhere = services.notify(kind="grid", ticket=None, message="别的单位", department=world.zhujian_zm)
+    client = APIClient()
+    client.force_authenticate(world.staff)
+
+    # only what the user can see, only the listed ids, once
+    response = client.post("/api/notifications/read/", {"ids": [mine.pk, elsewhere.pk]}, format="json")
+    assert response.status_code == 200 and response.json() == {"marked": 1}
+    assert client.post("/api/notifications/read/", {"ids": [mine.pk]}, format="json").json() == {"marked": 0}
+    rows = {n["id"]: n["read_at"] for n in client.get("/api/notifications/").json()["results"]}
+    assert rows[mine.pk] is not None and rows[also.pk] is None and elsewhere.pk not in rows
+    assert not NotificationRead.objects.filter(notification=elsewhere).exists()
+
+    # without ids: everything still unread
+    assert client.post("/api/notifications/read/", {}, format="json").json()["marked"] >= 1
+    assert all(n["read_at"] for n in client.get("/api/notifications/").json()["results"])
+
+
+@pytest.mark.parametrize("body", [{"ids": "3"}, {"ids": ["x"]}, {"ids": [0]}, {"ids": [2**63]}])
+def test_bad_ids_get_a_400_naming_the_field(world, body):
+    client = APIClient()
+    client.force_authenticate(world.staff)
+    response = client.post("/api/notifications/read/", body, format="json")
+    assert response.status_code == 400
+    assert "ids" in response.json()
+    assert not NotificationRead.objects.exists()

@@ -1,6 +1,9 @@
 import pytest
 
-from dispatch.models import Notification
+from dispatch.models import Notification, NotificationRead
+from dispatch.selectors import notifications_for_user
+from governance import roles
+from tests.factories import StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +28,23 @@ def test_other_units_do_not_see_them(client, accounts, make_ticket):
     assert ticket.number not in page
 
 
-def test_mark_all_read_only_touches_what_the_user_sees(client, accounts, make_ticket):
-    ticket = make_ticket()
-    mine = Notification.objects.filter(ticket=ticket, department__staff__user=accounts.staff)
-    others = Notification.objects.filter(ticket=ticket).exclude(pk__in=mine.values("pk"))
-    assert mine.exists() and others.exists()
+def test_mark_all_read_is_per_person_and_only_what_the_user_sees(client, accounts, make_ticket, zhengzhou_small):
+    ticket = make_ticket()  # its 新派单 goes to 金水区住建局, shared by its staff
+    colleague = UserFactory(username="zhujian2", roles=[roles.DEPARTMENT_STAFF])
+    StaffProfileFactory(user=colleague, department=zhengzhou_small.department("zhujian"))
     client.force_login(accounts.staff)
+    assert ticket.number in client.get("/notifications/?unread=1").content.decode()
 
     response = client.post("/notifications/read/")
 
     assert response.status_code == 302
-    assert not mine.filter(read_at__isnull=True).exists()
-    assert not others.filter(read_at__isnull=False).exists()
     assert ticket.number not in client.get("/notifications/?unread=1").content.decode()
+    read = set(NotificationRead.objects.filter(user=accounts.staff).values_list("notification_id", flat=True))
+    assert read == set(notifications_for_user(accounts.staff).values_list("pk", flat=True))  # nothing beyond
+    assert Notification.objects.filter(ticket=ticket).exclude(pk__in=read).exists()  # e.g. the grid's own
+
+    client.force_login(colleague)  # the unit's message is still unread for the colleague
+    assert ticket.number in client.get("/notifications/?unread=1").content.decode()
 
 
 def test_notifications_export_as_csv(client, accounts, make_ticket):
