@@ -63,7 +63,10 @@ DEFAULT_EXTRA_SOURCES = ["dispatch.selectors.ticket_confirmed_examples"]
 # title) summed with the joint one (±0.05), word bigrams again (0.9307), character 4-grams as a
 # fourth block (0.9298), near-duplicate down-weighting (0.9308), NB smoothing 0.5/2 (0.9313/0.9295),
 # dropping training rows the model contradicts in an inner 3-fold CV (0.9272 and 0.9198: the
-# "noise" it drops is mostly the hard, genuinely mixed cases, not mislabels).
+# "noise" it drops is mostly the hard, genuinely mixed cases, not mislabels). Short texts (what an
+# operator has typed so far; seed 1 grouped): the first 30 characters 0.883 accuracy, the first 60
+# 0.902, the whole message 0.938. Training on 60-character prefixes as extra rows lifts the 30-char
+# figure to 0.893 but costs 0.4 points on whole messages: not taken.
 DEFAULT_PARAMS = {
     "word_ngram_range": [1, 1],
     "char_ngram_range": [1, 3],
