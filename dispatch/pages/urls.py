@@ -20,6 +20,7 @@ page_patterns = [
     path("queues/", supervisor.queues, name="queues"),
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/read/", inbox.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", inbox.notification_open, name="notification_open"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("city-mode/", supervisor.city_mode, name="city_mode"),
     path("models/", supervisor.models, name="models"),

@@ -221,6 +221,24 @@ def test_staff_returns_a_ticket_with_a_reason(browse, world):
     assert page.locator("#ticket-status").inner_text() == "退单待审"
 
 
+def test_staff_follow_a_notification_to_its_ticket(browse, world, live_server):
+    z, accounts = world
+    ticket = dispatched_ticket(z, accounts)
+    page = browse(accounts.staff)
+
+    page.goto(f"{live_server.url}/notifications/?unread=1")
+    row = page.locator("#notification-table tbody tr", has_text=ticket.number)
+    assert "未读" in row.inner_text()
+    shot(page, "staff-notifications")
+    row.get_by_role("link", name=ticket.number).click()
+    page.wait_for_selector("#ticket-status")
+    assert page.url.endswith(f"/tickets/{ticket.pk}/")
+
+    page.goto(f"{live_server.url}/notifications/")
+    row = page.locator("#notification-table tbody tr", has_text=ticket.number)
+    assert "已读" in row.inner_text() and row.locator("button").count() == 0
+
+
 def kpi(page, name: str) -> int:
     return int(page.locator(f"[data-kpi={name}]").inner_text())
 

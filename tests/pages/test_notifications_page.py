@@ -47,6 +47,34 @@ def test_mark_all_read_is_per_person_and_only_what_the_user_sees(client, account
     assert ticket.number in client.get("/notifications/?unread=1").content.decode()
 
 
+def test_opening_a_notification_marks_it_read_and_leads_to_the_ticket(client, accounts, make_ticket):
+    ticket = make_ticket()
+    note = notifications_for_user(accounts.staff).get(ticket=ticket)
+    client.force_login(accounts.staff)
+    assert f"/notifications/{note.pk}/open/" in client.get("/notifications/").content.decode()
+
+    response = client.get(f"/notifications/{note.pk}/open/")
+
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/"
+    assert NotificationRead.objects.filter(notification=note, user=accounts.staff).count() == 1
+    client.force_login(accounts.other_staff)  # someone else's notification: 404, nothing recorded
+    assert client.get(f"/notifications/{note.pk}/open/").status_code == 404
+    assert not NotificationRead.objects.filter(user=accounts.other_staff).exists()
+
+
+def test_one_notification_is_marked_read_from_its_row(client, accounts, make_ticket):
+    first, second = make_ticket(), make_ticket()
+    note = notifications_for_user(accounts.staff).get(ticket=first)
+    client.force_login(accounts.staff)
+
+    client.post("/notifications/read/", {"id": note.pk})
+
+    unread = client.get("/notifications/?unread=1").content.decode()
+    assert first.number not in unread and second.number in unread
+    response = client.post("/notifications/read/", {"id": "x"}, follow=True)
+    assert "消息编号无效" in response.content.decode()
+
+
 def test_notifications_export_as_csv(client, accounts, make_ticket):
     ticket = make_ticket()
     client.force_login(accounts.staff)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -38,6 +38,21 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    count = services.notifications_mark_read(by=request.user)
+    """Mark one notification (`id` in the form) or all unread ones read, for this user."""
+    one = request.POST.get("id")
+    if one is not None and not one.isdigit():
+        messages.error(request, "消息编号无效")
+        return redirect("pages:notifications")
+    count = services.notifications_mark_read(by=request.user, ids=[int(one)] if one else None)
     messages.success(request, f"已将 {count} 条消息标为已读")
     return redirect("pages:notifications")
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Follow a notification to its ticket, marking it read for this user on the way."""
+    note = get_object_or_404(selectors.notifications_for_user(request.user), pk=pk)
+    services.notifications_mark_read(by=request.user, ids=[note.pk])
+    if note.ticket_id is None:
+        return redirect("pages:notifications")
+    return redirect("pages:ticket_detail", pk=note.ticket_id)
