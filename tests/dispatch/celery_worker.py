@@ -6,6 +6,7 @@ REDIS_URL when set, else kombu's filesystem transport in a temporary folder.
 """
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -131,3 +132,28 @@ def shared_broker(tmp_path: Path, *, database_url: str) -> Iterator[dict]:
     finally:
         conf.broker_url, conf.broker_transport_options, app._pool = saved
         app.amqp._producer_pool = None
+
+
+def run_scenario_on_sqlite(script: str, tmp_path: Path, *, loglevel: str = "WARNING") -> dict:
+    """Run tests/dispatch/<script> in a process of its own, on a SQLite file its workers share and the
+    filesystem broker in a temporary folder (SQLite's pytest database is in memory, out of their reach);
+    returns the JSON the script prints on its last line."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'scenario.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "REDIS_URL": "",
+        "ALLOWED_HOSTS": "testserver",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "LOG_LEVEL": loglevel,
+    }
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "dispatch" / script)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

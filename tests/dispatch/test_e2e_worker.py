@@ -5,10 +5,6 @@ The worker is `celery -A config worker` in a subprocess, on the test database; t
 when set, else kombu's filesystem transport in a temporary folder.
 """
 
-import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +14,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from dispatch.models import Ticket, TicketEvent
-from tests.dispatch.celery_worker import Worker, database_url_for_workers, shared_broker
+from tests.dispatch.celery_worker import Worker, database_url_for_workers, run_scenario_on_sqlite, shared_broker
 from tests.dispatch.conftest import ADDRESS, CONTENT
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.slow]
@@ -106,26 +102,7 @@ def test_file_route_sign_reply_review_callback_close_with_a_real_worker(world, w
 def test_real_worker_on_sqlite_with_the_filesystem_broker(tmp_path):
     """SQLite's pytest database is in memory: run the same scenario in a process of its own, on a SQLite
     file that the worker shares, with the filesystem broker in a temporary folder."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
-        "VAR_DIR": str(tmp_path / "var"),
-        "REDIS_URL": "",
-        "ALLOWED_HOSTS": "testserver",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "dispatch" / "e2e_scenario.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_scenario_on_sqlite("e2e_scenario.py", tmp_path)
     assert result["codes"] == [200, 200, 200, 200]
     assert result["status"] == "closed"
     assert result["routed_by_worker"] is True

@@ -10,10 +10,7 @@ filesystem transport in a temporary folder.
 """
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests.dispatch import worker_killed_scenario
-from tests.dispatch.celery_worker import database_url_for_workers, shared_broker
+from tests.dispatch.celery_worker import database_url_for_workers, run_scenario_on_sqlite, shared_broker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.slow]
 ROOT = Path(settings.BASE_DIR)
@@ -116,24 +113,5 @@ def test_worker_killed_mid_routing_leaves_nothing_half_done_and_each_ticket_is_r
 def test_worker_killed_mid_routing_on_sqlite_with_the_filesystem_broker(tmp_path):
     """SQLite's pytest database is in memory: run the scenario in a process of its own, on a SQLite file
     that the workers share, with the filesystem broker in a temporary folder."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'killed.sqlite3'}",
-        "VAR_DIR": str(tmp_path / "var"),
-        "REDIS_URL": "",
-        "ALLOWED_HOSTS": "testserver",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "LOG_LEVEL": "INFO",
-    }
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "dispatch" / "worker_killed_scenario.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_scenario_on_sqlite("worker_killed_scenario.py", tmp_path, loglevel="INFO")
     check(result, **result["world"])
