@@ -36,7 +36,21 @@ class StatCounts(models.Model):
         abstract = True
 
 
-class DailyTicketStat(StatCounts):
+class StatRow(StatCounts):
+    """Counts for one combination of the dimensions (dispatch.pages.stats.services.DIMENSIONS)."""
+
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    street_code = models.CharField("街道代码", max_length=12, blank=True)
+    category_code = models.CharField("最终类别", max_length=64, blank=True)
+    ai_category = models.CharField("AI类别", max_length=64, blank=True)
+    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
+    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DailyTicketStat(StatRow):
     """Counts of the tickets filed on `day` (Asia/Shanghai) that share one combination of dimensions.
 
     Dimensions: the street (and its district) resolved for the ticket ("" when unknown), the final
@@ -46,12 +60,6 @@ class DailyTicketStat(StatCounts):
     """
 
     day = models.DateField("日期")
-    district_code = models.CharField("区县代码", max_length=12, blank=True)
-    street_code = models.CharField("街道代码", max_length=12, blank=True)
-    category_code = models.CharField("最终类别", max_length=64, blank=True)
-    ai_category = models.CharField("AI类别", max_length=64, blank=True)
-    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
-    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工单日统计"
@@ -65,17 +73,11 @@ class DailyTicketStat(StatCounts):
         return f"{self.day} {self.street_code or self.district_code} {self.category_code}: {self.total}"
 
 
-class MonthlyTicketStat(StatCounts):
+class MonthlyTicketStat(StatRow):
     """DailyTicketStat summed over a calendar month (`month` is its first day), same dimensions.
     Recomputed from the month's daily rows whenever one of its days is."""
 
     month = models.DateField("月份")
-    district_code = models.CharField("区县代码", max_length=12, blank=True)
-    street_code = models.CharField("街道代码", max_length=12, blank=True)
-    category_code = models.CharField("最终类别", max_length=64, blank=True)
-    ai_category = models.CharField("AI类别", max_length=64, blank=True)
-    department_id = models.BigIntegerField("主办单位", null=True, blank=True)
-    first_department_id = models.BigIntegerField("首派单位", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "工单月统计"
