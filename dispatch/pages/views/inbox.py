@@ -52,7 +52,8 @@ def notifications_read(request):
 def notification_open(request, pk: int):
     """Follow a notification to its ticket, marking it read for this user on the way."""
     note = get_object_or_404(selectors.notifications_for_user(request.user), pk=pk)
-    services.notifications_mark_read(by=request.user, ids=[note.pk])
+    if note.read_at is None:
+        services.notifications_mark_read(by=request.user, ids=[note.pk])
     if note.ticket_id is None:
         return redirect("pages:notifications")
     return redirect("pages:ticket_detail", pk=note.ticket_id)
