@@ -1,4 +1,4 @@
-"""Dispatch figures (issue 4). Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); loopback only,
+"""Dispatch figures. Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); loopback only,
 bounded loops. Run: `.venv/bin/python bench/dispatch.py` (uses and changes the database it is given;
 `--steps 3` runs only the sweep, `--keep` keeps its million tickets for the next run and resets them).
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from classifier.models import ModelVersion
 from classifier.services import model_activate, model_rollback
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 
 @admin.register(ModelVersion)

@@ -27,7 +27,7 @@ import scipy
 import sklearn
 from django.conf import settings
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"

@@ -29,7 +29,7 @@ from classifier.registry import (
     get_active_model,
 )
 from classifier.text import mask_pii, preprocess
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 __all__ = [
     "CategoryScore",

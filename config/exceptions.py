@@ -2,8 +2,8 @@
 
 - django.core.exceptions.ValidationError -> 400 with field messages
 - Http404 / ObjectDoesNotExist -> 404, PermissionDenied -> 403 (DRF's defaults)
-- config.errors.ConflictError (illegal or conflicting transition) -> 409
-- config.errors.ApplicationError (a rule the input breaks) -> 400
+- common.errors.ConflictError (illegal or conflicting transition) -> 409
+- common.errors.ApplicationError (a rule the input breaks) -> 400
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from config.errors import ApplicationError, ConflictError
+from common.errors import ApplicationError, ConflictError
 
 
 def api_exception_handler(exc, context):

@@ -1,6 +1,6 @@
 """Who is acting: a user's roles and the places/units they answer for, read once per request.
 
-Scope rules (issue 4) are written against this small object so services, selectors and the API
+Scope rules are written against this small object so services, selectors and the API
 agree on them: an operator or dispatcher sees their region (all of the city when unset), a supervisor
 their region's subtree, department staff what their department leads or assists, a grid worker the
 tickets of their grids (and of the micro grids below them), the admin everything.

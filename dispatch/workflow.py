@@ -43,7 +43,7 @@ MOVES: dict[str, Move] = {
             "人工派单",
             (S.PENDING_DISPATCH,),
             (S.DISPATCHED,),
-            # Issue 5: the operator works the human dispatch queue too (one-click dispatch of suggestions).
+            # The operator works the human dispatch queue too (one-click dispatch of suggestions).
             {roles.OPERATOR: "region", **CENTRE, roles.SUPERVISOR: "region"},
             "dispatched",
         ),
@@ -69,7 +69,7 @@ MOVES: dict[str, Move] = {
             "派单异议审核",
             (S.RETURN_PENDING,),
             (S.PENDING_DISPATCH, S.DISPATCHED),
-            # Issue 5: the supervisor's queues include returns waiting for 派单异议审核.
+            # The supervisor's queues include returns waiting for 派单异议审核.
             {**CENTRE, roles.SUPERVISOR: "region"},
             "return_reviewed",
         ),

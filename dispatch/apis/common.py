@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from rest_framework import serializers
 
-from config.errors import ApplicationError, ConflictError
+from common.errors import ApplicationError, ConflictError
 from dispatch.models import Ticket
 from dispatch.selectors import ticket_get_for_user
 

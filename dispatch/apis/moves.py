@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import ConflictError
+from common.errors import ConflictError
 from dispatch import selectors, services
 from dispatch.apis.common import field_errors, visible_ticket
 from dispatch.apis.serializers import TicketDetailOutput

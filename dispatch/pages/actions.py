@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django import forms as djforms
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from dispatch import selectors, services
 from dispatch.pages import forms
 

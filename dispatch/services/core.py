@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import ApplicationError, ConflictError
+from common.errors import ApplicationError, ConflictError
 from dispatch.actors import Actor, actor_for
 from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from dispatch.actors import actor_for
 from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import ApplicationError, ConflictError
+from common.errors import ApplicationError, ConflictError
 from dispatch.actors import actor_for
 from dispatch.models import Notification, Ticket, TicketAssist, TicketCaller, TicketEvent
 from dispatch.services.core import notify, require_text, ticket_transition, write_event

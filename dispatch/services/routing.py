@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import ConflictError
+from common.errors import ConflictError
 from dispatch.models import Notification, Ticket, TicketAssist
 from dispatch.services.core import notify, ticket_transition
 from dispatch.services.moves import _assign, _notify_dispatched, _set_assists

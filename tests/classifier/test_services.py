@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from classifier import registry
 from classifier.models import ModelVersion
 from classifier.services import NoActiveModel, classify, classify_many, model_activate, model_rollback
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from tests.classifier.conftest import train_tiny
 
 pytestmark = pytest.mark.django_db

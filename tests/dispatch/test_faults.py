@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, connection
 from rest_framework.test import APIClient
 
+from common.errors import ConflictError
 from config.celery import app as celery_app
-from config.errors import ConflictError
 from dispatch import services
 from dispatch.models import Notification, Ticket, TicketAssist, TicketEvent
 from tests.dispatch.conftest import ADDRESS, CONTENT

@@ -28,12 +28,12 @@ ENDPOINTS = {
     "timeline": (S.DISPATCHED, set(ROLES)),
     "photo": (S.REPLIED, set(ROLES)),
     "reveal-phone": (S.DISPATCHED, {"operator", "dispatcher", "staff", "worker", "admin"}),
-    # Operators work the human dispatch queue too (issue 5).
+    # Operators work the human dispatch queue too.
     "dispatch": (S.PENDING_DISPATCH, {"operator", "dispatcher", "supervisor", "admin"}),
     "close-at-intake": (S.PENDING_DISPATCH, {"operator", "dispatcher", "admin"}),
     "sign": (S.DISPATCHED, {"staff", "worker", "admin"}),
     "return": (S.DISPATCHED, {"staff", "admin"}),
-    # Supervisors work the 派单异议审核 queue too (issue 5).
+    # Supervisors work the 派单异议审核 queue too.
     "return-review": (S.RETURN_PENDING, {"dispatcher", "supervisor", "admin"}),
     "redispatch": (S.DISPATCHED, {"dispatcher", "supervisor", "admin"}),
     "extension-request": (S.HANDLING, {"staff", "worker", "admin"}),

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from config.errors import ApplicationError, ConflictError
+from common.errors import ApplicationError, ConflictError
 from dispatch import services
 from dispatch.models import AppendOnlyError, Notification, Ticket, TicketAssist, TicketCaller, TicketEvent
 from dispatch.selectors import allowed_actions, human_dispatch_queue, ticket_confirmed_examples

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from classifier.models import ModelVersion
 from classifier.services import model_activate
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 
 class Command(BaseCommand):

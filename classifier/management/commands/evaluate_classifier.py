@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from classifier.evaluation import format_scores
 from classifier.services import evaluate_texts
 from classifier.training import examples_from_csv
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from classifier.services import model_rollback
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
-from config.errors import ApplicationError, ConflictError
+from common.errors import ApplicationError, ConflictError
 from governance import roles
 
 # Where each role starts its day, first match wins (a user may hold several roles).

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from dispatch import selectors, services
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import CONTENT_MAX, IntakeForm, clean_phone

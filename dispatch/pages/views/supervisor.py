@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from dispatch import selectors, services
 from dispatch.models import CityMode
 from dispatch.pages.exports import csv_response, wants_csv

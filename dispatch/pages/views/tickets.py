@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from dispatch import selectors
 from dispatch.models import Ticket
 from dispatch.pages import actions

@@ -1,0 +1,1 @@
+"""Small pieces every app shares and that depend on nothing of the project: the domain errors."""
