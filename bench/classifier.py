@@ -1,7 +1,7 @@
 """Classifier figures (issue 3). Run: `.venv/bin/python bench/classifier.py [--skip-cv]`.
 
 Needs no database: it trains in memory on fixtures/complaints_train.csv with the production Pipeline
-(classifier.training.build_pipeline) and predicts through the production code (services.predict_with).
+(classifier.pipeline.build_pipeline) and predicts through the production code (services.predict_with).
 
 Prints:
   1. stratified 5-fold CV, near-duplicates grouped (the honest figure) and plain: accuracy, macro-F1,

@@ -15,7 +15,7 @@ SVM's decision values (the cosine leaves out features found in more than `neighb
 training rows: see `fit`). A linear model draws one boundary per category; the neighbours remember the
 particular matters that recur (the same bus line, the same estate's developer) even when the wording
 around them leans towards another category. Measured on grouped 5-fold CV over seeds 1-3: +0.2 points
-of accuracy and macro-F1, on every seed; see classifier/training.py for the figures.
+of accuracy and macro-F1, on every seed; see classifier/pipeline.py for the figures.
 
 The scale, the SVM and the remembered rows are learned in `fit` from the training rows only (inside
 every CV fold and calibration fold, so a text never votes for itself when the calibration is fitted).

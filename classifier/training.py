@@ -1,14 +1,7 @@
-"""Training: examples from each source, the Pipeline, honest cross-validation, the final fit.
+"""Training: examples from each source, the final fit, the report, registration.
 
-Cross-validation fits everything that learns from data (tf-idf vocabularies and idf weights, the linear
-model, its calibration) inside each fold, on that fold's training part only. Segmentation is done once
-for all texts beforehand: it is a fixed function of one text (normalise, mask, jieba with a fixed
-dictionary), learns nothing from other rows, so computing it early leaks nothing and saves 4 × 15 s.
-
-The training data holds near-duplicates (the same message filed twice with a new title, e.g.
-jeshrz-00004/00005). Plain stratified folds can put one copy in training and the other in test, which
-flatters the score, so the report also gives (and the headline uses) StratifiedGroupKFold with
-near-duplicates grouped: rows whose character-trigram tf-idf cosine is ≥ 0.6 are in one group.
+The Pipeline and its parameters are in classifier/pipeline.py, cross-validation and near-duplicate
+groups in classifier/validation.py (both re-exported here, where callers have always found them).
 """
 
 from __future__ import annotations
@@ -25,67 +18,32 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.utils.module_loading import import_string
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier import text as textmod
-from classifier.linear import NBScaledLinearSVC
+from classifier.pipeline import DEFAULT_PARAMS, build_pipeline, fit_on_tokens
+from classifier.validation import NEAR_DUPLICATE_COSINE, cross_validate, near_duplicate_groups, preprocess_all
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "NEAR_DUPLICATE_COSINE",
+    "Example",
+    "TrainResult",
+    "build_pipeline",
+    "cross_validate",
+    "data_hash",
+    "examples_from_csv",
+    "examples_from_extra_sources",
+    "fit_on_tokens",
+    "near_duplicate_groups",
+    "preprocess_all",
+    "source_counts",
+    "train_and_register",
+    "training_csv_path",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_EXTRA_SOURCES = ["dispatch.selectors.ticket_confirmed_examples"]
-
-# Chosen by comparing about fifteen settings on grouped 5-fold CV with shuffle seed 1 (the report and
-# bench/ use seed 0, so the published figure is not the split the choice was tuned on; it is the same
-# data, so it may still flatter by a few tenths of a point). Word unigrams (bigrams added nothing),
-# character 1-3 grams (better than 2-4), the first 15 words again at half weight (the title; +0.4
-# points), sublinear tf, a linear SVM with C=1 and balanced class weights (+0.2 points of macro-F1).
-# LogisticRegression was as accurate but 5x slower to train; averaging in ComplementNB made it worse.
-# Second round (same protocol, seed 1; argmax of the uncalibrated SVM, figures acc/macro-F1, base
-# 0.9322/0.9280): features scaled NB-SVM style (classifier/linear.py) with power 0.5 0.9352/0.9308
-# (power 0.3 and 0.7 slightly lower, 1.0 0.9342/0.9301); character block at weight 1.25 alone
-# 0.9338/0.9297 (0.8: lower, 1.5: no better); both together 0.9366/0.9321, kept. No gain from: adding
-# jieba search-mode tokens (0.9333/0.9290), min_df 1 (lower), max_df 0.5 (identical), word block
-# weight 0.8/1.25.
-# Probabilities: temperature scaling (one softmax temperature fitted on 3-fold out-of-fold decision
-# values). Per-class sigmoids were under-confident (said 0.75 where 87 % were right; calibration
-# error 0.054); isotonic lost 0.3 points of accuracy to ties; temperature scaling: error 0.015 at
-# equal accuracy.
-# Third round (a later session; grouped CV, mean of seeds 1-3, base 0.9349/0.9307): a vote of the 10
-# most similar training messages (cosine on the same features, weight similarity^3) added at 0.25 to
-# the SVM's decision values (classifier/linear.py): 0.9369/0.9327, better on each of the three seeds;
-# k 7-15, power 3-5 and weight 0.15-0.35 all land within 0.05 points of it. Checked afterwards on
-# seed 0, not used for the choice: grouped 0.9332/0.9285 → 0.9354/0.9308, plain 0.9346/0.9300 →
-# 0.9371/0.9326. Leaving features found in more than 5 % of the rows out of the cosine: same figures
-# (0.9330 over seeds 1-3), a quarter of the time; on seed 0 with it (bench/classifier.py): grouped
-# 0.9364/0.9318, plain 0.9358/0.9315. No gain from (same protocol): ensembles of SVMs on separate
-# blocks (word, char, title) summed with the joint one (±0.05), word bigrams again (0.9307), character
-# 4-grams as a fourth block (0.9298), near-duplicate down-weighting (0.9308), NB smoothing 0.5/2
-# (0.9313/0.9295), dropping training rows the model contradicts in an inner 3-fold CV (0.9272 and 0.9198: the
-# "noise" it drops is mostly the hard, genuinely mixed cases, not mislabels). Short texts (what an
-# operator has typed so far; seed 1 grouped): the first 30 characters 0.883 accuracy, the first 60
-# 0.902, the whole message 0.938. Training on 60-character prefixes as extra rows lifts the 30-char
-# figure to 0.893 but costs 0.4 points on whole messages: not taken.
-DEFAULT_PARAMS = {
-    "word_ngram_range": [1, 1],
-    "char_ngram_range": [1, 3],
-    "head_tokens": 15,
-    "head_weight": 0.5,
-    "min_df": 2,
-    "char_weight": 1.25,
-    "C": 1.0,
-    "class_weight": "balanced",
-    "nb_power": 0.5,
-    "neighbours": 10,
-    "neighbour_power": 3.0,
-    "neighbour_weight": 0.25,
-    "neighbour_max_df": 0.05,
-    "calibration": "temperature",
-    "calibration_folds": 3,
-}
-NEAR_DUPLICATE_COSINE = 0.6
 
 
 @dataclass(frozen=True)
@@ -153,139 +111,6 @@ def data_hash(examples: list[Example]) -> str:
 
 def source_counts(examples: list[Example]) -> dict[str, int]:
     return dict(Counter(ex.source for ex in examples))
-
-
-def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> Pipeline:
-    """The unfitted Pipeline: raw text → tokens → word + char tf-idf → calibrated NB-scaled linear SVM + neighbours."""
-    p = {**DEFAULT_PARAMS, **(params or {})}
-    features = FeatureUnion(
-        [
-            (
-                "word",
-                TfidfVectorizer(
-                    tokenizer=textmod.split_tokens,
-                    token_pattern=None,
-                    lowercase=False,
-                    ngram_range=tuple(p["word_ngram_range"]),
-                    min_df=p["min_df"],
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-            ),
-            (
-                "char",
-                TfidfVectorizer(
-                    analyzer="char",
-                    preprocessor=textmod.joined_chars,
-                    ngram_range=tuple(p["char_ngram_range"]),
-                    min_df=p["min_df"],
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-            ),
-            (
-                "head",
-                TfidfVectorizer(
-                    analyzer=textmod.FirstTokens(p["head_tokens"]),
-                    lowercase=False,
-                    min_df=p["min_df"],
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-            ),
-        ],
-        transformer_weights={"word": 1.0, "char": p["char_weight"], "head": p["head_weight"]},
-    )
-    model = CalibratedClassifierCV(
-        NBScaledLinearSVC(
-            C=p["C"],
-            class_weight=p["class_weight"],
-            power=p["nb_power"],
-            neighbours=p["neighbours"],
-            neighbour_power=p["neighbour_power"],
-            neighbour_weight=p["neighbour_weight"],
-            neighbour_max_df=p["neighbour_max_df"],
-        ),
-        method=p["calibration"],
-        cv=p["calibration_folds"],
-        ensemble=False,  # one SVM on all the data: better accuracy, and its coefficients explain it
-        n_jobs=n_jobs,
-    )
-    return Pipeline([("prep", textmod.ChinesePreprocessor()), ("features", features), ("model", model)])
-
-
-def preprocess_all(texts: list[str], *, progress=None) -> list[str]:
-    out = []
-    for t in texts:
-        out.append(textmod.preprocess(t))
-        if progress is not None:
-            progress.update(1)
-    return out
-
-
-def near_duplicate_groups(docs: list[str], *, threshold: float = NEAR_DUPLICATE_COSINE) -> np.ndarray:
-    """Group id per row; rows linked by cosine ≥ threshold (character trigrams) share a group."""
-    n = len(docs)
-    if n == 0:
-        return np.zeros(0, dtype=int)
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(3, 3), preprocessor=textmod.joined_chars, sublinear_tf=True)
-    try:
-        X = vec.fit_transform(docs)
-    except ValueError:  # every text shorter than three characters
-        return np.arange(n)
-    parent = np.arange(n)
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for start in range(0, n, 1000):
-        sim = (X[start : start + 1000] @ X.T).tocoo()
-        keep = (sim.data >= threshold) & (sim.row + start < sim.col)
-        for a, b in zip(sim.row[keep] + start, sim.col[keep], strict=True):
-            parent[find(a)] = find(b)
-    return np.array([find(i) for i in range(n)])
-
-
-def fit_on_tokens(pipeline: Pipeline, docs: list[str], labels) -> Pipeline:
-    """Fit everything after the (stateless) preprocessing step on already segmented texts."""
-    pipeline[1:].fit(docs, labels)
-    return pipeline
-
-
-def cross_validate(
-    docs: list[str],
-    labels,
-    *,
-    params: dict | None = None,
-    groups=None,
-    n_splits: int = 5,
-    seed: int = 0,
-    progress=None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities (n × classes) and the class order; `groups` → grouped folds."""
-    labels = np.asarray(labels, dtype=object)
-    classes = np.array(sorted(set(labels)), dtype=object)
-    proba = np.zeros((len(labels), len(classes)))
-    if groups is not None:
-        folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(docs, labels, groups)
-    else:
-        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(docs, labels)
-    docs_array = np.asarray(docs, dtype=object)
-    n_jobs = min(2, int(getattr(settings, "CLASSIFIER_TRAIN_JOBS", 2)))
-    for train_idx, test_idx in folds:
-        pipe = build_pipeline(params, n_jobs=n_jobs)
-        pipe[1:].fit(list(docs_array[train_idx]), labels[train_idx])
-        fold_proba = pipe[1:].predict_proba(list(docs_array[test_idx]))
-        # a class absent from a training fold gets probability 0 in that fold
-        column = {c: i for i, c in enumerate(classes)}
-        for j, c in enumerate(pipe.classes_):
-            proba[test_idx, column[c]] = fold_proba[:, j]
-        if progress is not None:
-            progress.update(1)
-    return proba, classes
 
 
 @dataclass

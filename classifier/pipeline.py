@@ -1,0 +1,129 @@
+"""The classifier's scikit-learn Pipeline and its parameters (what training fits and the registry saves).
+
+raw text → ChinesePreprocessor (normalise, mask, segment) → word + character + opening-words tf-idf →
+NB-scaled linear SVM with a neighbour vote (classifier/linear.py) → temperature-scaled probabilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from classifier import text as textmod
+from classifier.linear import NBScaledLinearSVC
+
+# Chosen by comparing about fifteen settings on grouped 5-fold CV with shuffle seed 1 (the report and
+# bench/ use seed 0, so the published figure is not the split the choice was tuned on; it is the same
+# data, so it may still flatter by a few tenths of a point). Word unigrams (bigrams added nothing),
+# character 1-3 grams (better than 2-4), the first 15 words again at half weight (the title; +0.4
+# points), sublinear tf, a linear SVM with C=1 and balanced class weights (+0.2 points of macro-F1).
+# LogisticRegression was as accurate but 5x slower to train; averaging in ComplementNB made it worse.
+# Second round (same protocol, seed 1; argmax of the uncalibrated SVM, figures acc/macro-F1, base
+# 0.9322/0.9280): features scaled NB-SVM style (classifier/linear.py) with power 0.5 0.9352/0.9308
+# (power 0.3 and 0.7 slightly lower, 1.0 0.9342/0.9301); character block at weight 1.25 alone
+# 0.9338/0.9297 (0.8: lower, 1.5: no better); both together 0.9366/0.9321, kept. No gain from: adding
+# jieba search-mode tokens (0.9333/0.9290), min_df 1 (lower), max_df 0.5 (identical), word block
+# weight 0.8/1.25.
+# Probabilities: temperature scaling (one softmax temperature fitted on 3-fold out-of-fold decision
+# values). Per-class sigmoids were under-confident (said 0.75 where 87 % were right; calibration
+# error 0.054); isotonic lost 0.3 points of accuracy to ties; temperature scaling: error 0.015 at
+# equal accuracy.
+# Third round (a later session; grouped CV, mean of seeds 1-3, base 0.9349/0.9307): a vote of the 10
+# most similar training messages (cosine on the same features, weight similarity^3) added at 0.25 to
+# the SVM's decision values (classifier/linear.py): 0.9369/0.9327, better on each of the three seeds;
+# k 7-15, power 3-5 and weight 0.15-0.35 all land within 0.05 points of it. Checked afterwards on
+# seed 0, not used for the choice: grouped 0.9332/0.9285 → 0.9354/0.9308, plain 0.9346/0.9300 →
+# 0.9371/0.9326. Leaving features found in more than 5 % of the rows out of the cosine: same figures
+# (0.9330 over seeds 1-3), a quarter of the time; on seed 0 with it (bench/classifier.py): grouped
+# 0.9364/0.9318, plain 0.9358/0.9315. No gain from (same protocol): ensembles of SVMs on separate
+# blocks (word, char, title) summed with the joint one (±0.05), word bigrams again (0.9307), character
+# 4-grams as a fourth block (0.9298), near-duplicate down-weighting (0.9308), NB smoothing 0.5/2
+# (0.9313/0.9295), dropping training rows the model contradicts in an inner 3-fold CV (0.9272 and 0.9198: the
+# "noise" it drops is mostly the hard, genuinely mixed cases, not mislabels). Short texts (what an
+# operator has typed so far; seed 1 grouped): the first 30 characters 0.883 accuracy, the first 60
+# 0.902, the whole message 0.938. Training on 60-character prefixes as extra rows lifts the 30-char
+# figure to 0.893 but costs 0.4 points on whole messages: not taken.
+DEFAULT_PARAMS = {
+    "word_ngram_range": [1, 1],
+    "char_ngram_range": [1, 3],
+    "head_tokens": 15,
+    "head_weight": 0.5,
+    "min_df": 2,
+    "char_weight": 1.25,
+    "C": 1.0,
+    "class_weight": "balanced",
+    "nb_power": 0.5,
+    "neighbours": 10,
+    "neighbour_power": 3.0,
+    "neighbour_weight": 0.25,
+    "neighbour_max_df": 0.05,
+    "calibration": "temperature",
+    "calibration_folds": 3,
+}
+
+
+def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> Pipeline:
+    """The unfitted Pipeline: raw text → tokens → word + char tf-idf → calibrated NB-scaled linear SVM + neighbours."""
+    p = {**DEFAULT_PARAMS, **(params or {})}
+    features = FeatureUnion(
+        [
+            (
+                "word",
+                TfidfVectorizer(
+                    tokenizer=textmod.split_tokens,
+                    token_pattern=None,
+                    lowercase=False,
+                    ngram_range=tuple(p["word_ngram_range"]),
+                    min_df=p["min_df"],
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char",
+                    preprocessor=textmod.joined_chars,
+                    ngram_range=tuple(p["char_ngram_range"]),
+                    min_df=p["min_df"],
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "head",
+                TfidfVectorizer(
+                    analyzer=textmod.FirstTokens(p["head_tokens"]),
+                    lowercase=False,
+                    min_df=p["min_df"],
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+        ],
+        transformer_weights={"word": 1.0, "char": p["char_weight"], "head": p["head_weight"]},
+    )
+    model = CalibratedClassifierCV(
+        NBScaledLinearSVC(
+            C=p["C"],
+            class_weight=p["class_weight"],
+            power=p["nb_power"],
+            neighbours=p["neighbours"],
+            neighbour_power=p["neighbour_power"],
+            neighbour_weight=p["neighbour_weight"],
+            neighbour_max_df=p["neighbour_max_df"],
+        ),
+        method=p["calibration"],
+        cv=p["calibration_folds"],
+        ensemble=False,  # one SVM on all the data: better accuracy, and its coefficients explain it
+        n_jobs=n_jobs,
+    )
+    return Pipeline([("prep", textmod.ChinesePreprocessor()), ("features", features), ("model", model)])
+
+
+def fit_on_tokens(pipeline: Pipeline, docs: list[str], labels) -> Pipeline:
+    """Fit everything after the (stateless) preprocessing step on already segmented texts."""
+    pipeline[1:].fit(docs, labels)
+    return pipeline
