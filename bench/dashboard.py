@@ -242,8 +242,8 @@ def main() -> None:
     from django.utils import timezone
 
     from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, Ticket
-    from dispatch.pages.stats import selectors as stats
-    from dispatch.pages.stats.services import stats_rollup_days, stats_rollup_months
+    from dispatch.selectors import stats
+    from dispatch.services.stats import stats_rollup_days, stats_rollup_months
     from governance import roles
     from governance.models import Region
 
@@ -270,7 +270,7 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute("ANALYZE dispatch_dailyticketstat")
     if not DailyDistrictVolume.objects.exists():
-        # Same sums as the service writes per day (dispatch.pages.stats.services._volumes), in one statement,
+        # Same sums as the service writes per day (dispatch.services.stats._volumes), in one statement,
         # for daily rows written before the volume table existed.
         with connection.cursor() as cur:
             timed("roll-up: district volume from daily rows (SQL)", cur.execute, VOLUME_SQL)

@@ -12,5 +12,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("grid12345")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The pages keep the dashboard roll-ups ("dispatch.stats_rollup"); dispatch.pages is not an app of its own.
-app.autodiscover_tasks(["dispatch.pages"])

@@ -34,3 +34,11 @@ def reconcile_unrouted() -> int:
     from dispatch.services import reconcile_unrouted as reconcile
 
     return reconcile()
+
+
+@shared_task(name="dispatch.stats_rollup", acks_late=True)
+def stats_rollup() -> int:
+    # Recomputes whole days from the tickets: running twice or after a lost run gives the same rows.
+    from dispatch.services.stats import stats_rollup_recent
+
+    return len(stats_rollup_recent())

@@ -12,7 +12,7 @@ from django.db import models
 
 
 class StatCounts(models.Model):
-    """Ticket counts with outcome flags (see dispatch.pages.stats.services.FLAGS)."""
+    """Ticket counts with outcome flags (what each counts: dispatch.services.stats.FLAGS)."""
 
     total = models.PositiveIntegerField("受理量", default=0)
     closed_at_intake = models.PositiveIntegerField("即办", default=0)
@@ -37,7 +37,7 @@ class StatCounts(models.Model):
 
 
 class StatRow(StatCounts):
-    """Counts for one combination of the dimensions (dispatch.pages.stats.services.DIMENSIONS)."""
+    """Counts for one combination of the dimensions below."""
 
     district_code = models.CharField("区县代码", max_length=12, blank=True)
     street_code = models.CharField("街道代码", max_length=12, blank=True)
@@ -48,6 +48,11 @@ class StatRow(StatCounts):
 
     class Meta:
         abstract = True
+
+
+# The column lists the roll-up service and the dashboard use, read from the fields above (in their order).
+COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in StatCounts._meta.local_fields)
+DIMENSIONS: tuple[str, ...] = tuple(f.name for f in StatRow._meta.local_fields if f.name not in COUNT_FIELDS)
 
 
 class DailyTicketStat(StatRow):

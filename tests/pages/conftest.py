@@ -116,8 +116,7 @@ def make_ticket(zhengzhou_small, accounts):
 @pytest.fixture
 def celery_eager():
     """Celery tasks run inline (routing right after commit) for tests that file through the pages."""
-    import dispatch.pages.tasks  # noqa: F401 - register the tasks so apply_async runs them inline
-    import dispatch.tasks  # noqa: F401
+    import dispatch.tasks  # noqa: F401 - register the tasks so apply_async runs them inline
     from config.celery import app
 
     old = (app.conf.task_always_eager, app.conf.task_eager_propagates)

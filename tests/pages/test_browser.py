@@ -15,7 +15,7 @@ from PIL import Image
 
 from dispatch import services
 from dispatch.models import Ticket
-from dispatch.pages.stats.services import stats_rollup_recent
+from dispatch.services.stats import stats_rollup_recent
 from tests.fixtures_governance import zhengzhou_small_build
 from tests.pages.conftest import PASSWORD, make_accounts
 

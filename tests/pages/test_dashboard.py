@@ -5,14 +5,14 @@ from django.utils import timezone
 
 from dispatch import services
 from dispatch.models import DailyTicketStat, MonthlyTicketStat, StatsRollupState, Ticket
-from dispatch.pages.stats.selectors import (
+from dispatch.selectors.stats import (
     DashboardFilter,
     dashboard_breakdown,
     dashboard_sla,
     dashboard_volume,
     period_pieces,
 )
-from dispatch.pages.stats.services import FLAGS, stats_rollup_recent
+from dispatch.services.stats import FLAGS, stats_rollup_recent
 from tests.dispatch.classifier_stub import FakePrediction
 from tests.pages.html import field_errors
 

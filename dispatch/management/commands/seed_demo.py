@@ -38,10 +38,8 @@ class Command(BaseCommand):
 
         result = sla_sweep()
         self.stdout.write(f"SLA sweep: {result.red} red, {result.yellow} yellow")
-        try:  # the dashboard roll-ups belong to the pages; refresh them when that code is there
-            from dispatch.pages.stats.services import stats_rollup_recent
-        except ImportError:
-            return
+        from dispatch.services.stats import stats_rollup_recent
+
         self.stdout.write(f"dashboard roll-ups: {len(stats_rollup_recent())} days")
 
     def _print_accounts(self, world) -> None:

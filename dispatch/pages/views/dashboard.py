@@ -8,8 +8,8 @@ from django.utils import timezone
 from dispatch.actors import actor_for
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import DashboardFilterForm
-from dispatch.pages.stats import selectors as stats
 from dispatch.pages.views.common import SUPERVISOR_ROLES, role_required
+from dispatch.selectors import stats
 from governance.models import Region
 
 

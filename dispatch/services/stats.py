@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -27,6 +28,7 @@ from dispatch.models import (
     Ticket,
     TicketEvent,
 )
+from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,9 @@ STAYED = Q(first_lead_department__isnull=False, return_count=0, lead_department=
 # routing event ever written, once per day recomputed.
 AUTO_ROUTED = Q(routed_auto__isnull=False)
 
-# Column -> which of the day's tickets it counts. Every column is a count of tickets, so rates over any
-# slice of the dashboard are sums of one column over sums of another.
+# Column -> which of the day's tickets it counts (one entry per count field of the model, checked below).
+# Every column is a count of tickets, so rates over any slice of the dashboard are sums of one column
+# over sums of another.
 FLAGS = {
     "total": Q(),
     "closed_at_intake": Q(status=S.CLOSED_AT_INTAKE),
@@ -68,6 +71,17 @@ FLAGS = {
     "reopened": Q(reopen_count__gt=0),
     "red": Q(sla_light=Ticket.Light.RED),
 }
+# Dimension -> where the day's aggregate reads it from the ticket (one entry per dimension field).
+SOURCES = {
+    "district_code": Coalesce("district_id", Value("")),
+    "street_code": Coalesce("street_id", Value("")),
+    "category_code": F("category_code"),
+    "ai_category": F("ai_category"),
+    "department_id": F("lead_department_id"),
+    "first_department_id": F("first_lead_department_id"),
+}
+if list(FLAGS) != list(COUNT_FIELDS) or list(SOURCES) != list(DIMENSIONS):
+    raise ImproperlyConfigured("dispatch.services.stats: FLAGS/SOURCES must match the StatRow fields")
 
 
 def local_tz() -> ZoneInfo:
@@ -83,36 +97,23 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _aggregate_day(day: dt.date) -> list[DailyTicketStat]:
     start, end = day_bounds(day)
     counts = {name: Count("id", filter=q) if q else Count("id") for name, q in FLAGS.items()}
+    # Aliased: an annotation may not take a model field's own name.
+    alias = {f"d_{name}": expression for name, expression in SOURCES.items()}
     rows = (
         Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
         .annotate(routed_auto=FilteredRelation("events", condition=Q(events__action="routed", events__data__auto=True)))
-        .values(
-            d_code=Coalesce("district_id", Value("")),
-            s_code=Coalesce("street_id", Value("")),
-            cat=F("category_code"),
-            ai_cat=F("ai_category"),
-            dept=F("lead_department_id"),
-            first_dept=F("first_lead_department_id"),
-        )
+        .values(**alias)
         .annotate(**counts)
         .order_by()
     )
     return [
         DailyTicketStat(
             day=day,
-            district_code=row["d_code"],
-            street_code=row["s_code"],
-            category_code=row["cat"],
-            ai_category=row["ai_cat"],
-            department_id=row["dept"],
-            first_department_id=row["first_dept"],
-            **{name: row[name] for name in FLAGS},
+            **{name: row[f"d_{name}"] for name in DIMENSIONS},
+            **{name: row[name] for name in COUNT_FIELDS},
         )
         for row in rows
     ]
-
-
-DIMENSIONS = ["district_code", "street_code", "category_code", "ai_category", "department_id", "first_department_id"]
 
 
 def _volumes(day: dt.date, rows: list[DailyTicketStat]) -> list[DailyDistrictVolume]:
@@ -148,11 +149,13 @@ def _recompute_month(month: dt.date) -> int:
     sums = (
         DailyTicketStat.objects.filter(day__gte=month, day__lt=next_month)
         .values(*DIMENSIONS)
-        .annotate(**{f"s_{name}": Sum(name) for name in FLAGS})
+        .annotate(**{f"s_{name}": Sum(name) for name in COUNT_FIELDS})
         .order_by()
     )
     rows = [
-        MonthlyTicketStat(month=month, **{d: row[d] for d in DIMENSIONS}, **{name: row[f"s_{name}"] for name in FLAGS})
+        MonthlyTicketStat(
+            month=month, **{d: row[d] for d in DIMENSIONS}, **{name: row[f"s_{name}"] for name in COUNT_FIELDS}
+        )
         for row in sums
     ]
     with transaction.atomic():

@@ -22,27 +22,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, Ticket
+from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
 from governance.models import Department, DispatchCatalogue, Region
 
-COUNT_FIELDS = [
-    "total",
-    "closed_at_intake",
-    "merged",
-    "dispatched",
-    "ai_dispatched",
-    "ai_correct",
-    "stayed",
-    "returned",
-    "redispatched",
-    "signed",
-    "responded",
-    "closed",
-    "resolved",
-    "rated",
-    "satisfied",
-    "reopened",
-    "red",
-]
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in Ticket.FINAL_STATUSES]
 OVERDUE_LIST_SIZE = 20
 HEAT_STREETS = 25
@@ -214,16 +196,15 @@ def _fetch(queryset) -> list[tuple]:
 
 def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     """Everything else the roll-ups give, from one aggregate query folded several ways."""
-    dims = ["district_code", "street_code", "category_code", "ai_category", "department_id", "first_department_id"]
     sums = {f"n_{f}": Sum(f) for f in COUNT_FIELDS}
     months, day_ranges = period_pieces(flt.start, flt.end)
     querysets = []
     if months:
         monthly = MonthlyTicketStat.objects.filter(flt.rollup_scope, month__in=months)
-        querysets.append(monthly.values(*dims).annotate(**sums).order_by())
+        querysets.append(monthly.values(*DIMENSIONS).annotate(**sums).order_by())
     for first, last in day_ranges:
         daily = DailyTicketStat.objects.filter(flt.rollup_scope, day__gte=first, day__lte=last)
-        querysets.append(daily.values(*dims).annotate(**sums).order_by())
+        querysets.append(daily.values(*DIMENSIONS).annotate(**sums).order_by())
     names = category_names()
 
     groups: dict[str, dict] = {name: defaultdict(list) for name in ("cat", "first", "dept", "district", "street")}
@@ -232,8 +213,8 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     confusion: dict[tuple[str, str], int] = defaultdict(int)
     i_total, i_dispatched = COUNT_FIELDS.index("total"), COUNT_FIELDS.index("dispatched")
     for row in (row for queryset in querysets for row in _fetch(queryset)):
-        district, street, category, ai_category, dept, first_dept = row[:6]
-        counts = row[6:]  # sums over at least one row: integers, never NULL
+        district, street, category, ai_category, dept, first_dept = row[: len(DIMENSIONS)]
+        counts = row[len(DIMENSIONS) :]  # sums over at least one row: integers, never NULL
         everything.append(counts)
         groups["cat"][category].append(counts)
         if first_dept is not None:

@@ -1,1 +1,0 @@
-"""Dashboard statistics: roll-up maintenance (services.py) and the dashboard's reads (selectors.py)."""
