@@ -2,27 +2,18 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from classifier.services import NoActiveModel, classify, threshold_for
+from classifier.services import classify, threshold_for
+from governance.models import Region
+from governance.selectors import department_for_category
 
 MAX_TEXT_LENGTH = 5000
 
 
-def _department_for_category():
-    """governance.selectors.department_for_category, or None while governance is not there."""
-    try:
-        from governance.selectors import department_for_category
-    except ImportError:
-        return None
-    return department_for_category
-
-
 def _district(code: str):
-    from governance.models import Region
-
     return Region.objects.filter(code=code, level=Region.Level.DISTRICT).first()
 
 
@@ -67,22 +58,17 @@ class ClassifyApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            prediction = classify(serializer.validated_data["text"], k=3)
-        except NoActiveModel as exc:
-            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        prediction = classify(serializer.validated_data["text"], k=3)  # no active model: 503 (config/exceptions.py)
         district = serializer.validated_data.get("district")
-        resolve = _department_for_category()
         categories = []
         for score in prediction.categories:
             department = None
-            if resolve is not None:
-                try:
-                    assignment = resolve(category_code=score.code, district=district)
-                except ObjectDoesNotExist:  # no departments seeded yet: suggestions still help
-                    assignment = None
-                if assignment is not None:
-                    department = self.AssignmentSerializer(assignment).data
+            try:
+                assignment = department_for_category(category_code=score.code, district=district)
+            except ObjectDoesNotExist:  # no departments seeded yet: suggestions still help
+                assignment = None
+            if assignment is not None:
+                department = self.AssignmentSerializer(assignment).data
             categories.append(
                 {
                     "code": score.code,

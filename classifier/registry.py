@@ -27,14 +27,14 @@ import scipy
 import sklearn
 from django.conf import settings
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, ServiceUnavailable
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 ACTIVE_CHECK_SECONDS = 5.0
 
 
-class NoActiveModel(ApplicationError):
+class NoActiveModel(ServiceUnavailable):
     """No classifier version is active (train one with `manage.py train_classifier`)."""
 
     code = "no_active_model"

@@ -50,9 +50,8 @@ __all__ = [
 # report): at 0.85 the model decides alone on 86 % of messages and is right on 97.3 % of those. At
 # 0.80 it is 88.5 % at 97.1 % on grouped CV but 97.0 % on plain CV: on the bar, with no margin for a
 # new month's mix, and a wrong dispatch costs the caller days, so the default stays at 0.85.
-# settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD (and CLASSIFIER_CATEGORY_THRESHOLDS per category)
-# override it; a city retrained on its own tickets should re-read the curve in its report and move the setting.
-DEFAULT_AUTO_DISPATCH_THRESHOLD = 0.85
+# The setting is CLASSIFIER_AUTO_DISPATCH_THRESHOLD in config/settings.py (CLASSIFIER_CATEGORY_THRESHOLDS
+# per category); a city retrained on its own tickets should re-read the curve in its report and move the setting.
 N_TERMS = 5
 
 
@@ -77,10 +76,10 @@ class Prediction:
 
 def threshold_for(category_code: str) -> float:
     """The auto-dispatch threshold of a category: the per-category override, else the global one."""
-    overrides = getattr(settings, "CLASSIFIER_CATEGORY_THRESHOLDS", None) or {}
+    overrides = settings.CLASSIFIER_CATEGORY_THRESHOLDS
     if category_code in overrides:
         return float(overrides[category_code])
-    return float(getattr(settings, "CLASSIFIER_AUTO_DISPATCH_THRESHOLD", DEFAULT_AUTO_DISPATCH_THRESHOLD))
+    return float(settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD)
 
 
 def _prediction(model, proba_row: np.ndarray, x_row, k: int) -> Prediction:

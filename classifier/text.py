@@ -95,7 +95,7 @@ def mask_pii(text: str) -> str:
 
 
 def fixtures_dir() -> Path:
-    return Path(getattr(settings, "CLASSIFIER_FIXTURES_DIR", settings.FIXTURES_DIR / "classifier"))
+    return Path(settings.CLASSIFIER_FIXTURES_DIR)
 
 
 def userdict_path() -> Path:

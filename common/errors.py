@@ -14,6 +14,12 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class ServiceUnavailable(ApplicationError):
+    """Something the request needs is not there yet, through no fault of the input (HTTP 503)."""
+
+    code = "unavailable"
+
+
 class ConflictError(ApplicationError):
     """The move is not allowed from the ticket's current state, or lost a race (HTTP 409)."""
 

@@ -4,6 +4,7 @@ Defaults are for a laptop: SQLite under var/, kombu's filesystem broker under va
 Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY and DEBUG=0.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -180,7 +181,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Product settings -----------------------------------------------------------------------
-FIXTURES_DIR = BASE_DIR / "fixtures"
+# Every product setting is here, read from the environment (the README lists them); code reads
+# `settings.NAME`, never `getattr(settings, NAME, default)`.
+FIXTURES_DIR = Path(os.environ.get("FIXTURES_DIR", BASE_DIR / "fixtures"))
 # Versioned classifier artifacts (one folder per version, see classifier/registry.py).
 CLASSIFIER_ARTIFACTS_DIR = Path(os.environ.get("CLASSIFIER_ARTIFACTS_DIR", VAR_DIR / "models"))
 
@@ -205,11 +208,34 @@ TEMPLATES[0]["OPTIONS"]["libraries"] = {"pages": "dispatch.pages.templatetags"}
 # 0.85 → 85 % of messages automatic, 97.3 % of those right; 0.80 → 87.6 % at 96.9 % (below the
 # 97 % bar); from 0.85 up every step stays above 97 %. Per-category overrides: {"交通运输": 0.9}.
 CLASSIFIER_AUTO_DISPATCH_THRESHOLD = float(os.environ.get("CLASSIFIER_AUTO_DISPATCH_THRESHOLD", "0.85"))
-CLASSIFIER_CATEGORY_THRESHOLDS: dict[str, float] = {}
+CLASSIFIER_CATEGORY_THRESHOLDS: dict[str, float] = {
+    str(k): float(v) for k, v in json.loads(os.environ.get("CLASSIFIER_CATEGORY_THRESHOLDS") or "{}").items()
+}
 # Extra training examples: dotted paths to callables returning (text, category_code) pairs.
-CLASSIFIER_EXTRA_SOURCES = ["dispatch.selectors.ticket_confirmed_examples"]
+CLASSIFIER_EXTRA_SOURCES = [
+    p
+    for p in os.environ.get("CLASSIFIER_EXTRA_SOURCES", "dispatch.selectors.ticket_confirmed_examples").split(",")
+    if p
+]
+# The labelled training set and the segmentation resources (user dictionary, stop words).
+CLASSIFIER_TRAINING_CSV = Path(os.environ.get("CLASSIFIER_TRAINING_CSV", FIXTURES_DIR / "complaints_train.csv"))
+CLASSIFIER_FIXTURES_DIR = Path(os.environ.get("CLASSIFIER_FIXTURES_DIR", FIXTURES_DIR / "classifier"))
+# Parallel jobs while training (at most 2: the machine's web, worker and beat share the cores).
+CLASSIFIER_TRAIN_JOBS = min(2, int(os.environ.get("CLASSIFIER_TRAIN_JOBS", "2")))
 
 # --- Dispatch: reconciler (dispatch/services/sweep.py) ---------------------------------------
 # A ticket still `received` this long after filing is routed by the reconciler itself (its task was
 # lost: broker down at commit, or the worker died mid-routing). Tests set it to 0 instead of waiting.
 DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTER_SECONDS", "60"))
+
+# --- Dispatch: moves, SLA, sweep, outbound notifications -------------------------------------
+# After this many 退单 the ticket goes to the district government (兜底) instead of back to the queue.
+DISPATCH_MAX_RETURNS = int(os.environ.get("DISPATCH_MAX_RETURNS", "2"))
+# Yellow light once this fraction of the time limit is used (red when overdue).
+DISPATCH_SLA_YELLOW_FRACTION = float(os.environ.get("DISPATCH_SLA_YELLOW_FRACTION", "0.8"))
+# Rows the SLA sweep changes per statement (a burst is worked through in batches of this size).
+DISPATCH_SWEEP_BATCH = int(os.environ.get("DISPATCH_SWEEP_BATCH", "50000"))
+# Outbound sender: dotted path of a callable taking a Notification ("" = none), e.g.
+# "dispatch.senders.webhook_sender" (posts JSON to DISPATCH_WEBHOOK_URL) or "dispatch.senders.log_sender".
+DISPATCH_NOTIFICATION_SENDER = os.environ.get("DISPATCH_NOTIFICATION_SENDER", "")
+DISPATCH_WEBHOOK_URL = os.environ.get("DISPATCH_WEBHOOK_URL", "")

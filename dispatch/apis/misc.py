@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dispatch import selectors, services
-from dispatch.apis.common import field_errors
 from dispatch.apis.serializers import NotificationOutput, TicketListOutput
 from dispatch.models import CityMode, Notification, Ticket
 
@@ -102,6 +101,5 @@ class CityModeApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            switch = services.city_mode_switch(by=request.user, **data.validated_data)
+        switch = services.city_mode_switch(by=request.user, **data.validated_data)
         return Response(CityModeOutput(switch).data, status=status.HTTP_201_CREATED)

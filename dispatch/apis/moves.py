@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from common.errors import ConflictError
 from dispatch import selectors, services
-from dispatch.apis.common import field_errors, visible_ticket
+from dispatch.apis.common import visible_ticket
 from dispatch.apis.serializers import TicketDetailOutput
 from dispatch.apis.tickets import detail_queryset
 from dispatch.models import Ticket
@@ -68,8 +68,7 @@ class TicketMoveApi(APIView):
         version = data.pop("version", None)
         if version is not None and version != ticket.version:
             raise ConflictError("工单已被他人更新，请刷新后重试", code="stale", extra={"version": ticket.version})
-        with field_errors():
-            self.perform(request, ticket, data)
+        self.perform(request, ticket, data)
         fresh = detail_queryset().get(pk=ticket.pk)
         return Response(TicketDetailOutput(fresh, context={"request": request}).data)
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dispatch import selectors, services
-from dispatch.apis.common import field_errors, visible_ticket
+from dispatch.apis.common import visible_ticket
 from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
 from dispatch.models import Ticket, TicketAssist
 from dispatch.services.intake import CONTENT_MAX, PHONE_RE
@@ -107,8 +107,7 @@ class TicketListCreateApi(ListAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            ticket = services.ticket_create(by=request.user, **data.validated_data)
+        ticket = services.ticket_create(by=request.user, **data.validated_data)
         ticket = selectors.ticket_queryset().get(pk=ticket.pk)
         return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

@@ -7,7 +7,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from dispatch.actors import Actor, actor_for, grid_q, region_q
+from classifier.text import mask_pii
+from dispatch.actors import Actor, actor_for, grid_q, is_lead, on_grid, region_q
 from dispatch.models import (
     CityMode,
     Notification,
@@ -124,8 +125,6 @@ def may_read_caller_name(user) -> bool:
 
 def may_reveal_phone(user, ticket: Ticket) -> bool:
     """The hotline centre and whoever handles the ticket may read the caller's full number (recorded)."""
-    from dispatch.actors import is_lead, on_grid
-
     actor = actor_for(user)
     if actor.roles & CALLER_NAME_ROLES:
         return True
@@ -256,10 +255,6 @@ def ticket_confirmed_examples() -> Iterable[tuple[str, str]]:
     """(text, category) of closed tickets whose final category a person confirmed, personal data masked.
 
     Read by classifier training (setting CLASSIFIER_EXTRA_SOURCES)."""
-    try:
-        from classifier.text import mask_pii
-    except ImportError:  # the classifier app is optional for dispatch
-        mask_pii = None
     rows = (
         Ticket.objects.filter(status=S.CLOSED, category_confirmed=True)
         .exclude(category_code="")
@@ -267,7 +262,7 @@ def ticket_confirmed_examples() -> Iterable[tuple[str, str]]:
         .order_by("id")
     )
     for content, category in rows.iterator(chunk_size=2000):
-        yield (mask_pii(content) if mask_pii else content), category
+        yield mask_pii(content), category
 
 
 def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=None, limit: int = 5) -> list:

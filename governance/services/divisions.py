@@ -14,7 +14,7 @@ LEVEL_ORDER = {"city": 0, "district": 1, "street": 2, "community": 3}
 
 
 def divisions_csv_path() -> Path:
-    return Path(getattr(settings, "FIXTURES_DIR", Path(settings.BASE_DIR) / "fixtures")) / "zhengzhou_divisions.csv"
+    return Path(settings.FIXTURES_DIR) / "zhengzhou_divisions.csv"
 
 
 @dataclass(frozen=True)

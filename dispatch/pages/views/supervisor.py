@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from classifier import services as clf
+from classifier.models import ModelVersion
 from common.errors import ApplicationError
 from dispatch import selectors, services
 from dispatch.models import CityMode
@@ -100,26 +102,9 @@ def city_mode(request):
     )
 
 
-def _classifier():
-    """The classifier's registry services, or None while that app is not installed."""
-    try:
-        from classifier import services as clf
-    except ImportError:
-        return None
-    return clf
-
-
 @role_required(*SUPERVISOR_ROLES)
 def models(request):
-    clf = _classifier()
-    versions = []
-    error = ""
-    try:
-        from classifier.models import ModelVersion
-
-        versions = list(ModelVersion.objects.order_by("-created_at"))
-    except ImportError:
-        error = "分类模块尚未安装。"
+    versions = list(ModelVersion.objects.order_by("-created_at"))
     if wants_csv(request):
         return csv_response(
             filename="model-versions",
@@ -144,7 +129,7 @@ def models(request):
         }
         for v in versions
     ]
-    return render(request, "pages/models.html", {"rows": rows, "error": error, "can_manage": clf is not None})
+    return render(request, "pages/models.html", {"rows": rows})
 
 
 def _score(version, name):
@@ -163,11 +148,7 @@ def _score(version, name):
 @require_POST
 @role_required(*SUPERVISOR_ROLES)
 def model_action(request):
-    clf = _classifier()
     action = request.POST.get("action")
-    if clf is None:
-        messages.error(request, "分类模块尚未安装。")
-        return redirect("pages:models")
     try:
         if action == "activate":
             version = request.POST.get("version", "")
