@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def webhook_sender(notification) -> None:
-    url = getattr(settings, "DISPATCH_WEBHOOK_URL", "")
+    url = settings.DISPATCH_WEBHOOK_URL
     if not url:
         return
     body = json.dumps(

@@ -89,7 +89,7 @@ class CityModeApi(APIView):
 
     @extend_schema(responses=CityModeOutput)
     def get(self, request):
-        mode = selectors.current_city_mode()
+        mode = services.current_city_mode()
         return Response(
             {
                 "current": CityModeOutput(mode).data if mode else {"mode": "daily", "mode_label": "日常"},

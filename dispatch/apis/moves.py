@@ -1,41 +1,40 @@
 """One endpoint per move: POST /api/tickets/{id}/<move>/. 404 when the user may not know the ticket,
 403 when their role or relation to it does not allow the move, 409 when the ticket's state does not
-(or another user changed it first), 400 with field messages for bad input."""
+(or another user changed it first: the `version` read by the page is checked under the row lock by
+`ticket_transition`), 400 with field messages for bad input.
 
-from drf_spectacular.utils import extend_schema
+Each move is a class naming its input serializer and its service; the OpenAPI schema shows each one's
+own request body (see `MoveSchema`). Serializers check the shape of the input; the services validate
+it (a department by id or code is looked up in services/assignment.py)."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import ConflictError
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
 from dispatch.apis.serializers import TicketDetailOutput
 from dispatch.apis.tickets import detail_queryset
 from dispatch.models import Ticket
-from governance.models import Department, DispatchCatalogue
+from governance.models import DispatchCatalogue
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "承办单位 id 或编码"})
 class DepartmentField(serializers.Field):
-    """A department by id or by code."""
+    """A department named by id or code: only the shape is checked here; the service looks it up."""
 
     default_error_messages = {"unknown": "未知的承办单位"}
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str):
+        if isinstance(data, bool) or not isinstance(data, int | str) or len(str(data)) > 64:
             self.fail("unknown")
-        qs = Department.objects.filter(is_active=True)
-        dep = None
-        if isinstance(data, int) or str(data).isdigit():
-            dep = qs.filter(pk=int(data)).first()
-        dep = dep or qs.filter(code=str(data)).first()
-        if dep is None:
-            self.fail("unknown")
-        return dep
+        return data
 
     def to_representation(self, value):
-        return value.pk
+        return getattr(value, "pk", value)
 
 
 def validate_category(value: str) -> str:
@@ -48,44 +47,24 @@ class MoveInput(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=0, help_text="页面读到的版本；已变化则 409")
 
 
+class SignInput(MoveInput):
+    pass
+
+
 class ReasonInput(MoveInput):
     reason = serializers.CharField(max_length=500)
 
 
-class TicketMoveApi(APIView):
-    """Base: read the visible ticket, validate the input, call the service, return the ticket."""
-
-    InputSerializer = MoveInput
-
-    def perform(self, request, ticket: Ticket, data: dict) -> Ticket:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def post(self, request, pk: int):
-        ticket = visible_ticket(request, pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("version", None)
-        if version is not None and version != ticket.version:
-            raise ConflictError("工单已被他人更新，请刷新后重试", code="stale", extra={"version": ticket.version})
-        self.perform(request, ticket, data)
-        fresh = detail_queryset().get(pk=ticket.pk)
-        return Response(TicketDetailOutput(fresh, context={"request": request}).data)
+class ReturnInput(ReasonInput):
+    pass
 
 
-def move_api(name: str, input_serializer, perform, doc: str):
-    """Declare a move endpoint class with its own input serializer (so the schema shows it)."""
+class CloseInput(ReasonInput):
+    pass
 
-    def _perform(self, request, ticket, data):
-        return perform(request=request, ticket=ticket, **data)
 
-    cls = type(
-        name,
-        (TicketMoveApi,),
-        {"InputSerializer": input_serializer, "perform": _perform, "__doc__": doc},
-    )
-    cls.post = extend_schema(request=input_serializer, responses=TicketDetailOutput, summary=doc)(cls.post)
-    return cls
+class ReopenInput(ReasonInput):
+    pass
 
 
 class DispatchInput(MoveInput):
@@ -157,106 +136,134 @@ class UrgeInput(MoveInput):
     supervise = serializers.BooleanField(default=False)
 
 
-class AnswerInput(MoveInput):
+class CloseAtIntakeInput(MoveInput):
     answer = serializers.CharField(max_length=2000)
 
 
-def _merge(*, request, ticket, into):
-    qs = selectors.ticket_list_for_user(request.user)
-    survivor = qs.filter(number=into).first() or (qs.filter(pk=int(into)).first() if into.isdigit() else None)
-    if survivor is None:
-        raise serializers.ValidationError({"into": ["并入的工单不存在"]})
-    return services.ticket_merge(ticket=ticket, into=survivor, by=request.user)
+class MoveSchema(AutoSchema):
+    """The request body of a move is its class's `InputSerializer`; the response is the ticket."""
+
+    def get_request_serializer(self):
+        return self.view.InputSerializer
+
+    def get_response_serializers(self):
+        return TicketDetailOutput
+
+    def get_summary(self):
+        return self.view.summary
 
 
-def _reply(*, request, ticket, text, photo):
-    return services.ticket_reply(ticket=ticket, by=request.user, text=text, photo=photo)
+class TicketMoveApi(APIView):
+    """Base: read the visible ticket, check the input's shape, call the service (which takes the page's
+    `version` as `expected_version`), return the fresh ticket."""
+
+    schema = MoveSchema()
+    InputSerializer: type[serializers.Serializer] = MoveInput
+    summary = ""
+
+    def move(self, request, ticket: Ticket, **data) -> Ticket:
+        """The service call; `data` is the validated input with `expected_version`."""
+        return self.service(ticket=ticket, by=request.user, **data)
+
+    def post(self, request, pk: int):
+        ticket = visible_ticket(request, pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["expected_version"] = data.pop("version", None)
+        self.move(request, ticket, **data)
+        fresh = detail_queryset().get(pk=ticket.pk)
+        return Response(TicketDetailOutput(fresh, context={"request": request}).data)
 
 
-TicketDispatchApi = move_api(
-    "TicketDispatchApi",
-    DispatchInput,
-    lambda *, request, ticket, **d: services.ticket_dispatch(ticket=ticket, by=request.user, **d),
-    "人工派单",
-)
-TicketSignApi = move_api(
-    "TicketSignApi", MoveInput, lambda *, request, ticket: services.ticket_sign(ticket=ticket, by=request.user), "签收"
-)
-TicketReturnApi = move_api(
-    "TicketReturnApi",
-    ReasonInput,
-    lambda *, request, ticket, reason: services.ticket_return(ticket=ticket, by=request.user, reason=reason),
-    "退单",
-)
-TicketReturnReviewApi = move_api(
-    "TicketReturnReviewApi",
-    ReturnReviewInput,
-    lambda *, request, ticket, **d: services.ticket_return_review(ticket=ticket, by=request.user, **d),
-    "派单异议审核",
-)
-TicketRedispatchApi = move_api(
-    "TicketRedispatchApi",
-    RedispatchInput,
-    lambda *, request, ticket, **d: services.ticket_redispatch(ticket=ticket, by=request.user, **d),
-    "改派",
-)
-TicketExtensionRequestApi = move_api(
-    "TicketExtensionRequestApi",
-    ExtensionRequestInput,
-    lambda *, request, ticket, **d: services.ticket_extension_request(ticket=ticket, by=request.user, **d),
-    "申请延期",
-)
-TicketExtensionApproveApi = move_api(
-    "TicketExtensionApproveApi",
-    ExtensionApproveInput,
-    lambda *, request, ticket, **d: services.ticket_extension_approve(ticket=ticket, by=request.user, **d),
-    "延期审批",
-)
-TicketReplyApi = move_api("TicketReplyApi", ReplyInput, _reply, "答复")
-TicketReplyApi.parser_classes = [JSONParser, MultiPartParser, FormParser]
-TicketReplyReviewApi = move_api(
-    "TicketReplyReviewApi",
-    ReplyReviewInput,
-    lambda *, request, ticket, **d: services.ticket_reply_review(ticket=ticket, by=request.user, **d),
-    "审核答复",
-)
-TicketCallbackApi = move_api(
-    "TicketCallbackApi",
-    CallbackInput,
-    lambda *, request, ticket, **d: services.ticket_callback(ticket=ticket, by=request.user, **d),
-    "回访",
-)
-TicketCloseApi = move_api(
-    "TicketCloseApi",
-    ReasonInput,
-    lambda *, request, ticket, reason: services.ticket_close(ticket=ticket, by=request.user, reason=reason),
-    "办结",
-)
-TicketReopenApi = move_api(
-    "TicketReopenApi",
-    ReasonInput,
-    lambda *, request, ticket, reason: services.ticket_reopen(ticket=ticket, by=request.user, reason=reason),
-    "重办",
-)
-TicketMergeApi = move_api("TicketMergeApi", MergeInput, _merge, "并单")
-TicketWhistleApi = move_api(
-    "TicketWhistleApi",
-    WhistleInput,
-    lambda *, request, ticket, **d: services.ticket_whistle(ticket=ticket, by=request.user, **d),
-    "吹哨报到",
-)
-TicketUrgeApi = move_api(
-    "TicketUrgeApi",
-    UrgeInput,
-    lambda *, request, ticket, **d: services.ticket_urge(ticket=ticket, by=request.user, **d),
-    "催办/督办",
-)
-TicketCloseAtIntakeApi = move_api(
-    "TicketCloseAtIntakeApi",
-    AnswerInput,
-    lambda *, request, ticket, answer: services.ticket_close_at_intake(ticket=ticket, by=request.user, answer=answer),
-    "即办办结",
-)
+class TicketDispatchApi(TicketMoveApi):
+    InputSerializer, summary = DispatchInput, "人工派单"
+    service = staticmethod(services.ticket_dispatch)
+
+
+class TicketSignApi(TicketMoveApi):
+    InputSerializer, summary = SignInput, "签收"
+    service = staticmethod(services.ticket_sign)
+
+
+class TicketReturnApi(TicketMoveApi):
+    InputSerializer, summary = ReturnInput, "退单"
+    service = staticmethod(services.ticket_return)
+
+
+class TicketReturnReviewApi(TicketMoveApi):
+    InputSerializer, summary = ReturnReviewInput, "派单异议审核"
+    service = staticmethod(services.ticket_return_review)
+
+
+class TicketRedispatchApi(TicketMoveApi):
+    InputSerializer, summary = RedispatchInput, "改派"
+    service = staticmethod(services.ticket_redispatch)
+
+
+class TicketExtensionRequestApi(TicketMoveApi):
+    InputSerializer, summary = ExtensionRequestInput, "申请延期"
+    service = staticmethod(services.ticket_extension_request)
+
+
+class TicketExtensionApproveApi(TicketMoveApi):
+    InputSerializer, summary = ExtensionApproveInput, "延期审批"
+    service = staticmethod(services.ticket_extension_approve)
+
+
+class TicketReplyApi(TicketMoveApi):
+    InputSerializer, summary = ReplyInput, "答复"
+    service = staticmethod(services.ticket_reply)
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+
+class TicketReplyReviewApi(TicketMoveApi):
+    InputSerializer, summary = ReplyReviewInput, "审核答复"
+    service = staticmethod(services.ticket_reply_review)
+
+
+class TicketCallbackApi(TicketMoveApi):
+    InputSerializer, summary = CallbackInput, "回访"
+    service = staticmethod(services.ticket_callback)
+
+
+class TicketCloseApi(TicketMoveApi):
+    InputSerializer, summary = CloseInput, "办结"
+    service = staticmethod(services.ticket_close)
+
+
+class TicketReopenApi(TicketMoveApi):
+    InputSerializer, summary = ReopenInput, "重办"
+    service = staticmethod(services.ticket_reopen)
+
+
+class TicketMergeApi(TicketMoveApi):
+    InputSerializer, summary = MergeInput, "并单"
+    service = staticmethod(services.ticket_merge)
+
+    def move(self, request, ticket, *, into, **data):
+        """The survivor is found among the tickets the user may see, by number or id."""
+        qs = selectors.ticket_list_for_user(request.user)
+        survivor = qs.filter(number=into).first() or (qs.filter(pk=int(into)).first() if into.isdigit() else None)
+        if survivor is None:
+            raise serializers.ValidationError({"into": ["并入的工单不存在"]})
+        return services.ticket_merge(ticket=ticket, into=survivor, by=request.user, **data)
+
+
+class TicketWhistleApi(TicketMoveApi):
+    InputSerializer, summary = WhistleInput, "吹哨报到"
+    service = staticmethod(services.ticket_whistle)
+
+
+class TicketUrgeApi(TicketMoveApi):
+    InputSerializer, summary = UrgeInput, "催办/督办"
+    service = staticmethod(services.ticket_urge)
+
+
+class TicketCloseAtIntakeApi(TicketMoveApi):
+    InputSerializer, summary = CloseAtIntakeInput, "即办办结"
+    service = staticmethod(services.ticket_close_at_intake)
+
 
 MOVE_APIS = {
     "dispatch": TicketDispatchApi,

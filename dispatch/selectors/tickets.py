@@ -10,7 +10,6 @@ from django.utils import timezone
 from classifier.text import mask_pii
 from dispatch.actors import Actor, actor_for, grid_q, is_lead, on_grid, region_q
 from dispatch.models import (
-    CityMode,
     Notification,
     NotificationRead,
     Ticket,
@@ -231,10 +230,6 @@ def _ancestor_codes(region: Region) -> list[str]:
         codes.append(node.code)
         node = node.parent
     return codes
-
-
-def current_city_mode() -> CityMode | None:
-    return CityMode.objects.order_by("-switched_at", "-id").first()
 
 
 def work_calendar_warning(*, today: datetime.date | None = None) -> str | None:

@@ -1,5 +1,6 @@
 """Writes. Every status change goes through `ticket_transition` (services/core.py)."""
 
+from dispatch.services.clocks import current_city_mode
 from dispatch.services.core import enqueue_after_commit, notifications_mark_read, notify, ticket_transition
 from dispatch.services.intake import (
     city_mode_switch,
@@ -30,6 +31,7 @@ from dispatch.services.sweep import reconcile_unrouted, sla_sweep
 
 __all__ = [
     "city_mode_switch",
+    "current_city_mode",
     "enqueue_after_commit",
     "next_ticket_number",
     "notify",

@@ -136,7 +136,7 @@ def notifications_mark_read(*, by, ids: list[int] | None = None) -> int:
 
 
 def _send_later(ids: list[int]) -> None:
-    path = getattr(settings, "DISPATCH_NOTIFICATION_SENDER", "")
+    path = settings.DISPATCH_NOTIFICATION_SENDER
     if not path or not ids:
         return
     module, _, name = path.rpartition(".")

@@ -12,8 +12,8 @@ from common.errors import ApplicationError
 from dispatch.actors import actor_for
 from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
+from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import enqueue_after_commit, require_text, ticket_transition, write_event
-from dispatch.services.sla import CITY_MODE_DEFAULTS
 from governance import roles
 from governance.models import Grid, Region
 
@@ -129,7 +129,7 @@ def ticket_create(
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
 
-    mode = CityMode.objects.order_by("-switched_at", "-id").only("priority_boost").first()
+    mode = current_city_mode()
     now = timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.create(
@@ -160,7 +160,7 @@ def ticket_create(
     return ticket
 
 
-def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str) -> Ticket:
+def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str, expected_version: int | None = None) -> Ticket:
     """即办: the operator answered on the spot; the ticket is closed without dispatch."""
     answer = require_text(answer, field="answer", label="即办答复")
 
@@ -170,7 +170,9 @@ def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str) -> Ticket:
         t.sla_due = t.sla_warn_at = None
         return ["answer", "closed_at", "sla_due", "sla_warn_at"]
 
-    return ticket_transition(ticket=ticket, by=by, action="close_at_intake", reason=answer, mutate=mutate)
+    return ticket_transition(
+        ticket=ticket, by=by, action="close_at_intake", reason=answer, mutate=mutate, expected_version=expected_version
+    )
 
 
 def ticket_reveal_phone(*, ticket: Ticket, by, purpose: str = "", ip: str | None = None) -> dict:

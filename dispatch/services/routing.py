@@ -5,10 +5,13 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from classifier.services import NoActiveModel, classify
 from common.errors import ConflictError
 from dispatch.models import Notification, Ticket, TicketAssist
+from dispatch.selectors import duplicate_candidates
+from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import notify, ticket_transition
-from dispatch.services.moves import _assign, _notify_dispatched, _set_assists
+from governance.selectors import department_for_category, grid_for_address, region_for_address
 
 logger = logging.getLogger(__name__)
 S = Ticket.Status
@@ -16,10 +19,6 @@ S = Ticket.Status
 
 def _classify(text: str):
     """The classifier's prediction, or None when no model is active (the ticket then waits for a person)."""
-    try:
-        from classifier.services import NoActiveModel, classify
-    except ImportError:
-        return None
     try:
         return classify(text, k=3)
     except NoActiveModel:
@@ -31,10 +30,6 @@ def _place(ticket: Ticket) -> dict:
 
     Only a certain match is filled in; an ambiguous one is kept as candidates in the routing event."""
     found: dict = {"candidates": []}
-    try:
-        from governance.selectors import grid_for_address, region_for_address
-    except ImportError:
-        return found
     text = ticket.address or ticket.content[:200]
     if ticket.community_id is None:
         match = region_for_address(text)
@@ -56,14 +51,6 @@ def _place(ticket: Ticket) -> dict:
     return found
 
 
-def _assignment(category_code: str, district):
-    try:
-        from governance.selectors import department_for_category
-    except ImportError:
-        return None
-    return department_for_category(category_code=category_code, district=district)
-
-
 def ticket_route(*, ticket_id: int) -> Ticket | None:
     """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
     ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
@@ -80,12 +67,10 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     district = place.get("district") or ticket.district
     assignment = None
     if prediction is not None and prediction.auto:
-        assignment = _assignment(prediction.top.code, district)
+        assignment = department_for_category(category_code=prediction.top.code, district=district)
     duplicates = []
     community = place.get("community") or ticket.community
     if community is not None:
-        from dispatch.selectors import duplicate_candidates
-
         duplicates = [
             {"number": t.number, "id": t.pk, "similarity": s}
             for t, s in duplicate_candidates(content=ticket.content, community=community, exclude_pk=ticket.pk)
@@ -121,7 +106,7 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
         if assignment is not None:
             t.category_code = prediction.top.code
             t.dispatch_source = Ticket.DispatchSource.FALLBACK if assignment.is_fallback else Ticket.DispatchSource.AI
-            fields += ["category_code", "dispatch_source"] + _assign(t, assignment.lead, now)
+            fields += ["category_code", "dispatch_source"] + assign_lead(t, assignment.lead, now)
             data.update({"department": assignment.lead.pk, "assists": [d.pk for d in assignment.assists]})
         return fields
 
@@ -129,8 +114,8 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
         with transaction.atomic():
             t = ticket_transition(ticket=ticket_id, by=None, action="route", to_status=target, mutate=mutate, data=data)
             if assignment is not None:
-                _set_assists(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
-                _notify_dispatched(t, list(assignment.assists))
+                assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
+                notify_dispatched(t, list(assignment.assists))
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,

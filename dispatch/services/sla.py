@@ -4,17 +4,19 @@ Working hours are 09:00–12:00 and 13:00–18:00 (8 hours) on working days. "N 
 ends at 18:00 on the Nth working day after the day the clock starts; fractions of a day become working
 hours. A date without a calendar row is a working day when it is Monday–Friday (the fallback for years
 the calendar package does not know yet): the deadline is still computed, never an error, and
-`deadline_for` reports that the fallback was used so supervisors can be told.
+the calendar records that the fallback was used so supervisors can be told.
+
+This module is the calendar arithmetic and the TimeLimit lookup; the ticket's clocks (city-mode scale,
+yellow point, which deadline runs when) are in services/clocks.py.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
-from dispatch.models import CityMode, TimeLimit, WorkCalendarDay
+from dispatch.models import TimeLimit, WorkCalendarDay
 
 WORK_PERIODS = ((datetime.time(9, 0), datetime.time(12, 0)), (datetime.time(13, 0), datetime.time(18, 0)))
 HOURS_PER_DAY = Decimal(8)
@@ -22,18 +24,6 @@ HOURS_PER_DAY = Decimal(8)
 MAX_SCAN_DAYS = 3 * 366
 
 DEFAULT_LIMIT = {"unit": TimeLimit.Unit.WORKING_DAY, "sign": 1, "handle": 5, "return": 2}
-
-# Default scale and priority boost per city operating mode (a switch may override them).
-CITY_MODE_DEFAULTS = {
-    CityMode.Mode.DAILY: (Decimal("1.00"), 0),
-    CityMode.Mode.HOLIDAY: (Decimal("0.80"), 1),
-    CityMode.Mode.MAJOR_EVENT: (Decimal("0.75"), 1),
-    CityMode.Mode.EMERGENCY: (Decimal("0.50"), 2),
-}
-
-
-def yellow_fraction() -> float:
-    return float(getattr(settings, "DISPATCH_SLA_YELLOW_FRACTION", 0.8))
 
 
 class WorkCalendar:
@@ -138,41 +128,3 @@ def limits_for(*, category_code: str, urgency: str) -> Limits:
         d = DEFAULT_LIMIT
         return Limits(d["unit"], Decimal(d["sign"]), Decimal(d["handle"]), Decimal(d["return"]), Decimal(10))
     return Limits(row.unit, row.sign_limit, row.handle_limit, row.return_limit, row.max_extension)
-
-
-def current_scale() -> Decimal:
-    mode = CityMode.objects.order_by("-switched_at", "-id").only("scale").first()
-    return mode.scale if mode is not None else Decimal(1)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    due: datetime.datetime
-    warn_at: datetime.datetime
-    fallback_years: frozenset[int]
-
-
-def deadline_for(
-    *, start: datetime.datetime, amount, unit: str, scale: Decimal | None = None, cal: WorkCalendar | None = None
-) -> Deadline:
-    """The deadline `amount` units after `start`, scaled by the city mode, and when its light turns yellow."""
-    scale = current_scale() if scale is None else scale
-    scaled = Decimal(str(amount)) * Decimal(str(scale))
-    if scaled <= 0:
-        scaled = Decimal("0.01")
-    cal = cal or WorkCalendar(_local(start).date())
-    due = add_limit(start, scaled, unit, cal)
-    warn_at = start + (due - start) * yellow_fraction()
-    return Deadline(due=due, warn_at=warn_at, fallback_years=frozenset(cal.fallback_years))
-
-
-def light_for(*, now: datetime.datetime, due: datetime.datetime | None, warn_at: datetime.datetime | None) -> str:
-    from dispatch.models import Ticket
-
-    if due is None:
-        return Ticket.Light.GREEN
-    if now > due:
-        return Ticket.Light.RED
-    if warn_at is not None and now >= warn_at:
-        return Ticket.Light.YELLOW
-    return Ticket.Light.GREEN

@@ -168,7 +168,7 @@ def _sweep_postgresql(now) -> tuple[int, int]:
     `id = ANY(ARRAY(subquery))` rather than `id IN (subquery)`: the locked ids are then fetched by primary
     key; with IN the planner hash-joined a sequential scan of the whole table once batches grew large.
     Batches are large because each one walks again the entries of tickets lit by the one before."""
-    batch = int(getattr(settings, "DISPATCH_SWEEP_BATCH", 50000))
+    batch = settings.DISPATCH_SWEEP_BATCH
     params = {"now": now, "city": _city_code(), "batch": batch}
     totals = []
     # Red first: a ticket that went straight past its deadline is not also marked yellow.
@@ -277,7 +277,7 @@ def _calendar_warning() -> None:
 
 def _reconcile_age() -> datetime.timedelta:
     # How long a filed ticket's own task gets before the reconciler routes it (DISPATCH_RECONCILE_AFTER_SECONDS).
-    return datetime.timedelta(seconds=float(getattr(settings, "DISPATCH_RECONCILE_AFTER_SECONDS", 60)))
+    return datetime.timedelta(seconds=settings.DISPATCH_RECONCILE_AFTER_SECONDS)
 
 
 def unrouted_ticket_ids(*, older_than: datetime.timedelta | None = None, limit: int = 200):

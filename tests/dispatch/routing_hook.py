@@ -25,7 +25,7 @@ routing._classify = lambda text: PREDICTION
 
 MARKER = os.environ.get("ROUTING_HOOK_BLOCK_MARKER")
 if MARKER:
-    _notify_dispatched = routing._notify_dispatched
+    _notify_dispatched = routing.notify_dispatched
 
     def _notify_then_wait_to_be_killed(t, assists):
         _notify_dispatched(t, assists)  # the last write of routing: everything is written, nothing committed
@@ -37,4 +37,4 @@ if MARKER:
             time.sleep(0.1)
         raise RuntimeError("routing_hook: nobody killed this worker; rolling back")
 
-    routing._notify_dispatched = _notify_then_wait_to_be_killed
+    routing.notify_dispatched = _notify_then_wait_to_be_killed

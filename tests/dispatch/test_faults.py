@@ -78,7 +78,7 @@ def test_routing_that_dies_half_way_leaves_the_ticket_unrouted_and_a_rerun_route
         raise SystemExit("worker killed")  # what a SIGTERM'd worker looks like inside the task
 
     with monkeypatch.context() as patch, pytest.raises(SystemExit):
-        patch.setattr("dispatch.services.routing._notify_dispatched", die)
+        patch.setattr("dispatch.services.routing.notify_dispatched", die)
         services.ticket_route(ticket_id=ticket.pk)
 
     fresh = Ticket.objects.get(pk=ticket.pk)

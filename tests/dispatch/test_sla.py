@@ -9,7 +9,7 @@ import pytest
 from dispatch import services
 from dispatch.models import CityMode, Notification, Ticket, TicketEvent, WorkCalendarDay
 from dispatch.selectors import work_calendar_warning
-from dispatch.services.sla import deadline_for
+from dispatch.services.clocks import deadline_for
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

@@ -55,7 +55,7 @@ def queues(request):
 
 @role_required(*SUPERVISOR_ROLES)
 def city_mode(request):
-    current = selectors.current_city_mode()
+    current = services.current_city_mode()
     form = CityModeForm(request.POST or None, initial={"mode": current.mode if current else CityMode.Mode.DAILY})
     status = 200
     if request.method == "POST":

@@ -1,0 +1,177 @@
+"""派单 side: human dispatch, 改派, and 派单异议审核 of a unit's return."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from dispatch.models import Ticket, TicketAssist
+from dispatch.services.assignment import (
+    assign_lead,
+    assists_add,
+    department_get,
+    departments_get,
+    fallback_for,
+    max_returns,
+    notify_dispatched,
+)
+from dispatch.services.clocks import start_sign_clock, stop_clock
+from dispatch.services.core import require_text, ticket_transition
+
+S = Ticket.Status
+
+
+def ticket_dispatch(
+    *,
+    ticket,
+    by,
+    department,
+    assists=(),
+    category_code: str | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Human dispatch from the 待人工派单 queue: the dispatcher names the lead unit (and 协办 units) and
+    may correct the category (which then counts as confirmed by a person)."""
+    lead = department_get(department)
+    assist_deps = departments_get(assists)
+    now = timezone.now()
+
+    def mutate(t, actor):
+        fields = assign_lead(t, lead, now)
+        if category_code:
+            t.category_code = category_code
+            fields.append("category_code")
+        t.category_confirmed = bool(t.category_code)
+        t.dispatch_source = Ticket.DispatchSource.HUMAN
+        fields += ["category_confirmed", "dispatch_source"]
+        assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
+        return fields
+
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="dispatch",
+            reason=reason,
+            mutate=mutate,
+            data={"department": lead.pk, "assists": [d.pk for d in assist_deps], "category": category_code or ""},
+            expected_version=expected_version,
+        )
+        notify_dispatched(t, assist_deps)
+    return t
+
+
+def ticket_redispatch(
+    *,
+    ticket,
+    by,
+    department,
+    assists=(),
+    category_code: str | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """改派 to another lead unit. After `DISPATCH_MAX_RETURNS` returns the district's 兜底 owner takes it
+    whatever unit was asked for (recorded in the event), so a ticket cannot bounce forever."""
+    requested = department_get(department)
+    assist_deps = departments_get(assists)
+    reason = require_text(reason, field="reason", label="改派原因", max_length=500)
+    now = timezone.now()
+    data = {"requested": requested.pk}
+
+    def mutate(t, actor):
+        lead = requested
+        source = Ticket.DispatchSource.HUMAN
+        if t.return_count >= max_returns():
+            lead = fallback_for(t)
+            source = Ticket.DispatchSource.FALLBACK
+        data.update({"from": t.lead_department_id, "department": lead.pk, "fallback": lead != requested})
+        fields = assign_lead(t, lead, now)
+        if category_code:
+            t.category_code = category_code
+            t.category_confirmed = True
+            fields += ["category_code", "category_confirmed"]
+        t.dispatch_source = source
+        t.signed_at = None
+        fields += ["dispatch_source", "signed_at"]
+        assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
+        return fields
+
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="redispatch",
+            reason=reason,
+            mutate=mutate,
+            data=data,
+            expected_version=expected_version,
+        )
+        notify_dispatched(t, assist_deps)
+    return t
+
+
+def ticket_return_review(
+    *,
+    ticket,
+    by,
+    approve: bool,
+    reason: str = "",
+    department=None,
+    assists=(),
+    category_code: str | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """派单异议审核. Approved with a department → 改派 at once (to the 兜底 owner after too many returns);
+    approved without one → back to 待人工派单; refused → back to the same unit, which must sign again."""
+    reason = (reason or "").strip()
+    if not approve:
+        reason = require_text(reason, field="reason", label="驳回理由", max_length=500)
+    now = timezone.now()
+    target_dep = department_get(department) if department not in (None, "") else None
+    assist_deps = departments_get(assists)
+    data: dict = {"approve": bool(approve)}
+
+    def mutate(t, actor):
+        fields = []
+        if not approve:
+            return fields + start_sign_clock(t, now)
+        if category_code:
+            t.category_code, t.category_confirmed = category_code, True
+            fields += ["category_code", "category_confirmed"]
+        lead = target_dep
+        if t.return_count >= max_returns():
+            lead = fallback_for(t)
+            t.dispatch_source = Ticket.DispatchSource.FALLBACK
+            fields.append("dispatch_source")
+        if lead is None:
+            return fields + stop_clock(t)
+        data.update({"from": t.lead_department_id, "department": lead.pk})
+        if t.dispatch_source != Ticket.DispatchSource.FALLBACK:
+            t.dispatch_source = Ticket.DispatchSource.HUMAN
+            fields.append("dispatch_source")
+        t.signed_at = None
+        assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
+        return fields + ["signed_at"] + assign_lead(t, lead, now)
+
+    def target_status(t: Ticket) -> str:
+        if not approve:
+            return S.DISPATCHED
+        if target_dep is not None or t.return_count >= max_returns():
+            return S.DISPATCHED
+        return S.PENDING_DISPATCH
+
+    with transaction.atomic():
+        current = Ticket.objects.select_for_update(of=("self",)).get(pk=getattr(ticket, "pk", ticket))
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="return_review",
+            to_status=target_status(current),
+            reason=reason,
+            mutate=mutate,
+            data=data,
+            expected_version=expected_version,
+        )
+        if t.status == S.DISPATCHED:
+            notify_dispatched(t, assist_deps)
+    return t

@@ -1,0 +1,127 @@
+"""The unit's side: 签收, 退单, 延期 (request and decision), 答复."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.errors import ApplicationError
+from dispatch.models import Notification, Ticket, TicketEvent
+from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock
+from dispatch.services.core import notify, require_text, ticket_transition
+from dispatch.services.sla import limits_for
+from dispatch.workflow import MOVES
+
+N = Notification.Kind
+
+
+def ticket_sign(*, ticket, by, expected_version: int | None = None) -> Ticket:
+    """签收: the unit (or the grid worker) accepts the ticket; the handling clock starts now."""
+    now = timezone.now()
+    data: dict = {}
+
+    def mutate(t, actor):
+        t.signed_at = now
+        data["on_time"] = t.sign_due is None or now <= t.sign_due
+        return ["signed_at"] + start_handle_clock(t, now)
+
+    return ticket_transition(
+        ticket=ticket, by=by, action="sign", mutate=mutate, data=data, expected_version=expected_version
+    )
+
+
+def ticket_return(*, ticket, by, reason: str, expected_version: int | None = None) -> Ticket:
+    """退单: the lead unit says it is not responsible, with a reason, within the return limit. The
+    ticket waits for 派单异议审核 (the dispatcher); it keeps its owner until re-dispatched."""
+    reason = require_text(reason, field="reason", label="退单理由", max_length=500)
+
+    def mutate(t, actor):
+        t.return_count += 1
+        return ["return_count"] + stop_clock(t)
+
+    return ticket_transition(
+        ticket=ticket, by=by, action="return", reason=reason, mutate=mutate, expected_version=expected_version
+    )
+
+
+def ticket_extension_request(*, ticket, by, days: int, reason: str, expected_version: int | None = None) -> Ticket:
+    """延期 request: working days asked for (1 … the limit's maximum minus extensions already granted)."""
+    reason = require_text(reason, field="reason", label="延期理由", max_length=500)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise ApplicationError("延期天数应为正整数", code="invalid", extra={"field": "days"})
+
+    def mutate(t, actor):
+        limits = limits_for(category_code=t.category_code, urgency=t.urgency)
+        left = int(limits.max_extension) - t.extension_days
+        if days > left:
+            raise ApplicationError(f"最多还可延期{max(left, 0)}个工作日", code="too_many", extra={"field": "days"})
+        return []
+
+    return ticket_transition(
+        ticket=ticket,
+        by=by,
+        action="extension_request",
+        reason=reason,
+        mutate=mutate,
+        data={"days": days},
+        expected_version=expected_version,
+    )
+
+
+def ticket_extension_approve(
+    *, ticket, by, approve: bool, days: int | None = None, reason: str = "", expected_version: int | None = None
+) -> Ticket:
+    """延期审批: approved → the handling deadline moves by the granted working days; refused → unchanged.
+    Either way the unit goes on handling."""
+    now = timezone.now()
+    data: dict = {"approve": bool(approve)}
+
+    def mutate(t, actor):
+        if not approve:
+            return []
+        granted = days
+        if granted is None:
+            last = (
+                TicketEvent.objects.filter(ticket=t, action=MOVES["extension_request"].event)
+                .order_by("-created_at", "-id")
+                .first()
+            )
+            granted = int((last.data or {}).get("days", 0)) if last else 0
+        if not isinstance(granted, int) or granted < 1:
+            raise ApplicationError("延期天数应为正整数", code="invalid", extra={"field": "days"})
+        fields = extend_handle_clock(t, now, granted)
+        data.update({"days": granted, "handle_due": t.handle_due.isoformat()})
+        return fields
+
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="extension_approve",
+            reason=reason,
+            mutate=mutate,
+            data=data,
+            expected_version=expected_version,
+        )
+        verdict = "已批准" if approve else "未批准"
+        notify(kind=N.EXTENSION, ticket=t, department=t.lead_department, message=f"工单 {t.number} 延期申请{verdict}")
+    return t
+
+
+def ticket_reply(*, ticket, by, text: str, photo=None, expected_version: int | None = None) -> Ticket:
+    """答复: the unit's account of what it did (optional photo); goes to the centre for 审核."""
+    text = require_text(text, field="text", label="答复内容")
+    now = timezone.now()
+    data: dict = {}
+
+    def mutate(t, actor):
+        t.reply_text = text
+        t.replied_at = now
+        data["on_time"] = t.handle_due is None or now <= t.handle_due
+        fields = ["reply_text", "replied_at"]
+        if photo is not None:
+            t.reply_photo = photo
+            fields.append("reply_photo")
+        return fields + stop_clock(t)
+
+    return ticket_transition(
+        ticket=ticket, by=by, action="reply", reason=text, mutate=mutate, data=data, expected_version=expected_version
+    )

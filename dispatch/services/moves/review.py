@@ -1,0 +1,118 @@
+"""The centre's side after a reply: 审核, 回访, 办结, 重办."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.errors import ApplicationError
+from dispatch.models import Notification, Ticket
+from dispatch.services.clocks import resume_handle_clock, start_handle_clock, stop_clock
+from dispatch.services.core import notify, require_text, ticket_transition
+
+S = Ticket.Status
+N = Notification.Kind
+
+
+def ticket_reply_review(
+    *,
+    ticket,
+    by,
+    approve: bool,
+    reason: str = "",
+    category_code: str | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """审核: approved → 回访 (the centre confirms the final category, optionally correcting it);
+    sent back → the unit handles it again with the time it has left (a new limit when it ran out)."""
+    now = timezone.now()
+    if not approve:
+        reason = require_text(reason, field="reason", label="退回理由", max_length=500)
+
+    def mutate(t, actor):
+        if approve:
+            if category_code:
+                t.category_code = category_code
+            t.category_confirmed = bool(t.category_code)
+            return ["category_code", "category_confirmed"]
+        return resume_handle_clock(t, now)
+
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="reply_review",
+            to_status=S.CALLBACK if approve else S.HANDLING,
+            reason=reason,
+            mutate=mutate,
+            data={"approve": bool(approve), "category": category_code or ""},
+            expected_version=expected_version,
+        )
+        if not approve:
+            notify(kind=N.SENT_BACK, ticket=t, department=t.lead_department, message=f"工单 {t.number} 答复被退回")
+    return t
+
+
+def ticket_callback(*, ticket, by, satisfaction: str, note: str = "", expected_version: int | None = None) -> Ticket:
+    """回访: the caller's verdict. 满意/基本满意/未联系上 → 办结; 不满意 → 重办 (back to the unit with a
+    fresh handling limit)."""
+    if satisfaction not in Ticket.Satisfaction.values:
+        raise ApplicationError("未知的满意度", code="invalid_choice", extra={"field": "satisfaction"})
+    now = timezone.now()
+    unsatisfied = satisfaction == Ticket.Satisfaction.UNSATISFIED
+
+    def mutate(t, actor):
+        t.satisfaction = satisfaction
+        fields = ["satisfaction"]
+        if unsatisfied:
+            t.reopen_count += 1
+            return fields + ["reopen_count"] + start_handle_clock(t, now)
+        t.closed_at = now
+        return fields + ["closed_at"] + stop_clock(t)
+
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="callback",
+            to_status=S.HANDLING if unsatisfied else S.CLOSED,
+            reason=note,
+            mutate=mutate,
+            data={"satisfaction": satisfaction},
+            expected_version=expected_version,
+        )
+        if unsatisfied:
+            notify(
+                kind=N.REOPENED, ticket=t, department=t.lead_department, message=f"工单 {t.number} 回访不满意，请重办"
+            )
+    return t
+
+
+def ticket_close(*, ticket, by, reason: str, expected_version: int | None = None) -> Ticket:
+    """办结 without a callback (e.g. the caller asked not to be called)."""
+    reason = require_text(reason, field="reason", label="办结说明", max_length=500)
+    now = timezone.now()
+
+    def mutate(t, actor):
+        t.closed_at = now
+        return ["closed_at"] + stop_clock(t)
+
+    return ticket_transition(
+        ticket=ticket, by=by, action="close", reason=reason, mutate=mutate, expected_version=expected_version
+    )
+
+
+def ticket_reopen(*, ticket, by, reason: str, expected_version: int | None = None) -> Ticket:
+    """重办 of a closed ticket: back to its unit with a fresh handling limit."""
+    reason = require_text(reason, field="reason", label="重办原因", max_length=500)
+    now = timezone.now()
+
+    def mutate(t, actor):
+        t.reopen_count += 1
+        t.closed_at = None
+        return ["reopen_count", "closed_at"] + start_handle_clock(t, now)
+
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket, by=by, action="reopen", reason=reason, mutate=mutate, expected_version=expected_version
+        )
+        notify(kind=N.REOPENED, ticket=t, department=t.lead_department, message=f"工单 {t.number} 重办")
+    return t
