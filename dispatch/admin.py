@@ -118,3 +118,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 class PhoneAccessLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "ticket", "purpose", "ip"]
     list_select_related = ["user", "ticket"]
+
+
+from dispatch.open311 import admin as _open311_admin  # noqa: E402,F401  (registers the Open311 pages)

@@ -1,6 +1,7 @@
 """dispatch models, one module per concern; import from here."""
 
 from dispatch.models.events import AppendOnlyError, Notification, NotificationRead, PhoneAccessLog, TicketEvent
+from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
 from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
@@ -13,6 +14,8 @@ __all__ = [
     "MonthlyTicketStat",
     "Notification",
     "NotificationRead",
+    "Open311ApiKey",
+    "Open311Request",
     "PhoneAccessLog",
     "StatsRollupState",
     "Ticket",

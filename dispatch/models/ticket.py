@@ -19,6 +19,7 @@ class Ticket(models.Model):
         WEB = "web", "网站"
         APP = "app", "APP"
         WECHAT = "wechat", "微信"
+        OPEN311 = "open311", "Open311"
         OTHER = "other", "其他"
 
     class Type(models.TextChoices):

@@ -82,6 +82,7 @@ def ticket_create(
     category_code: str = "",
     close_at_intake: bool = False,
     answer: str = "",
+    content_max: int = CONTENT_MAX,
 ) -> Ticket:
     """File a ticket (受理). The row and its `created` event are committed first; routing is enqueued
     after commit ("dispatch.route_ticket"), and a broker failure never fails the filing — the
@@ -89,12 +90,13 @@ def ticket_create(
     spot (即办): the ticket is closed in the same transaction and never routed.
 
     Raises ApplicationError (400, `extra["field"]` names the field) for bad input and PermissionDenied
-    for users who may not file.
+    for users who may not file. `content_max` lets a channel with a published longer limit (Open311:
+    4,000 characters) file longer texts.
     """
     actor = actor_for(by)
     if not actor.has(*FILERS):
         raise PermissionDenied("无权受理工单")
-    content = require_text(content, field="content", label="诉求内容", max_length=CONTENT_MAX)
+    content = require_text(content, field="content", label="诉求内容", max_length=content_max)
     phone = normalise_phone(caller_phone)
     caller_name = (caller_name or "").strip()
     if len(caller_name) > 32:
