@@ -137,6 +137,7 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "dispatch.sla_sweep", "schedule": timedelta(minutes=1)},
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
+    "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
 }
 
 # --- Auth, API ------------------------------------------------------------------------------
@@ -239,3 +240,8 @@ DISPATCH_SWEEP_BATCH = int(os.environ.get("DISPATCH_SWEEP_BATCH", "50000"))
 # "dispatch.senders.webhook_sender" (posts JSON to DISPATCH_WEBHOOK_URL) or "dispatch.senders.log_sender".
 DISPATCH_NOTIFICATION_SENDER = os.environ.get("DISPATCH_NOTIFICATION_SENDER", "")
 DISPATCH_WEBHOOK_URL = os.environ.get("DISPATCH_WEBHOOK_URL", "")
+# Signed ticket-event webhooks (admin: Webhook 订阅): seconds before attempts 2, 3, …; after the last, given up.
+DISPATCH_WEBHOOK_BACKOFF = tuple(
+    int(s) for s in os.environ.get("DISPATCH_WEBHOOK_BACKOFF", "30,120,600,3600,21600").split(",") if s.strip()
+)
+DISPATCH_WEBHOOK_TIMEOUT = float(os.environ.get("DISPATCH_WEBHOOK_TIMEOUT", "10"))

@@ -120,4 +120,5 @@ class PhoneAccessLogAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "ticket"]
 
 
+from dispatch import admin_webhooks as _webhooks_admin  # noqa: E402,F401  (registers the webhook pages)
 from dispatch.open311 import admin as _open311_admin  # noqa: E402,F401  (registers the Open311 pages)

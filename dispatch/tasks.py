@@ -42,3 +42,23 @@ def stats_rollup() -> int:
     from dispatch.services.stats import stats_rollup_recent
 
     return len(stats_rollup_recent())
+
+
+@shared_task(name="dispatch.webhook_deliver", acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
+def webhook_deliver(delivery_id: int) -> None:
+    from dispatch.services.webhooks import COUNTDOWN_MAX
+    from dispatch.services.webhooks import webhook_deliver as deliver
+
+    retry_in = deliver(delivery_id=delivery_id)
+    if retry_in is not None and retry_in <= COUNTDOWN_MAX:  # longer waits are left to the sweep
+        try:
+            webhook_deliver.apply_async(args=[delivery_id], countdown=retry_in, retry=False)
+        except Exception:  # the broker is away: the row is due at its time and the sweep finds it
+            pass
+
+
+@shared_task(name="dispatch.webhook_sweep", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def webhook_sweep() -> int:
+    from dispatch.services.webhooks import webhook_sweep as sweep
+
+    return sweep()

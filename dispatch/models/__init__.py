@@ -5,6 +5,7 @@ from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
 from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AppendOnlyError",
@@ -24,5 +25,7 @@ __all__ = [
     "TicketEvent",
     "TicketNumberCounter",
     "TimeLimit",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkCalendarDay",
 ]

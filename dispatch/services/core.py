@@ -13,6 +13,7 @@ from common.errors import ApplicationError, ConflictError
 from dispatch.actors import Actor, actor_for
 from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker
+from dispatch.services.webhooks import webhook_deliveries_create
 from dispatch.workflow import MOVES, actor_may
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def _copy_into(source: Ticket, target: Ticket) -> None:
 def write_event(
     *, ticket: Ticket, actor: Actor, action: str, from_status: str | None = None, reason: str = "", data=None
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         action=action,
         from_status=from_status if from_status is not None else ticket.status,
@@ -95,6 +96,8 @@ def write_event(
         data=data or {},
         created_at=timezone.now(),
     )
+    webhook_deliveries_create(event=event)  # subscribers' deliveries, in this transaction; sent after commit
+    return event
 
 
 def require_text(value: str | None, *, field: str, label: str, max_length: int = 2000) -> str:
