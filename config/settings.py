@@ -104,7 +104,10 @@ else:
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that then dies is redelivered after this long. It must exceed the longest
+    # a task can legitimately stay unacknowledged: the hard time limit (90 s) plus the longest retry
+    # countdown (route_ticket backs off up to 60 s), with a margin. Tasks are safe to run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 180}
 else:
     for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -125,11 +128,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Consumers (worker, beat) retry the broker forever, at startup and after losing it, with kombu's
+# backoff (2 s, 4 s, … at most 30 s apart): a broker outage must never end the worker.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must not hang an intake request when the broker is down: fail fast, the reconciler
-# routes the ticket later (the ticket row is already committed).
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2  # seconds per connection attempt
+# The web's publish is the opposite (dispatch/publishing.py): one attempt, then the process skips
+# publishing for a while; the ticket row is committed and the reconciler routes it later.
+DISPATCH_PUBLISH_MAX_RETRIES = 0
+DISPATCH_BROKER_DOWN_SECONDS = float(os.environ.get("DISPATCH_BROKER_DOWN_SECONDS", "30"))
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # crontab.guru: every minute

@@ -14,3 +14,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_marked_down():
+    """A test that kills the broker must not leave this process skipping publishes for the next ones."""
+    from dispatch.publishing import broker_state_reset
+
+    broker_state_reset()
+    yield
+    broker_state_reset()

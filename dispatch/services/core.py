@@ -162,20 +162,10 @@ def _send_later(ids: list[int]) -> None:
 def enqueue_after_commit(task_name: str, *args) -> None:
     """Publish a Celery task once the current transaction commits.
 
-    A broker error at publish is logged, never raised: the data is committed and the periodic
-    reconciler/sweep finds the work from the database.
+    A broker error at publish is logged, never raised, and makes this process skip publishing for a
+    while (dispatch/publishing.py): the data is committed and the periodic reconciler/sweep finds the
+    work from the database.
     """
+    from dispatch.publishing import publish
 
-    def publish():
-        from config.celery import app
-
-        task = app.tasks.get(task_name)
-        try:
-            if task is not None:
-                task.apply_async(args=list(args), retry=False)
-            else:
-                app.send_task(task_name, args=list(args), retry=False)
-        except Exception as exc:  # kombu.OperationalError, redis.ConnectionError, OSError, …
-            logger.warning("could not publish %s%s (%s); the reconciler will pick it up", task_name, args, exc)
-
-    transaction.on_commit(publish)
+    transaction.on_commit(lambda: publish(task_name, list(args)))

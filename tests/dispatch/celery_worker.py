@@ -134,10 +134,10 @@ def shared_broker(tmp_path: Path, *, database_url: str) -> Iterator[dict]:
         app.amqp._producer_pool = None
 
 
-def run_scenario_on_sqlite(script: str, tmp_path: Path, *, loglevel: str = "WARNING") -> dict:
+def run_scenario_on_sqlite(script: str, tmp_path: Path, *, loglevel: str = "WARNING", env: dict | None = None) -> dict:
     """Run tests/dispatch/<script> in a process of its own, on a SQLite file its workers share and the
     filesystem broker in a temporary folder (SQLite's pytest database is in memory, out of their reach);
-    returns the JSON the script prints on its last line."""
+    returns the JSON the script prints on its last line. `env` adds to or overrides that environment."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'scenario.sqlite3'}",
@@ -146,6 +146,7 @@ def run_scenario_on_sqlite(script: str, tmp_path: Path, *, loglevel: str = "WARN
         "ALLOWED_HOSTS": "testserver",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "LOG_LEVEL": loglevel,
+        **(env or {}),
     }
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "dispatch" / script)],

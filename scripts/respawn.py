@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Run a command and start it again whenever it exits, until told to stop.
+
+honcho (`make run`) stops every process as soon as one of them exits; wrapped in this, a worker that
+dies is restarted instead and the web and beat carry on. Production uses systemd's `Restart=always`
+for the same thing (deploy/systemd/).
+
+    scripts/respawn.py [--name NAME] -- COMMAND [ARGS...]
+
+Restarts wait 1 s, doubling up to 30 s while the command keeps dying quickly (under 60 s); a run that
+lasted longer resets the wait. SIGTERM/SIGINT/SIGHUP are passed to the command's process group and end
+the loop; the wrapper then exits with the command's status.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+FIRST_WAIT, MAX_WAIT, HEALTHY_RUN = 1.0, 30.0, 60.0
+
+
+def main(argv: list[str]) -> int:
+    name = "process"
+    if argv[:1] == ["--name"]:
+        name, argv = argv[1], argv[2:]
+    if argv[:1] == ["--"]:
+        argv = argv[1:]
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+
+    stopping = False
+    child: subprocess.Popen | None = None
+
+    def stop(signum, _frame):
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            try:
+                os.killpg(child.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+    wait = FIRST_WAIT
+    while True:
+        started = time.monotonic()
+        child = subprocess.Popen(argv, start_new_session=True)
+        code = child.wait()
+        if stopping:
+            return code
+        ran = time.monotonic() - started
+        delay = FIRST_WAIT if ran >= HEALTHY_RUN else wait
+        wait = min(delay * 2, MAX_WAIT)
+        print(f"respawn: {name} exited with {code} after {ran:.0f} s; starting it again in {delay:.0f} s", flush=True)
+        deadline = time.monotonic() + delay
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if stopping:
+            return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
