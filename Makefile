@@ -10,6 +10,10 @@ PYTEST_ARGS ?=
 
 .PHONY: run test setup venv system-deps assets db demo lint bench serve clean
 
+# Settings default to DEBUG off (a deployment that forgets it shows no tracebacks); the laptop targets
+# turn it on explicitly. Tests set their own SECRET_KEY (tests/testenv.py) and run with DEBUG off.
+run db demo serve bench: export DEBUG ?= 1
+
 run: setup db demo serve
 
 test: setup

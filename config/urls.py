@@ -5,13 +5,19 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.health import healthz
+
 
 @staff_member_required
 def media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+# Uncaught errors: 503 + Retry-After when the database/broker is down, JSON for the API (config/faults.py).
+handler500 = "config.faults.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

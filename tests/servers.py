@@ -5,9 +5,12 @@ folder, listen on a free port, and are stopped and started by the test to inject
 """
 
 import glob
+import os
+import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,47 +80,53 @@ def postgres_bin(name: str) -> str:
 
 
 class PostgresServer:
-    """A PostgreSQL cluster initialised into a temporary folder (trust auth, user `postgres`)."""
+    """A PostgreSQL cluster initialised into a temporary folder (trust auth, user `postgres`).
+
+    PostgreSQL refuses to run as root: as root, the cluster lives in a folder of its own under /tmp owned
+    by the `postgres` system user, and its commands run as that user (runuser); `remove()` deletes it.
+    """
 
     def __init__(self, folder: Path, port: int | None = None):
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            folder = Path(tempfile.mkdtemp(prefix="pgfault-"))
+            pw = pwd.getpwnam("postgres")
+            os.chown(folder, pw.pw_uid, pw.pw_gid)
         self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.data = self.folder / "data"
         self.port = port or free_port()
+
+    def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
+        return subprocess.run(prefix + args, check=check, capture_output=True, text=True)
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
 
     def init(self) -> "PostgresServer":
-        subprocess.run(
+        self._run(
             [postgres_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
-            + ["--locale=C.UTF-8", "--no-sync"],
-            check=True,
-            capture_output=True,
+            + ["--locale=C.UTF-8", "--no-sync"]
         )
         return self
 
     def start(self) -> "PostgresServer":
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            [postgres_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w"]
-            + ["start"],
-            check=True,
-            capture_output=True,
+        self._run(
+            [postgres_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log")]
+            + ["-w", "start"]
         )
         return self
 
     def stop(self) -> None:
-        subprocess.run(
-            [postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-            check=False,
-            capture_output=True,
-        )
+        self._run([postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"], check=False)
         _wait(lambda: not _accepts(self.port), f"postgres on port {self.port} gone")
 
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
     def createdb(self, name: str) -> str:
-        subprocess.run(
-            [postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name],
-            check=True,
-            capture_output=True,
-        )
+        self._run([postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name])
         return self.url(name)
