@@ -80,10 +80,9 @@ def test_other_errors_are_500_json_for_the_api_and_a_chinese_page_for_people(fai
     assert "a bug" not in api.content.decode() + page.content.decode()
 
 
-def _settings_in_a_fresh_process(env_changes: dict) -> subprocess.CompletedProcess:
+def _in_a_fresh_process(env_changes: dict, code: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     env.update(env_changes)
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -93,8 +92,18 @@ def _settings_in_a_fresh_process(env_changes: dict) -> subprocess.CompletedProce
     )
 
 
+DEBUG_SETTING = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+WEB = "import config.wsgi; print('started')"
+
+
 def test_debug_is_off_unless_asked_for():
-    assert _settings_in_a_fresh_process({"SECRET_KEY": "x" * 50}).stdout.strip() == "False"
-    assert _settings_in_a_fresh_process({"DEBUG": "1"}).stdout.strip() == "True"
-    refused = _settings_in_a_fresh_process({})
-    assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
+    assert _in_a_fresh_process({"SECRET_KEY": "x" * 50}, DEBUG_SETTING).stdout.strip() == "False"
+    assert _in_a_fresh_process({}, DEBUG_SETTING).stdout.strip() == "False"
+    assert _in_a_fresh_process({"DEBUG": "1"}, DEBUG_SETTING).stdout.strip() == "True"
+
+
+def test_the_web_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    refused = _in_a_fresh_process({}, WEB)
+    assert refused.returncode != 0 and "The SECRET_KEY setting must not be empty" in refused.stderr
+    assert _in_a_fresh_process({"SECRET_KEY": "x" * 50}, WEB).stdout.strip() == "started"
+    assert _in_a_fresh_process({"DEBUG": "1"}, WEB).stdout.strip() == "started"
