@@ -105,9 +105,11 @@ BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task taken by a worker that then dies is redelivered after this long. It must exceed the longest
-    # a task can legitimately stay unacknowledged: the hard time limit (90 s) plus the longest retry
-    # countdown (route_ticket backs off up to 60 s), with a margin. Tasks are safe to run twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 180}
+    # a message can legitimately stay unacknowledged with a worker, or Redis hands out a second copy:
+    # the longest ETA (a webhook retry countdown, up to 600 s: dispatch/services/webhooks.py) plus the
+    # hard time limit (90 s), with a margin. Tasks are safe to run twice, and routing does not wait for
+    # this: the reconciler routes a ticket still unrouted after DISPATCH_RECONCILE_AFTER_SECONDS.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 else:
     for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
