@@ -62,7 +62,7 @@ def prepare():
         call_command("seed_grids", "--district", "410105", verbosity=0)
     if not Department.objects.exists():
         call_command("seed_departments", verbosity=0)
-    from dispatch.demo import demo_accounts
+    from dispatch.management.demo import demo_accounts
 
     return demo_accounts()
 
@@ -232,7 +232,7 @@ def end_to_end_per_second(operator) -> tuple[float, dict]:
             if time.monotonic() > deadline:
                 raise RuntimeError("worker did not route the warm-up ticket")
             time.sleep(0.2)
-        from dispatch.demo import raw_complaints
+        from dispatch.management.demo import raw_complaints
 
         rng = random.Random(7)
         texts = [t for t, _ in rng.sample(raw_complaints(), E2E_TICKETS)]
@@ -371,8 +371,8 @@ def reset_open_tickets() -> float | None:
 
 
 def duplicate_figures() -> None:
-    from dispatch.demo import raw_complaints
     from dispatch.duplicates import similarity
+    from dispatch.management.demo import raw_complaints
 
     rng = random.Random(11)
     rows = [(t, label) for t, label in raw_complaints() if len(t) > 80]

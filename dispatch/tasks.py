@@ -62,3 +62,10 @@ def webhook_sweep() -> int:
     from dispatch.services.webhooks import webhook_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="dispatch.send_notifications", acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
+def send_notifications(ids: list[int]) -> int:
+    from dispatch.services import notifications_send
+
+    return notifications_send(ids=ids)

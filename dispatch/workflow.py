@@ -133,3 +133,15 @@ def actor_may(move: Move, actor: Actor, ticket: Ticket) -> bool:
 
 def status_allows(move: Move, ticket: Ticket) -> bool:
     return ticket.status in move.sources
+
+
+# Events that are not moves of the table: filing, the survivor's side of 并单, and the sweep's lights.
+OTHER_EVENTS = {
+    "created": "受理",
+    "merge_received": "并入工单",
+    "sla_yellow": "黄灯预警",
+    "sla_red": "红灯超期",
+}
+# Every action a TicketEvent may record (its `choices`): the moves' past-tense events, then the others.
+EVENT_LABELS: dict[str, str] = {m.event: m.label for m in MOVES.values()} | OTHER_EVENTS
+EVENT_CHOICES: list[tuple[str, str]] = list(EVENT_LABELS.items())

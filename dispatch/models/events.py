@@ -18,13 +18,21 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model.__name__} rows are never deleted")
 
 
+def event_choices() -> list[tuple[str, str]]:
+    """The event actions, derived from the transition table (read when Django needs them: the table
+    imports the models, so it cannot be imported here at load time)."""
+    from dispatch.workflow import EVENT_CHOICES
+
+    return EVENT_CHOICES
+
+
 class TicketEvent(models.Model):
     """One thing that happened to a ticket. Written in the transaction that changed the ticket;
     never edited or deleted — the timeline is read from these rows."""
 
     # Covered by the (ticket, created_at) index.
     ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.PROTECT, related_name="events", db_index=False)
-    action = models.CharField("动作", max_length=32)
+    action = models.CharField("动作", max_length=32, choices=event_choices)
     from_status = models.CharField("原状态", max_length=24, blank=True)
     to_status = models.CharField("新状态", max_length=24, blank=True)
     actor = models.ForeignKey(

@@ -1,7 +1,14 @@
 """Writes. Every status change goes through `ticket_transition` (services/core.py)."""
 
 from dispatch.services.clocks import current_city_mode
-from dispatch.services.core import enqueue_after_commit, notifications_mark_read, notify, ticket_transition
+from dispatch.services.core import (
+    enqueue_after_commit,
+    notifications_mark_read,
+    notifications_send,
+    notify,
+    notify_many,
+    ticket_transition,
+)
 from dispatch.services.intake import (
     city_mode_switch,
     next_ticket_number,
@@ -36,6 +43,8 @@ __all__ = [
     "next_ticket_number",
     "notify",
     "notifications_mark_read",
+    "notifications_send",
+    "notify_many",
     "reconcile_unrouted",
     "sla_sweep",
     "ticket_callback",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch.models import CityMode, Notification, Ticket
-from dispatch.services.sla import WorkCalendar, add_limit, limits_for
+from dispatch.services.sla import Limits, WorkCalendar, add_limit, limits_for
 
 # Default scale and priority boost per city operating mode (a switch may override them).
 CITY_MODE_DEFAULTS = {
@@ -72,10 +72,17 @@ def light_for(*, now: datetime.datetime, due: datetime.datetime | None, warn_at:
 
 
 def start_sign_clock(
-    t: Ticket, now: datetime.datetime, *, scale: Decimal | None = None, cal: WorkCalendar | None = None
+    t: Ticket,
+    now: datetime.datetime,
+    *,
+    scale: Decimal | None = None,
+    cal: WorkCalendar | None = None,
+    limits: Limits | None = None,
 ) -> list[str]:
-    """Dispatched now: sign-for and return limits start."""
-    limits = limits_for(category_code=t.category_code, urgency=t.urgency)
+    """Dispatched now: sign-for and return limits start. `scale`, `cal` and `limits` default to the
+    city mode in force, a calendar from `now` and the ticket's TimeLimit row (the demo passes them in,
+    read once for thousands of tickets)."""
+    limits = limits or limits_for(category_code=t.category_code, urgency=t.urgency)
     cal = cal or WorkCalendar(timezone.localtime(now).date())
     sign = deadline_for(start=now, amount=limits.sign, unit=limits.unit, scale=scale, cal=cal)
     t.dispatched_at = now
@@ -88,10 +95,15 @@ def start_sign_clock(
 
 
 def start_handle_clock(
-    t: Ticket, now: datetime.datetime, *, scale: Decimal | None = None, cal: WorkCalendar | None = None
+    t: Ticket,
+    now: datetime.datetime,
+    *,
+    scale: Decimal | None = None,
+    cal: WorkCalendar | None = None,
+    limits: Limits | None = None,
 ) -> list[str]:
-    """Signed (or sent back to the unit): the handling limit runs from now."""
-    limits = limits_for(category_code=t.category_code, urgency=t.urgency)
+    """Signed (or sent back to the unit): the handling limit runs from now (arguments as above)."""
+    limits = limits or limits_for(category_code=t.category_code, urgency=t.urgency)
     handle = deadline_for(start=now, amount=limits.handle, unit=limits.unit, scale=scale, cal=cal)
     t.handle_due = handle.due
     t.sla_due, t.sla_warn_at = handle.due, handle.warn_at

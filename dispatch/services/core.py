@@ -1,5 +1,7 @@
 """The one transition core every named move goes through, notifications, and the enqueue helper."""
 
+import datetime
+import json
 import logging
 from collections.abc import Callable
 from importlib import import_module
@@ -14,7 +16,7 @@ from dispatch.actors import Actor, actor_for
 from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker
 from dispatch.services.webhooks import webhook_deliveries_create
-from dispatch.workflow import MOVES, actor_may
+from dispatch.workflow import EVENT_LABELS, MOVES, actor_may
 
 logger = logging.getLogger(__name__)
 S = Ticket.Status
@@ -82,22 +84,79 @@ def _copy_into(source: Ticket, target: Ticket) -> None:
     target._state.fields_cache = dict(source._state.fields_cache)
 
 
+# --- The ticket's history: the one place an event row is built ------------------------------------
+
+
+def event_row(
+    *,
+    ticket_id: int,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: Actor | None = None,
+    actor_label: str | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> TicketEvent:
+    """An unsaved TicketEvent. `action` must be one of the transition table's events (or the few others
+    in workflow.OTHER_EVENTS): a misspelt action fails here instead of writing a timeline nobody reads.
+    No actor is the system; `actor_label` names a unit acting without an account (demo data)."""
+    if action not in EVENT_LABELS:
+        raise ValueError(f"unknown ticket event {action!r}")
+    actor = actor or actor_for(None)
+    return TicketEvent(
+        ticket_id=ticket_id,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor.user_id,
+        actor_label=actor_label or actor.label,
+        reason=reason or "",
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
 def write_event(
     *, ticket: Ticket, actor: Actor, action: str, from_status: str | None = None, reason: str = "", data=None
 ) -> TicketEvent:
-    event = TicketEvent.objects.create(
-        ticket=ticket,
+    """One event of `ticket` now, to its current status (from `from_status`, by default the same)."""
+    event = event_row(
+        ticket_id=ticket.pk,
         action=action,
         from_status=from_status if from_status is not None else ticket.status,
         to_status=ticket.status,
-        actor_id=actor.user_id,
-        actor_label=actor.label,
-        reason=reason or "",
-        data=data or {},
-        created_at=timezone.now(),
+        actor=actor,
+        reason=reason,
+        data=data,
     )
+    event.save(force_insert=True)
     webhook_deliveries_create(event=event)  # subscribers' deliveries, in this transaction; sent after commit
     return event
+
+
+def write_events(events: list[TicketEvent]) -> None:
+    """Many events built by `event_row` at once (the portable sweep, the demo)."""
+    TicketEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def events_insert_sql(*, source: str, action: str, reason: str, data: dict | None = None) -> tuple[str, dict]:
+    """The set-based form of `event_row` for the PostgreSQL sweep: an INSERT of one system event per row
+    of `source` (a CTE with `id` and `status`; the status does not change), at `%(now)s`. Returns the SQL
+    and its parameters."""
+    system = event_row(ticket_id=0, action=action, from_status="", to_status="", reason=reason, data=data)
+    sql = f"""INSERT INTO {TicketEvent._meta.db_table}
+        (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
+    SELECT id, %(event_action)s, status, status, %(event_actor)s, %(event_reason)s, %(event_data)s::jsonb, %(now)s
+      FROM {source}"""
+    params = {
+        "event_action": system.action,
+        "event_actor": system.actor_label,
+        "event_reason": system.reason,
+        "event_data": json.dumps(system.data),
+    }
+    return sql, params
 
 
 def require_text(value: str | None, *, field: str, label: str, max_length: int = 2000) -> str:
@@ -113,12 +172,21 @@ def require_text(value: str | None, *, field: str, label: str, max_length: int =
 
 
 def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, department=None, region=None) -> Notification:
-    """A notification row (read in the product); the optional external sender runs after commit."""
-    note = Notification.objects.create(
-        kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255]
+    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit."""
+    (note,) = notify_many(
+        [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
     )
-    _send_later([note.pk])
     return note
+
+
+def notify_many(notes: list[Notification]) -> list[Notification]:
+    """Write many notifications at once (the sweep's aggregated alerts) and hand them to the outbound
+    sender after commit, like `notify`."""
+    for note in notes:
+        note.message = note.message[:255]
+    created = Notification.objects.bulk_create(notes, batch_size=500)
+    send_later([n.pk for n in created if n.pk is not None])
+    return created
 
 
 def notifications_mark_read(*, by, ids: list[int] | None = None) -> int:
@@ -138,22 +206,47 @@ def notifications_mark_read(*, by, ids: list[int] | None = None) -> int:
     return len(pks)
 
 
-def _send_later(ids: list[int]) -> None:
-    path = settings.DISPATCH_NOTIFICATION_SENDER
-    if not path or not ids:
+# How many notifications one sender task takes.
+SEND_CHUNK = 200
+
+
+def send_later(ids: list[int]) -> None:
+    """Queue the outbound sender for these notifications once the transaction commits (a Celery task:
+    a slow SMS gateway never holds up a web request). Nothing is queued when no sender is set."""
+    if not settings.DISPATCH_NOTIFICATION_SENDER or not ids:
         return
+    for i in range(0, len(ids), SEND_CHUNK):
+        enqueue_after_commit("dispatch.send_notifications", ids[i : i + SEND_CHUNK])
+
+
+def notifications_send(*, ids: list[int]) -> int:
+    """Run the configured sender on each of these notifications not sent yet; returns how many were sent.
+    Safe to run twice: each row is locked (skipping one another worker holds) and skipped once `sent_at`
+    is set. A failing sender is logged and leaves the row unsent; it never raises."""
+    path = settings.DISPATCH_NOTIFICATION_SENDER
+    if not path:
+        return 0
     module, _, name = path.rpartition(".")
     sender = getattr(import_module(module), name)
-
-    def send():
-        for note in Notification.objects.filter(pk__in=ids, sent_at__isnull=True):
+    sent = 0
+    for pk in ids:
+        with transaction.atomic():
+            note = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("ticket")
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
+            if note is None:
+                continue
             try:
                 sender(note)
-                Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now())
-            except Exception:  # an SMS gateway being down must not break a ticket move
+            except Exception:  # an SMS gateway being down must not break the batch
                 logger.exception("notification sender failed for notification %s", note.pk)
-
-    transaction.on_commit(send)
+                continue
+            Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now())
+            sent += 1
+    return sent
 
 
 # --- Enqueue after commit ----------------------------------------------------------------------------

@@ -129,3 +129,14 @@ def dispatched(world, file_ticket) -> Ticket:
 @pytest.fixture
 def handling(world, dispatched) -> Ticket:
     return services.ticket_sign(ticket=dispatched, by=world.staff)
+
+
+@pytest.fixture
+def eager_worker():
+    """Tasks queued after commit run at once in this process, as a worker would run them."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -37,7 +37,9 @@ def test_no_sender_by_default(world, handling, django_capture_on_commit_callback
     assert Notification.objects.get(kind="urge").sent_at is None
 
 
-def test_configured_sender_runs_after_commit(world, handling, settings, django_capture_on_commit_callbacks):
+def test_configured_sender_runs_after_commit(
+    world, handling, settings, eager_worker, django_capture_on_commit_callbacks
+):
     settings.DISPATCH_NOTIFICATION_SENDER = "tests.dispatch.test_notifications.record"
     SENT.clear()
 
@@ -48,7 +50,9 @@ def test_configured_sender_runs_after_commit(world, handling, settings, django_c
     assert Notification.objects.get(kind="urge").sent_at is not None
 
 
-def test_a_failing_sender_does_not_fail_the_move(world, handling, settings, django_capture_on_commit_callbacks):
+def test_a_failing_sender_does_not_fail_the_move(
+    world, handling, settings, eager_worker, django_capture_on_commit_callbacks
+):
     settings.DISPATCH_NOTIFICATION_SENDER = "tests.dispatch.test_notifications.broken"
 
     with django_capture_on_commit_callbacks(execute=True):

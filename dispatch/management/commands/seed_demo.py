@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dispatch.demo import demo_accounts, demo_tickets
+from dispatch.management.demo import demo_accounts, demo_tickets
 
 
 class Command(BaseCommand):
