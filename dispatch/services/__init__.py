@@ -1,5 +1,6 @@
 """Writes. Every status change goes through `ticket_transition` (services/core.py)."""
 
+from dispatch.services import moves
 from dispatch.services.clocks import current_city_mode
 from dispatch.services.core import (
     enqueue_after_commit,
@@ -16,23 +17,7 @@ from dispatch.services.intake import (
     ticket_create,
     ticket_reveal_phone,
 )
-from dispatch.services.moves import (
-    ticket_callback,
-    ticket_close,
-    ticket_dispatch,
-    ticket_extension_approve,
-    ticket_extension_request,
-    ticket_merge,
-    ticket_redispatch,
-    ticket_reopen,
-    ticket_reply,
-    ticket_reply_review,
-    ticket_return,
-    ticket_return_review,
-    ticket_sign,
-    ticket_urge,
-    ticket_whistle,
-)
+from dispatch.services.moves import *  # noqa: F403 (the named moves, listed once in moves/__init__.py)
 from dispatch.services.routing import ticket_route
 from dispatch.services.sweep import reconcile_unrouted, sla_sweep
 
@@ -47,24 +32,10 @@ __all__ = [
     "notify_many",
     "reconcile_unrouted",
     "sla_sweep",
-    "ticket_callback",
-    "ticket_close",
     "ticket_close_at_intake",
     "ticket_create",
-    "ticket_dispatch",
-    "ticket_extension_approve",
-    "ticket_extension_request",
-    "ticket_merge",
-    "ticket_redispatch",
-    "ticket_reopen",
-    "ticket_reply",
-    "ticket_reply_review",
-    "ticket_return",
-    "ticket_return_review",
     "ticket_reveal_phone",
     "ticket_route",
-    "ticket_sign",
     "ticket_transition",
-    "ticket_urge",
-    "ticket_whistle",
+    *moves.__all__,
 ]

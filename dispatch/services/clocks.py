@@ -71,20 +71,27 @@ def light_for(*, now: datetime.datetime, due: datetime.datetime | None, warn_at:
 # --- The clocks of a ticket (each returns the field names it changed) -------------------------------
 
 
-def start_sign_clock(
-    t: Ticket,
-    now: datetime.datetime,
-    *,
-    scale: Decimal | None = None,
-    cal: WorkCalendar | None = None,
-    limits: Limits | None = None,
-) -> list[str]:
-    """Dispatched now: sign-for and return limits start. `scale`, `cal` and `limits` default to the
-    city mode in force, a calendar from `now` and the ticket's TimeLimit row (the demo passes them in,
-    read once for thousands of tickets)."""
-    limits = limits or limits_for(category_code=t.category_code, urgency=t.urgency)
-    cal = cal or WorkCalendar(timezone.localtime(now).date())
-    sign = deadline_for(start=now, amount=limits.sign, unit=limits.unit, scale=scale, cal=cal)
+@dataclass(frozen=True)
+class ClockInputs:
+    """What a clock reads, when the caller has it already (the demo reads it once for thousands of
+    tickets). Left out: the city mode in force, a calendar from the start, the ticket's TimeLimit row."""
+
+    scale: Decimal | None = None
+    cal: WorkCalendar | None = None
+    limits: Limits | None = None
+
+    def for_ticket(self, t: Ticket, now: datetime.datetime) -> tuple[Limits, WorkCalendar]:
+        limits = self.limits or limits_for(category_code=t.category_code, urgency=t.urgency)
+        return limits, self.cal or WorkCalendar(timezone.localtime(now).date())
+
+
+READ_NOW = ClockInputs()
+
+
+def start_sign_clock(t: Ticket, now: datetime.datetime, given: ClockInputs = READ_NOW) -> list[str]:
+    """Dispatched now: sign-for and return limits start."""
+    limits, cal = given.for_ticket(t, now)
+    sign = deadline_for(start=now, amount=limits.sign, unit=limits.unit, scale=given.scale, cal=cal)
     t.dispatched_at = now
     t.sign_due = sign.due
     t.return_due = add_limit(now, limits.ret, limits.unit, cal) if limits.ret else None
@@ -94,17 +101,10 @@ def start_sign_clock(
     return ["dispatched_at", "sign_due", "return_due", "sla_due", "sla_warn_at", "sla_light"]
 
 
-def start_handle_clock(
-    t: Ticket,
-    now: datetime.datetime,
-    *,
-    scale: Decimal | None = None,
-    cal: WorkCalendar | None = None,
-    limits: Limits | None = None,
-) -> list[str]:
-    """Signed (or sent back to the unit): the handling limit runs from now (arguments as above)."""
-    limits = limits or limits_for(category_code=t.category_code, urgency=t.urgency)
-    handle = deadline_for(start=now, amount=limits.handle, unit=limits.unit, scale=scale, cal=cal)
+def start_handle_clock(t: Ticket, now: datetime.datetime, given: ClockInputs = READ_NOW) -> list[str]:
+    """Signed (or sent back to the unit): the handling limit runs from now."""
+    limits, cal = given.for_ticket(t, now)
+    handle = deadline_for(start=now, amount=limits.handle, unit=limits.unit, scale=given.scale, cal=cal)
     t.handle_due = handle.due
     t.sla_due, t.sla_warn_at = handle.due, handle.warn_at
     t.sla_light = Ticket.Light.GREEN

@@ -21,7 +21,7 @@ from classifier.services import threshold_for
 from dispatch.actors import actor_for
 from dispatch.management.demo.accounts import DemoWorld
 from dispatch.models import Ticket, TicketAssist, TicketNumberCounter
-from dispatch.services.clocks import city_scale, start_handle_clock, start_sign_clock, stop_clock
+from dispatch.services.clocks import ClockInputs, city_scale, start_handle_clock, start_sign_clock, stop_clock
 from dispatch.services.core import event_row, write_events
 from dispatch.services.sla import WorkCalendar, limits_for
 from dispatch.workflow import MOVES
@@ -263,12 +263,13 @@ def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
     t.category_code = category
     a = ctx.assignment(category, district)
     lim = ctx.limits.get((category, urgency)) or ctx.limits[(ctx.categories[0], urgency)]
+    clock = ClockInputs(scale=ctx.scale, cal=ctx.cal, limits=lim)
 
     def dispatch_to(lead, at) -> None:
         t.lead_department = lead
         if t.first_lead_department_id is None:
             t.first_lead_department = lead
-        start_sign_clock(t, at, scale=ctx.scale, cal=ctx.cal, limits=lim)
+        start_sign_clock(t, at, clock)
 
     routing = {"auto": auto, "category": ai_cat, "probability": prob}
     if auto:
@@ -322,7 +323,7 @@ def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
     actor, unit = unit_actor()
     t.signed_at = sign_at
     on_time = sign_at <= t.sign_due
-    start_handle_clock(t, sign_at, scale=ctx.scale, cal=ctx.cal, limits=lim)
+    start_handle_clock(t, sign_at, clock)
     life.move("sign", sign_at, by=actor, unit=unit, data={"on_time": on_time})
     # Most replies come in time; some late (the red lights on the dashboard).
     span = (t.handle_due - sign_at).total_seconds()
@@ -347,7 +348,7 @@ def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
     t.satisfaction = _pick(rng, SATISFACTION)
     if t.satisfaction == Ticket.Satisfaction.UNSATISFIED:
         t.reopen_count = 1
-        start_handle_clock(t, callback_at, scale=ctx.scale, cal=ctx.cal, limits=lim)
+        start_handle_clock(t, callback_at, clock)
         to = S.HANDLING
     else:
         t.closed_at = callback_at

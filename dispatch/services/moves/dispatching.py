@@ -15,6 +15,7 @@ from dispatch.services.assignment import (
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
 from dispatch.services.core import require_text, ticket_transition
+from governance.models import Department
 
 S = Ticket.Status
 
@@ -46,18 +47,17 @@ def ticket_dispatch(
         assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
         return fields
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="dispatch",
-            reason=reason,
-            mutate=mutate,
-            data={"department": lead.pk, "assists": [d.pk for d in assist_deps], "category": category_code or ""},
-            expected_version=expected_version,
-        )
-        notify_dispatched(t, assist_deps)
-    return t
+    data = {"department": lead.pk, "assists": [d.pk for d in assist_deps], "category": category_code or ""}
+    return _move_and_notify(
+        assist_deps,
+        ticket=ticket,
+        by=by,
+        action="dispatch",
+        reason=reason,
+        mutate=mutate,
+        data=data,
+        expected_version=expected_version,
+    )
 
 
 def ticket_redispatch(
@@ -96,18 +96,16 @@ def ticket_redispatch(
         assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
         return fields
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="redispatch",
-            reason=reason,
-            mutate=mutate,
-            data=data,
-            expected_version=expected_version,
-        )
-        notify_dispatched(t, assist_deps)
-    return t
+    return _move_and_notify(
+        assist_deps,
+        ticket=ticket,
+        by=by,
+        action="redispatch",
+        reason=reason,
+        mutate=mutate,
+        data=data,
+        expected_version=expected_version,
+    )
 
 
 def ticket_return_review(
@@ -162,7 +160,8 @@ def ticket_return_review(
 
     with transaction.atomic():
         current = Ticket.objects.select_for_update(of=("self",)).get(pk=getattr(ticket, "pk", ticket))
-        t = ticket_transition(
+        return _move_and_notify(
+            assist_deps,
             ticket=ticket,
             by=by,
             action="return_review",
@@ -172,6 +171,13 @@ def ticket_return_review(
             data=data,
             expected_version=expected_version,
         )
+
+
+def _move_and_notify(assists: list[Department], **move) -> Ticket:
+    """The move (`ticket_transition`'s arguments), then, when it left the ticket dispatched, the lead unit,
+    the 协办 units and the grid's worker are told, in the same transaction."""
+    with transaction.atomic():
+        t = ticket_transition(**move)
         if t.status == S.DISPATCHED:
-            notify_dispatched(t, assist_deps)
+            notify_dispatched(t, assists)
     return t
