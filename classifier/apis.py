@@ -1,6 +1,5 @@
 """POST /api/classify/: the operator's live suggestions while a ticket is being taken."""
 
-from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -8,7 +7,7 @@ from rest_framework.views import APIView
 
 from classifier.services import classify, threshold_for
 from governance.models import Region
-from governance.selectors import department_for_category
+from governance.selectors import category_suggestions
 
 MAX_TEXT_LENGTH = 5000
 
@@ -60,23 +59,18 @@ class ClassifyApi(APIView):
         serializer.is_valid(raise_exception=True)
         prediction = classify(serializer.validated_data["text"], k=3)  # no active model: 503 (config/exceptions.py)
         district = serializer.validated_data.get("district")
-        categories = []
-        for score in prediction.categories:
-            department = None
-            try:
-                assignment = department_for_category(category_code=score.code, district=district)
-            except ObjectDoesNotExist:  # no departments seeded yet: suggestions still help
-                assignment = None
-            if assignment is not None:
-                department = self.AssignmentSerializer(assignment).data
-            categories.append(
-                {
-                    "code": score.code,
-                    "probability": round(score.probability, 4),
-                    "threshold": threshold_for(score.code),
-                    "department": department,
-                }
-            )
+        suggestions = category_suggestions(
+            categories=[(score.code, score.probability) for score in prediction.categories], district=district
+        )
+        categories = [
+            {
+                "code": s.code,
+                "probability": round(s.probability, 4),
+                "threshold": threshold_for(s.code),
+                "department": self.AssignmentSerializer(s.assignment).data if s.assignment else None,
+            }
+            for s in suggestions
+        ]
         data = {
             "categories": categories,
             "model_version": prediction.model_version,

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from governance import roles
-from governance.models import Department, Grid, GridWorker, Region, StaffProfile
+from governance.models import Department, GridWorker, Region
+from governance.selectors import workplace_for_user
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,14 @@ def actor_for(user) -> Actor:
     cached = getattr(user, "_dispatch_actor", None)
     if cached is not None:
         return cached
-    names = frozenset(roles.user_roles(user))
-    profile = StaffProfile.objects.select_related("department", "region").filter(user=user).first()
-    worker = GridWorker.objects.filter(user=user).first()
-    grid_codes: tuple[str, ...] = ()
-    if worker is not None:
-        grid_codes = tuple(Grid.objects.filter(responsible=worker).values_list("code", flat=True))
+    place = workplace_for_user(user)
     actor = Actor(
         user=user,
-        roles=names,
-        department=profile.department if profile else None,
-        region=profile.region if profile else None,
-        grid_worker=worker,
-        grid_codes=grid_codes,
+        roles=frozenset(roles.user_roles(user)),
+        department=place.department,
+        region=place.region,
+        grid_worker=place.grid_worker,
+        grid_codes=place.grid_codes,
     )
     user._dispatch_actor = actor
     return actor

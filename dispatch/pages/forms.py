@@ -1,25 +1,20 @@
 """Page forms: they check the shape of input (required, lengths, formats, an image that is an image) and
-hand clean values to dispatch services, which decide whether the move is allowed."""
+hand clean values to dispatch services, which decide whether the move is allowed. Where a rule of the
+service can be shown next to its field before filing (the phone, the place), the form asks the service's
+own function (dispatch/services/intake.py) instead of repeating it."""
 
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
+from common.errors import ApplicationError
 from dispatch.models import CityMode, Ticket
+from dispatch.services.intake import CONTENT_MAX, normalise_phone, place_check
 from governance.models import Department, Grid, Region
+from governance.selectors import departments_near
 
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-CONTENT_MAX = 2000
-
-
-def clean_phone(value: str) -> str:
-    value = re.sub(r"[\s()（）]", "", value or "")
-    if value and not PHONE_RE.match(value):
-        raise ValidationError("请输入有效的手机号（11位）或固定电话（如 0371-12345678）")
-    return value
 
 
 class IntakeForm(forms.Form):
@@ -61,7 +56,10 @@ class IntakeForm(forms.Form):
         self.fields["grid"].queryset = Grid.objects.all()
 
     def clean_caller_phone(self):
-        phone = clean_phone(self.cleaned_data.get("caller_phone", ""))
+        try:
+            phone = normalise_phone(self.cleaned_data.get("caller_phone", ""))
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from exc
         if not phone:
             raise ValidationError("请填写来电号码")
         return phone
@@ -74,13 +72,10 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        district, street, community, grid = (data.get(k) for k in ("district", "street", "community", "grid"))
-        if street and district and street.parent_id != district.code:
-            self.add_error("street", "所选街道不属于所选区县")
-        if community and street and community.parent_id != street.code:
-            self.add_error("community", "所选社区不属于所选街道")
-        if grid and community and not grid.code.startswith(community.code):
-            self.add_error("grid", "所选网格不属于所选社区")
+        try:
+            place_check(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
+        except ApplicationError as exc:
+            self.add_error(exc.extra.get("field"), exc.message)
         if self.intent == "close" and not (data.get("answer") or "").strip():
             self.add_error("answer", "即办办结需填写答复内容")
         return data
@@ -150,17 +145,9 @@ class DepartmentChoiceField(forms.ModelChoiceField):
 
 
 def _departments(ticket=None):
-    """Units to pick from for a ticket: city units and utilities, and those of its district and its
-    district's streets (all units when the place is unknown)."""
-    units = Department.objects.filter(is_active=True).order_by("level", "region_id", "name")
-    district = getattr(ticket, "district_id", None)
-    if district is None:
-        return units
-    return units.filter(
-        Q(level__in=[Department.Level.CITY, Department.Level.UTILITY])
-        | Q(region_id=district)
-        | Q(region__parent_id=district)
-    )
+    """Units to pick from for a ticket (governance.selectors.departments_near), as a queryset for the field."""
+    near = departments_near(district_code=getattr(ticket, "district_id", None))
+    return Department.objects.filter(pk__in=[unit.pk for unit in near]).order_by("level", "region_id", "name")
 
 
 class DispatchForm(forms.Form):

@@ -15,6 +15,7 @@ from dispatch.services.intake import (
     next_ticket_number,
     ticket_close_at_intake,
     ticket_create,
+    ticket_create_merged,
     ticket_reveal_phone,
 )
 from dispatch.services.moves import *  # noqa: F403 (the named moves, listed once in moves/__init__.py)
@@ -34,6 +35,7 @@ __all__ = [
     "sla_sweep",
     "ticket_close_at_intake",
     "ticket_create",
+    "ticket_create_merged",
     "ticket_reveal_phone",
     "ticket_route",
     "ticket_transition",

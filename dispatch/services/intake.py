@@ -1,7 +1,9 @@
-"""受理: filing a ticket, 即办, ticket numbers, reading a caller's phone, the city operating mode."""
+"""受理: filing a ticket (its phone, place and category rules), 即办, 受理时并单, ticket numbers, reading a
+caller's phone, the city operating mode. Pages and APIs check the shape of input and call these."""
 
 import logging
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -14,25 +16,41 @@ from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounte
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import enqueue_after_commit, require_text, ticket_transition, write_event
+from dispatch.services.moves import ticket_merge
 from governance import roles
 from governance.models import Grid, Region
+from governance.selectors import category_is_known
 
 logger = logging.getLogger(__name__)
 S = Ticket.Status
 
 CONTENT_MAX = 2000
-# Mobile (1[3-9] + 9 digits), landline with area code (0371-12345678), or a local 7-8 digit number.
+# Mobile (1[3-9] + 9 digits), landline with area code (0371-12345678), or a local 7-8 digit number,
+# once spaces, brackets (half- or full-width) and a +86 prefix are taken out.
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+PHONE_NOISE = re.compile(r"[\s()（）]")
+PHONE_MESSAGE = "请输入有效的手机号（11位）或固定电话（如 0371-12345678）"
+# Who may file a ticket (the intake page and its live panels use the same roles).
 FILERS = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
 
 
-def normalise_phone(phone: str | None) -> str:
-    phone = re.sub(r"[\s()]", "", phone or "")
+def normalise_phone(phone: str | None, *, field: str = "caller_phone") -> str:
+    """The number as stored ("138 1234 5678" and "+86 13812345678" give "13812345678"); "" stays "".
+    Raises ApplicationError naming `field` when what is left is not a phone number."""
+    phone = PHONE_NOISE.sub("", phone or "")
     if phone.startswith("+86"):
         phone = phone[3:]
     if phone and not PHONE_RE.match(phone):
-        raise ApplicationError("电话号码格式不正确", code="invalid_phone", extra={"field": "caller_phone"})
+        raise ApplicationError(PHONE_MESSAGE, code="invalid_phone", extra={"field": field})
     return phone
+
+
+def require_category(code: str | None, *, field: str = "category_code") -> str:
+    """A category of the 派单目录, or "" (none given). Raises ApplicationError naming `field`."""
+    code = code or ""
+    if code and not category_is_known(code):
+        raise ApplicationError("未知的事项类别", code="unknown_category", extra={"field": field})
+    return code
 
 
 def next_ticket_number(day=None) -> str:
@@ -52,6 +70,41 @@ def next_ticket_number(day=None) -> str:
     return f"ZZ{day:%Y%m%d}{seq:06d}"
 
 
+# --- Where: the place of a ticket -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    district: Region | None = None
+    street: Region | None = None
+    community: Region | None = None
+    grid: Grid | None = None
+
+
+def street_in(street: Region | None, district: Region | None) -> bool:
+    return street is None or district is None or street.parent_id == district.code
+
+
+def community_in(community: Region | None, street: Region | None) -> bool:
+    return community is None or street is None or community.parent_id == street.code
+
+
+def grid_in(grid: Grid | None, community: Region | None) -> bool:
+    return grid is None or community is None or grid.code.startswith(community.code)
+
+
+def place_trim(*, district=None, street=None, community=None, grid=None) -> Place:
+    """The consistent part of a partly chosen place: a level that does not lie in the one above it is
+    dropped with everything below it (the intake picker after a change higher up)."""
+    if not street_in(street, district):
+        street = community = grid = None
+    if not community_in(community, street):
+        community = grid = None
+    if not grid_in(grid, community):
+        grid = None
+    return Place(district, street, community, grid)
+
+
 def _region(code, level: str, field: str) -> Region | None:
     if code in (None, ""):
         return None
@@ -62,6 +115,41 @@ def _region(code, level: str, field: str) -> Region | None:
     if region is None or region.level != level:
         raise ApplicationError("未知的区划编码", code="unknown_code", extra={"field": field})
     return region
+
+
+def _grid(value) -> Grid | None:
+    if value in (None, "") or isinstance(value, Grid):
+        return value or None
+    grid = Grid.objects.filter(code=str(value)).first() or (
+        Grid.objects.filter(pk=value).first() if str(value).isdigit() else None
+    )
+    if grid is None:
+        raise ApplicationError("未知的网格", code="unknown_code", extra={"field": "grid"})
+    return grid
+
+
+def place_check(*, district=None, street=None, community=None, grid=None) -> Place:
+    """The place as filed: codes (or Region/Grid rows) looked up, a missing street or district filled
+    in from the level below, and each level inside the one above. Raises ApplicationError naming the
+    field at fault."""
+    district = _region(district, Region.Level.DISTRICT, "district")
+    street = _region(street, Region.Level.STREET, "street")
+    community = _region(community, Region.Level.COMMUNITY, "community")
+    grid = _grid(grid)
+    if not community_in(community, street):
+        raise ApplicationError("所选社区不属于所选街道", code="mismatch", extra={"field": "community"})
+    if community and not street:
+        street = community.parent
+    if street and not district:
+        district = street.parent
+    if not street_in(street, district):
+        raise ApplicationError("所选街道不属于所选区县", code="mismatch", extra={"field": "street"})
+    if not grid_in(grid, community):
+        raise ApplicationError("所选网格不属于所选社区", code="mismatch", extra={"field": "grid"})
+    return Place(district, street, community, grid)
+
+
+# --- Filing -----------------------------------------------------------------------------------
 
 
 def ticket_create(
@@ -110,24 +198,8 @@ def ticket_create(
     ):
         if value not in choices.values:
             raise ApplicationError("未知的选项", code="invalid_choice", extra={"field": field})
-    district = _region(district, Region.Level.DISTRICT, "district")
-    street = _region(street, Region.Level.STREET, "street")
-    community = _region(community, Region.Level.COMMUNITY, "community")
-    if community and street and community.parent_id != street.code:
-        raise ApplicationError("社区不属于所选街道", code="mismatch", extra={"field": "community"})
-    if community and not street:
-        street = community.parent
-    if street and not district:
-        district = street.parent
-    if street and district and street.parent_id != district.code:
-        raise ApplicationError("街道不属于所选区县", code="mismatch", extra={"field": "street"})
-    if grid not in (None, "") and not isinstance(grid, Grid):
-        grid_obj = Grid.objects.filter(code=str(grid)).first() or (
-            Grid.objects.filter(pk=grid).first() if str(grid).isdigit() else None
-        )
-        if grid_obj is None:
-            raise ApplicationError("未知的网格", code="unknown_code", extra={"field": "grid"})
-        grid = grid_obj
+    place = place_check(district=district, street=street, community=community, grid=grid)
+    category_code = require_category(category_code)
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
 
@@ -141,15 +213,15 @@ def ticket_create(
             caller_phone=phone,
             content=content,
             address=(address or "").strip(),
-            district=district,
-            street=street,
-            community=community,
-            grid=grid or None,
-            address_certain=community is not None,
+            district=place.district,
+            street=place.street,
+            community=place.community,
+            grid=place.grid,
+            address_certain=place.community is not None,
             type=type,
             urgency=urgency,
             priority=(mode.priority_boost if mode else 0) + (2 if urgency == Ticket.Urgency.EMERGENCY else 0),
-            category_code=category_code or "",
+            category_code=category_code,
             confidential=bool(confidential),
             created_by=actor.user,
             created_at=now,
@@ -160,6 +232,15 @@ def ticket_create(
         else:
             enqueue_after_commit("dispatch.route_ticket", ticket.pk)
     return ticket
+
+
+def ticket_create_merged(*, by, into: Ticket, **fields) -> Ticket:
+    """受理时并单: file the call (same arguments as ticket_create) and merge it into `into` in one
+    transaction, so the caller is either recorded on the surviving ticket or nothing is written.
+    Returns the filed ticket (now `merged`, pointing at `into`)."""
+    with transaction.atomic():
+        ticket = ticket_create(by=by, **fields)
+        return ticket_merge(ticket=ticket, into=into, by=by, reason="受理时并单")
 
 
 def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str, expected_version: int | None = None) -> Ticket:

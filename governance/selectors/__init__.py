@@ -8,28 +8,41 @@ from governance.selectors.address import (
     region_for_address,
 )
 from governance.selectors.departments import (
+    FALLBACK_TYPES,
     Assignment,
+    Directory,
+    Suggestion,
+    category_is_known,
+    category_suggestions,
     department_for_category,
+    departments_near,
     fallback_department,
+    is_fallback_department,
     street_office_for,
 )
 from governance.selectors.grids import community_default_grid, grid_for_address, grids_under
-from governance.selectors.users import department_for_user, grid_worker_for_user, region_for_user
+from governance.selectors.users import Workplace, workplace_for_user
 
 __all__ = [
     "AddressCandidate",
     "AddressMatch",
     "Assignment",
+    "Directory",
+    "FALLBACK_TYPES",
+    "Suggestion",
+    "Workplace",
+    "category_is_known",
+    "category_suggestions",
+    "departments_near",
+    "is_fallback_department",
     "address_index",
     "address_index_invalidate",
     "community_default_grid",
     "department_for_category",
-    "department_for_user",
     "fallback_department",
     "grid_for_address",
-    "grid_worker_for_user",
     "grids_under",
     "region_for_address",
-    "region_for_user",
+    "workplace_for_user",
     "street_office_for",
 ]

@@ -1,9 +1,17 @@
-"""Who handles a matter: the 派单目录 lookup and the 兜底 owners."""
+"""Who handles a matter: the 派单目录 lookup, the 兜底 owners, and the units a dispatcher picks from."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from governance.models import Department, DispatchCatalogue, Region
 from governance.services.departments import CITY_GOV, DISTRICT_GOV, STREET_OFFICE
+
+# The 兜底 owners: the district government (区12345分中心), else the city's 12345 centre. A ticket they
+# lead cannot be returned (there is no one further to send it to).
+FALLBACK_TYPES = (DISTRICT_GOV, CITY_GOV)
+CITYWIDE_LEVELS = (Department.Level.CITY, Department.Level.UTILITY)
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,15 @@ class Assignment:
     catalogue: DispatchCatalogue | None = None
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested category with the unit the 派单目录 names for it (None before departments are seeded)."""
+
+    code: str
+    probability: float | None
+    assignment: Assignment | None
+
+
 def _district_code(region: Region | None) -> str | None:
     """The district a region lies in (itself for a district); None for the city or no region."""
     if region is None or region.level == Region.Level.CITY:
@@ -21,26 +38,85 @@ def _district_code(region: Region | None) -> str | None:
     return region.code[:6] + "000000"
 
 
-def _department(*, dept_type: str, region_code: str | None) -> Department | None:
-    qs = Department.objects.filter(dept_type=dept_type, is_active=True).select_related("region")
-    if region_code is None:
-        return qs.filter(level__in=[Department.Level.CITY, Department.Level.UTILITY]).order_by("code").first()
-    return qs.filter(region_id=region_code).order_by("code").first()
+def is_fallback_department(department: Department | None) -> bool:
+    return department is not None and department.dept_type in FALLBACK_TYPES
+
+
+class Directory:
+    """The active 派单目录 and the active departments of some districts (and the city-wide ones), read in
+    two queries; answers for any number of tickets in those districts without further queries."""
+
+    def __init__(self, *, districts: Iterable[Region | None] = ()):
+        codes = {code for code in map(_district_code, districts) if code}
+        self.catalogue = {row.category_code: row for row in DispatchCatalogue.objects.filter(is_active=True)}
+        units = (
+            Department.objects.filter(is_active=True)
+            .filter(Q(level__in=CITYWIDE_LEVELS) | Q(region_id__in=codes))
+            .select_related("region")
+            .order_by("code")
+        )
+        self._units: dict[tuple[str, str | None], Department] = {}
+        for unit in units:  # the first by code wins, as a lookup ordered by code would pick it
+            if unit.region_id in codes:
+                self._units.setdefault((unit.dept_type, unit.region_id), unit)
+            if unit.level in CITYWIDE_LEVELS:
+                self._units.setdefault((unit.dept_type, None), unit)
+
+    def category_name(self, code: str) -> str:
+        row = self.catalogue.get(code)
+        return row.category_name if row is not None else code
+
+    def unit(self, *, dept_type: str, district_code: str | None) -> Department | None:
+        """The active unit of a type in a district, or the city-wide one when `district_code` is None."""
+        return self._units.get((dept_type, district_code))
+
+    def fallback(self, *, district: Region | None) -> Department:
+        code = _district_code(district)
+        if code is not None:
+            dept = self.unit(dept_type=DISTRICT_GOV, district_code=code)
+            if dept is not None:
+                return dept
+        dept = self.unit(dept_type=CITY_GOV, district_code=None)
+        if dept is None:
+            raise Department.DoesNotExist("no 12345 centre (city_gov): run manage.py seed_departments")
+        return dept
+
+    def assignment(self, *, category_code: str, district: Region | None) -> Assignment:
+        catalogue = self.catalogue.get(category_code)
+        district_code = _district_code(district)
+        if catalogue is None:
+            return Assignment(lead=self.fallback(district=district), is_fallback=True, catalogue=None)
+        scope = district_code if catalogue.level == DispatchCatalogue.Level.DISTRICT else None
+        lead = self.unit(dept_type=catalogue.lead_department_type, district_code=scope)
+        if lead is None:
+            if district_code and catalogue.fallback_department_type:
+                lead = self.unit(dept_type=catalogue.fallback_department_type, district_code=district_code)
+            return Assignment(lead=lead or self.fallback(district=district), is_fallback=True, catalogue=catalogue)
+        assists = []
+        for dept_type in catalogue.assist_department_types or []:
+            dept = self.unit(dept_type=dept_type, district_code=scope)
+            if dept is not None and dept.pk != lead.pk:
+                assists.append(dept)
+        return Assignment(lead=lead, assists=assists, is_fallback=False, catalogue=catalogue)
+
+    def suggestions(
+        self, *, categories: Iterable[tuple[str, float | None]], district: Region | None
+    ) -> list[Suggestion]:
+        out = []
+        for code, probability in categories:
+            try:
+                assignment = self.assignment(category_code=code, district=district)
+            except Department.DoesNotExist:  # no departments seeded yet: the category still helps
+                assignment = None
+            out.append(Suggestion(code=code, probability=probability, assignment=assignment))
+        return out
 
 
 def fallback_department(*, district: Region | None) -> Department:
     """The 兜底 owner: the district government (区12345分中心) of `district` (any region inside a district
     is accepted), else the city's 12345 centre. Raises Department.DoesNotExist only when
     seed_departments never ran."""
-    code = _district_code(district)
-    if code is not None:
-        dept = _department(dept_type=DISTRICT_GOV, region_code=code)
-        if dept is not None:
-            return dept
-    dept = _department(dept_type=CITY_GOV, region_code=None)
-    if dept is None:
-        raise Department.DoesNotExist("no 12345 centre (city_gov): run manage.py seed_departments")
-    return dept
+    return Directory(districts=[district]).fallback(district=district)
 
 
 def department_for_category(*, category_code: str, district: Region | None) -> Assignment:
@@ -53,23 +129,40 @@ def department_for_category(*, category_code: str, district: Region | None) -> A
       district (default district_gov), else the district government, else the city's 12345 centre,
       with `is_fallback=True`.
     """
-    catalogue = DispatchCatalogue.objects.filter(category_code=category_code, is_active=True).first()
-    district_code = _district_code(district)
-    if catalogue is None:
-        return Assignment(lead=fallback_department(district=district), is_fallback=True, catalogue=None)
-    scope = district_code if catalogue.level == DispatchCatalogue.Level.DISTRICT else None
-    lead = _department(dept_type=catalogue.lead_department_type, region_code=scope)
-    if lead is None:
-        lead = None
-        if district_code and catalogue.fallback_department_type:
-            lead = _department(dept_type=catalogue.fallback_department_type, region_code=district_code)
-        return Assignment(lead=lead or fallback_department(district=district), is_fallback=True, catalogue=catalogue)
-    assists = []
-    for dept_type in catalogue.assist_department_types or []:
-        dept = _department(dept_type=dept_type, region_code=scope)
-        if dept is not None and dept.pk != lead.pk:
-            assists.append(dept)
-    return Assignment(lead=lead, assists=assists, is_fallback=False, catalogue=catalogue)
+    return Directory(districts=[district]).assignment(category_code=category_code, district=district)
+
+
+def category_suggestions(
+    *, categories: Iterable[tuple[str, float | None]], district: Region | None
+) -> list[Suggestion]:
+    """Each suggested (category, probability) with the unit the 派单目录 names for it in the district
+    (the operator's live panel, the classify API, the human dispatch queue)."""
+    return Directory(districts=[district]).suggestions(categories=categories, district=district)
+
+
+def category_is_known(code: str) -> bool:
+    """A category of the 派单目录 (active or not: an old ticket keeps its category)."""
+    return DispatchCatalogue.objects.filter(category_code=code).exists()
+
+
+def departments_near(*, district_code: str | None, units: Iterable[Department] | None = None) -> list[Department]:
+    """The units a dispatcher picks from for a ticket in a district: city units and utilities, the
+    district's own units and those of its streets (a 改派 is often to the neighbouring street office);
+    every active unit when the district is unknown. `units` (with `region` loaded) saves the query when
+    a page needs this for many tickets."""
+    if units is None:
+        units = (
+            Department.objects.filter(is_active=True).select_related("region").order_by("level", "region_id", "name")
+        )
+    if not district_code:
+        return list(units)
+    return [
+        unit
+        for unit in units
+        if unit.level in CITYWIDE_LEVELS
+        or unit.region_id == district_code
+        or (unit.region is not None and unit.region.parent_id == district_code)
+    ]
 
 
 def street_office_for(*, street: Region) -> Department | None:
@@ -80,4 +173,9 @@ def street_office_for(*, street: Region) -> Department | None:
         code = street.code
     else:
         return None
-    return _department(dept_type=STREET_OFFICE, region_code=code)
+    return (
+        Department.objects.filter(dept_type=STREET_OFFICE, is_active=True, region_id=code)
+        .select_related("region")
+        .order_by("code")
+        .first()
+    )

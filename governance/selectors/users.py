@@ -1,40 +1,35 @@
-"""Where an account works: its department, its region, its grid-worker record."""
+"""Where an account works: its department, its region and, for a grid worker, its grids.
 
-from governance.models import Department, GridWorker, Region, StaffProfile
+The one reader of that question: dispatch's Actor (who may see and do what) is built from it.
+"""
 
+from dataclasses import dataclass, field
 
-def _profile(user) -> StaffProfile | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return StaffProfile.objects.select_related("department__region", "region").get(user=user)
-    except StaffProfile.DoesNotExist:
-        return None
+from governance.models import Department, Grid, GridWorker, Region, StaffProfile
 
 
-def department_for_user(user) -> Department | None:
-    profile = _profile(user)
-    return profile.department if profile else None
+@dataclass(frozen=True)
+class Workplace:
+    department: Department | None = None
+    # The region the account's profile names (operators, dispatchers, supervisors). Deliberately not
+    # derived from the department or the grids: department staff and grid workers are scoped by those.
+    region: Region | None = None
+    grid_worker: GridWorker | None = None
+    grid_codes: tuple[str, ...] = field(default=())
 
 
-def grid_worker_for_user(user) -> GridWorker | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return GridWorker.objects.filter(user=user).first()
-
-
-def region_for_user(user) -> Region | None:
-    """The region whose subtree the account sees: the profile's region, else its department's region,
-    else the region of the first grid a grid worker is responsible for."""
-    profile = _profile(user)
-    if profile is not None:
-        if profile.region is not None:
-            return profile.region
-        if profile.department is not None:
-            return profile.department.region
-    worker = grid_worker_for_user(user)
+def workplace_for_user(user) -> Workplace:
+    """Three queries at most (profile, grid worker, their grids); an anonymous user works nowhere."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Workplace()
+    profile = StaffProfile.objects.select_related("department", "region").filter(user=user).first()
+    worker = GridWorker.objects.filter(user=user).first()
+    grid_codes: tuple[str, ...] = ()
     if worker is not None:
-        grid = worker.grids.select_related("region").order_by("code").first()
-        if grid is not None:
-            return grid.region
-    return None
+        grid_codes = tuple(Grid.objects.filter(responsible=worker).values_list("code", flat=True))
+    return Workplace(
+        department=profile.department if profile else None,
+        region=profile.region if profile else None,
+        grid_worker=worker,
+        grid_codes=grid_codes,
+    )

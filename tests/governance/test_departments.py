@@ -183,3 +183,61 @@ def test_street_office_for(zhengzhou_small):
     assert street_office_for(street=zhengzhou_small.community).name == "文化路街道办事处"
     assert street_office_for(street=zhengzhou_small.district) is None
     assert street_office_for(street=Region.objects.get(code="410122101000")).name == "韩寺镇人民政府"
+
+
+def test_departments_near_a_district_are_citywide_units_and_the_districts_own(zhengzhou_small):
+    from governance.selectors import departments_near
+
+    near = departments_near(district_code=zhengzhou_small.district.code)
+    everything = departments_near(district_code=None)
+
+    assert {d.level for d in near if d.region_id not in (zhengzhou_small.district.code,)} <= {
+        Department.Level.CITY,
+        Department.Level.UTILITY,
+        Department.Level.STREET,
+    }
+    streets = [d for d in near if d.level == Department.Level.STREET]
+    assert streets and all(d.region.parent_id == zhengzhou_small.district.code for d in streets)
+    assert "文化路街道办事处" in names(near)  # the ticket's street office, and its neighbours
+    assert not any(d.region_id == zhengzhou_small.zhongmou.code for d in near)
+    assert len(everything) == Department.objects.filter(is_active=True).count() > len(near)
+
+
+def test_category_suggestions_name_the_unit_of_each_category_in_few_queries(zhengzhou_small, django_assert_num_queries):
+    from governance.selectors import category_suggestions
+
+    with django_assert_num_queries(2):
+        suggestions = category_suggestions(
+            categories=[("城乡建设", 0.6), ("不存在的类别", 0.3), ("交通运输", 0.1)], district=zhengzhou_small.district
+        )
+
+    assert [(s.code, s.probability) for s in suggestions] == [
+        ("城乡建设", 0.6),
+        ("不存在的类别", 0.3),
+        ("交通运输", 0.1),
+    ]
+    for s in suggestions:
+        one = department_for_category(category_code=s.code, district=zhengzhou_small.district)
+        assert (s.assignment.lead, s.assignment.assists, s.assignment.is_fallback) == (
+            one.lead,
+            one.assists,
+            one.is_fallback,
+        )
+
+
+@pytest.mark.django_db
+def test_category_suggestions_before_departments_are_seeded_keep_the_categories():
+    from governance.selectors import category_suggestions
+
+    suggestions = category_suggestions(categories=[("城乡建设", 0.9)], district=None)
+
+    assert [(s.code, s.assignment) for s in suggestions] == [("城乡建设", None)]
+
+
+def test_fallback_owners_are_the_district_government_and_the_city_centre(zhengzhou_small):
+    from governance.selectors import is_fallback_department
+
+    assert is_fallback_department(fallback_department(district=zhengzhou_small.district))
+    assert is_fallback_department(fallback_department(district=None))
+    assert not is_fallback_department(zhengzhou_small.department("zhujian"))
+    assert not is_fallback_department(None)

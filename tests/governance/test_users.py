@@ -1,17 +1,15 @@
 import pytest
 
 from governance import roles
-from governance.selectors import department_for_user, grid_worker_for_user, region_for_user
+from governance.selectors import Workplace, workplace_for_user
 from tests.factories import StaffProfileFactory, UserFactory
 
 
-def test_department_staff(zhengzhou_small):
+def test_department_staff_work_in_their_department_and_have_no_region_of_their_own(zhengzhou_small):
     dept = zhengzhou_small.department("zhujian")
     profile = StaffProfileFactory(department=dept)
 
-    assert department_for_user(profile.user) == dept
-    assert region_for_user(profile.user) == zhengzhou_small.district
-    assert grid_worker_for_user(profile.user) is None
+    assert workplace_for_user(profile.user) == Workplace(department=dept)
 
 
 def test_supervisor_with_a_region(zhengzhou_small):
@@ -19,31 +17,29 @@ def test_supervisor_with_a_region(zhengzhou_small):
         user=UserFactory(roles=[roles.SUPERVISOR]), department=None, region=zhengzhou_small.street
     )
 
-    assert department_for_user(profile.user) is None
-    assert region_for_user(profile.user) == zhengzhou_small.street
+    assert workplace_for_user(profile.user) == Workplace(region=zhengzhou_small.street)
 
 
-def test_grid_worker(zhengzhou_small):
+def test_grid_worker_works_on_their_grids(zhengzhou_small):
     worker = zhengzhou_small.workers["nongda1a"]
 
-    assert grid_worker_for_user(worker.user) == worker
-    assert region_for_user(worker.user) == zhengzhou_small.community
-    assert department_for_user(worker.user) is None
+    place = workplace_for_user(worker.user)
+
+    assert (place.department, place.region, place.grid_worker) == (None, None, worker)
+    assert place.grid_codes == tuple(worker.grids.values_list("code", flat=True))
+    assert place.grid_codes
 
 
 @pytest.mark.django_db
-def test_user_without_profile_and_anonymous():
+def test_user_without_profile_and_anonymous(django_assert_num_queries):
     from django.contrib.auth.models import AnonymousUser
 
     user = UserFactory()
 
-    assert (department_for_user(user), region_for_user(user), grid_worker_for_user(user)) == (None, None, None)
-    anonymous = AnonymousUser()
-    assert (department_for_user(anonymous), region_for_user(anonymous), grid_worker_for_user(anonymous)) == (
-        None,
-        None,
-        None,
-    )
+    with django_assert_num_queries(2):
+        assert workplace_for_user(user) == Workplace()
+    with django_assert_num_queries(0):
+        assert workplace_for_user(AnonymousUser()) == Workplace()
 
 
 @pytest.mark.django_db

@@ -5,21 +5,22 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from classifier.services import NoActiveModel, classify
 from common.errors import ApplicationError
 from dispatch import selectors, services
 from dispatch.pages.exports import csv_response, wants_csv
-from dispatch.pages.forms import CONTENT_MAX, IntakeForm, clean_phone
+from dispatch.pages.forms import CONTENT_MAX, IntakeForm
 from dispatch.pages.templatetags import highlight_terms
 from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
 from dispatch.pages.views.tickets import category_choices, ticket_columns
+from dispatch.services.intake import FILERS, normalise_phone, place_trim
 from governance import roles
-from governance.models import Department, Grid, Region
+from governance.models import Grid, Region
+from governance.selectors import category_suggestions, grid_for_address, region_for_address
 
-INTAKE_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
 DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
 FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
 SUGGEST_MIN_CHARS = 6
@@ -28,7 +29,7 @@ SUGGEST_MIN_CHARS = 6
 # --- Intake -----------------------------------------------------------------------------------------
 
 
-@role_required(*INTAKE_ROLES)
+@role_required(*FILERS)
 def intake(request):
     if request.method != "POST":
         return render(request, "pages/intake.html", {"form": IntakeForm(), "place": place_state()})
@@ -61,10 +62,7 @@ def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
         )
         if target is None:
             raise ApplicationError("要并入的工单不存在或您无权查看", code="not_found")
-        # Filing and merging in one transaction: either the call is recorded on the survivor or nothing is.
-        with transaction.atomic():
-            ticket = services.ticket_create(by=request.user, **fields, **place)
-            services.ticket_merge(ticket=ticket, into=target, by=request.user, reason="受理时并单")
+        ticket = services.ticket_create_merged(by=request.user, into=target, **fields, **place)
         messages.success(request, f"已受理 {ticket.number} 并并入 {target.number}（来电人已追加到原工单）")
         return target
     if intent == "close":
@@ -95,12 +93,8 @@ class PlaceState:
 
 def place_state(*, district=None, street=None, community=None, grid=None, match=None, note="") -> PlaceState:
     """The cascading picker: options of each level under the chosen parent, inconsistent children dropped."""
-    if street is not None and district is not None and street.parent_id != district.code:
-        street = community = grid = None
-    if community is not None and street is not None and community.parent_id != street.code:
-        community = grid = None
-    if grid is not None and community is not None and not grid.code.startswith(community.code):
-        grid = None
+    kept = place_trim(district=district, street=street, community=community, grid=grid)
+    district, street, community, grid = kept.district, kept.street, kept.community, kept.grid
     districts = list(Region.objects.filter(level=Region.Level.DISTRICT).order_by("code"))
     streets = list(Region.objects.filter(parent=district).order_by("code")) if district else []
     communities = list(Region.objects.filter(parent=street).order_by("code")) if street else []
@@ -123,7 +117,7 @@ def _region(value, level: str) -> Region | None:
 
 
 @require_POST
-@role_required(*INTAKE_ROLES)
+@role_required(*FILERS)
 def place_panel(request):
     """Address typed → resolve it; a select changed → cascade. Either way, the whole picker re-renders."""
     post = request.POST
@@ -135,8 +129,6 @@ def place_panel(request):
     match, note = None, ""
     changed = request.headers.get("HX-Trigger-Name", "")
     if changed == "address" or post.get("resolve"):
-        from governance.selectors import grid_for_address, region_for_address
-
         match = region_for_address(address) if address.strip() else None
         if match is not None and match.certain:
             district, street, community = match.district, match.street, match.community
@@ -147,8 +139,6 @@ def place_panel(request):
         elif address.strip():
             note = "未能识别地址，请手动选择"
     elif changed == "community" and community is not None:
-        from governance.selectors import grid_for_address
-
         grid = grid_for_address(community=community, text=address)
     elif changed in ("district", "street"):
         grid = None
@@ -156,8 +146,6 @@ def place_panel(request):
     if post.get("pick"):
         community = _region(post.get("pick"), Region.Level.COMMUNITY)
         if community is not None:
-            from governance.selectors import grid_for_address
-
             street, district = community.parent, community.parent.parent
             grid = grid_for_address(community=community, text=address)
             note = "已选择候选地址"
@@ -170,7 +158,7 @@ def place_panel(request):
 
 
 @require_POST
-@role_required(*INTAKE_ROLES)
+@role_required(*FILERS)
 def suggest_panel(request):
     """The classifier's top-3 for the text typed so far, the responsible unit of each, and the words
     that drove the top one (highlighted in the text)."""
@@ -181,30 +169,24 @@ def suggest_panel(request):
         context["error"] = f"输入至少 {SUGGEST_MIN_CHARS} 个字后显示智能分类建议"
         return render(request, "pages/_suggest_panel.html", context)
     try:
-        from classifier.services import NoActiveModel, classify
-    except ImportError:
-        context["error"] = "智能分类模块未安装，请人工选择派单单位"
-        return render(request, "pages/_suggest_panel.html", context)
-    try:
         prediction = classify(content, k=3)
     except NoActiveModel:
         context["error"] = "暂无启用的分类模型，工单将进入人工派单队列"
         return render(request, "pages/_suggest_panel.html", context)
-    from governance.selectors import department_for_category
-
     names = dict(category_choices())
-    rows = []
-    for score in prediction.categories:
-        assignment = department_for_category(category_code=score.code, district=district)
-        rows.append(
-            {
-                "code": score.code,
-                "label": names.get(score.code, score.code),
-                "probability": score.probability,
-                "department": assignment.lead.name if assignment else "",
-                "fallback": assignment.is_fallback if assignment else False,
-            }
-        )
+    suggestions = category_suggestions(
+        categories=[(score.code, score.probability) for score in prediction.categories], district=district
+    )
+    rows = [
+        {
+            "code": s.code,
+            "label": names.get(s.code, s.code),
+            "probability": s.probability,
+            "department": s.assignment.lead.name if s.assignment else "",
+            "fallback": s.assignment.is_fallback if s.assignment else False,
+        }
+        for s in suggestions
+    ]
     context.update(
         prediction=prediction,
         rows=rows,
@@ -214,7 +196,7 @@ def suggest_panel(request):
 
 
 @require_POST
-@role_required(*INTAKE_ROLES)
+@role_required(*FILERS)
 def duplicates_panel(request):
     content = (request.POST.get("content") or "")[:CONTENT_MAX]
     community = _region(request.POST.get("community"), Region.Level.COMMUNITY)
@@ -230,11 +212,11 @@ def duplicates_panel(request):
 
 
 @require_POST
-@role_required(*INTAKE_ROLES)
+@role_required(*FILERS)
 def history_panel(request):
     try:
-        phone = clean_phone(request.POST.get("caller_phone", ""))
-    except Exception:  # an unfinished number is simply not looked up yet
+        phone = normalise_phone(request.POST.get("caller_phone", ""))
+    except ApplicationError:  # an unfinished number is simply not looked up yet
         phone = ""
     tickets = list(selectors.tickets_by_phone(phone, user=request.user)[:10]) if phone else []
     return render(request, "pages/_history_panel.html", {"tickets": tickets, "phone": phone})
@@ -243,59 +225,18 @@ def history_panel(request):
 # --- Human dispatch queue ---------------------------------------------------------------------------
 
 
-def _suggestions(ticket, names):
-    """One-click options: each AI suggestion with the unit the 派单目录 names for the ticket's district."""
-    from governance.selectors import department_for_category
-
-    out = []
-    for s in ticket.ai_top3 or []:
-        code = s.get("code") if isinstance(s, dict) else None
-        if not code:
-            continue
-        assignment = department_for_category(category_code=code, district=ticket.district)
-        out.append(
-            {
-                "code": code,
-                "label": names.get(code, code),
-                "probability": s.get("probability"),
-                "department": assignment.lead,
-                "fallback": assignment.is_fallback,
-            }
-        )
-    return out
-
-
-def _nearby_departments(departments, ticket):
-    """The units a dispatcher would pick for this ticket: city units, utilities, and those of its district
-    and street (the whole city list when the place is unknown)."""
-    if ticket.district_id is None:
-        return departments
-    return [
-        d
-        for d in departments
-        if d.level in (Department.Level.CITY, Department.Level.UTILITY)
-        or d.region_id in (ticket.district_id, ticket.street_id)
-    ]
-
-
 @role_required(*DISPATCH_ROLES)
 def dispatch_queue(request):
     queryset = selectors.human_dispatch_queue(request.user)
     if wants_csv(request):
         return csv_response(filename="dispatch-queue", columns=ticket_columns(request.user), rows=queryset.iterator())
     page = paginate(request, queryset, size=20)
-    names = dict(category_choices())
-    departments = list(Department.objects.filter(is_active=True).order_by("level", "region_id", "name"))
-    rows = [
-        {"ticket": t, "suggestions": _suggestions(t, names), "departments": _nearby_departments(departments, t)}
-        for t in page
-    ]
     return render(
         request,
         "pages/dispatch_queue.html",
         {
             "page": page,
-            "rows": rows,
+            "rows": selectors.human_dispatch_options(page),
             "categories": category_choices(),
             "query": query_without_page(request),
         },
