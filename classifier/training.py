@@ -43,8 +43,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_EXTRA_SOURCES = ["dispatch.selectors.ticket_confirmed_examples"]
-
 
 @dataclass(frozen=True)
 class Example:
@@ -54,7 +52,7 @@ class Example:
 
 
 def training_csv_path() -> Path:
-    return Path(getattr(settings, "CLASSIFIER_TRAINING_CSV", settings.FIXTURES_DIR / "complaints_train.csv"))
+    return Path(settings.CLASSIFIER_TRAINING_CSV)
 
 
 def examples_from_csv(path: Path, *, source: str | None = None) -> list[Example]:
@@ -83,7 +81,7 @@ def examples_from_extra_sources(
     A source that cannot be imported (its app not there yet) is skipped with a message, never an error.
     """
     if paths is None:
-        paths = getattr(settings, "CLASSIFIER_EXTRA_SOURCES", DEFAULT_EXTRA_SOURCES)
+        paths = settings.CLASSIFIER_EXTRA_SOURCES
     examples: list[Example] = []
     for dotted in paths:
         try:
@@ -212,7 +210,7 @@ def train_and_register(
 
     started = time.perf_counter()
     b = bar(1, "final fit")
-    pipeline = build_pipeline(params, n_jobs=min(2, int(getattr(settings, "CLASSIFIER_TRAIN_JOBS", 2))))
+    pipeline = build_pipeline(params, n_jobs=settings.CLASSIFIER_TRAIN_JOBS)
     fit_on_tokens(pipeline, docs, labels)
     if b:
         b.update(1)

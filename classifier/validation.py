@@ -78,7 +78,7 @@ def cross_validate(
     else:
         folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(docs, labels)
     docs_array = np.asarray(docs, dtype=object)
-    n_jobs = min(2, int(getattr(settings, "CLASSIFIER_TRAIN_JOBS", 2)))
+    n_jobs = settings.CLASSIFIER_TRAIN_JOBS
     for train_idx, test_idx in folds:
         pipe = build_pipeline(params, n_jobs=n_jobs)
         pipe[1:].fit(list(docs_array[train_idx]), labels[train_idx])

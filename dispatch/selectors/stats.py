@@ -18,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -186,8 +187,6 @@ def dashboard_volume(*, flt: DashboardFilter) -> dict:
 def _fetch(queryset) -> list[tuple]:
     """Rows of an aggregate queryset as plain tuples. Skips the ORM's per-row converters, which cost more
     than the query itself for a few thousand grouped rows (the sums are plain integers)."""
-    from django.db import connections
-
     sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)

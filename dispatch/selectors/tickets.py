@@ -3,13 +3,15 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from classifier.text import mask_pii
 from dispatch.actors import Actor, actor_for, grid_q, is_lead, on_grid, region_q
+from dispatch.duplicates import rank_duplicates
 from dispatch.models import (
+    CityMode,
     Notification,
     NotificationRead,
     Ticket,
@@ -209,8 +211,6 @@ def callback_queue(user) -> QuerySet[Ticket]:
 
 def worklist_for_user(user) -> QuerySet[Ticket]:
     """Open tickets the user's unit or grids hold, most urgent first (red, yellow, then nearest due)."""
-    from django.db.models import Case, IntegerField, Value, When
-
     light_rank = Case(
         When(sla_light=Ticket.Light.RED, then=Value(0)),
         When(sla_light=Ticket.Light.YELLOW, then=Value(1)),
@@ -263,6 +263,11 @@ def _ancestor_codes(region: Region) -> list[str]:
     return codes
 
 
+def city_mode_history() -> QuerySet[CityMode]:
+    """Every switch of the city operating mode, newest first (the audit record)."""
+    return CityMode.objects.select_related("switched_by").order_by("-switched_at", "-id")
+
+
 def work_calendar_warning(*, today: datetime.date | None = None) -> str | None:
     """A message for supervisors when next year's holidays are not in the working calendar yet.
 
@@ -296,8 +301,6 @@ def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=N
 
     Returns [(ticket, similarity)] best first. Conservative on purpose: a false merge hides a citizen's
     request, a missed one only costs a second dispatch (threshold: dispatch.duplicates.THRESHOLD)."""
-    from dispatch.duplicates import rank_duplicates
-
     if community is None or not content:
         return []
     since = timezone.now() - datetime.timedelta(days=30)

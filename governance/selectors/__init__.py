@@ -12,6 +12,7 @@ from governance.selectors.departments import (
     Assignment,
     Directory,
     Suggestion,
+    category_choices,
     category_is_known,
     category_suggestions,
     department_for_category,
@@ -21,6 +22,7 @@ from governance.selectors.departments import (
     street_office_for,
 )
 from governance.selectors.grids import community_default_grid, grid_for_address, grids_under
+from governance.selectors.places import PickerOptions, grid_get, place_picker_options, region_get
 from governance.selectors.users import Workplace, workplace_for_user
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "FALLBACK_TYPES",
     "Suggestion",
     "Workplace",
+    "category_choices",
     "category_is_known",
     "category_suggestions",
     "departments_near",
@@ -42,6 +45,10 @@ __all__ = [
     "fallback_department",
     "grid_for_address",
     "grids_under",
+    "grid_get",
+    "place_picker_options",
+    "region_get",
+    "PickerOptions",
     "region_for_address",
     "workplace_for_user",
     "street_office_for",

@@ -140,6 +140,11 @@ def category_suggestions(
     return Directory(districts=[district]).suggestions(categories=categories, district=district)
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """(code, name) of the active categories of the 派单目录, for pickers and filters."""
+    return list(DispatchCatalogue.objects.filter(is_active=True).values_list("category_code", "category_name"))
+
+
 def category_is_known(code: str) -> bool:
     """A category of the 派单目录 (active or not: an old ticket keeps its category)."""
     return DispatchCatalogue.objects.filter(category_code=code).exists()

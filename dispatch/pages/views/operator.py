@@ -15,11 +15,19 @@ from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import CONTENT_MAX, IntakeForm
 from dispatch.pages.templatetags import highlight_terms
 from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
-from dispatch.pages.views.tickets import category_choices, ticket_columns
+from dispatch.pages.views.tickets import ticket_columns
 from dispatch.services.intake import FILERS, normalise_phone, place_trim
 from governance import roles
 from governance.models import Grid, Region
-from governance.selectors import category_suggestions, grid_for_address, region_for_address
+from governance.selectors import (
+    category_choices,
+    category_suggestions,
+    grid_for_address,
+    grid_get,
+    place_picker_options,
+    region_for_address,
+    region_get,
+)
 
 DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
 FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
@@ -95,25 +103,23 @@ def place_state(*, district=None, street=None, community=None, grid=None, match=
     """The cascading picker: options of each level under the chosen parent, inconsistent children dropped."""
     kept = place_trim(district=district, street=street, community=community, grid=grid)
     district, street, community, grid = kept.district, kept.street, kept.community, kept.grid
-    districts = list(Region.objects.filter(level=Region.Level.DISTRICT).order_by("code"))
-    streets = list(Region.objects.filter(parent=district).order_by("code")) if district else []
-    communities = list(Region.objects.filter(parent=street).order_by("code")) if street else []
-    grids = []
-    if community is not None:
-        grids = list(
-            Grid.objects.filter(region=community, kind__in=[Grid.Kind.COMMUNITY, Grid.Kind.RURAL, Grid.Kind.MICRO])
-            .order_by("code")
-            .only("id", "code", "name", "kind")[:300]
-        )
-        if grid is not None and grid not in grids:
-            grids.insert(0, grid)
-    return PlaceState(districts, streets, communities, grids, district, street, community, grid, match, note)
+    options = place_picker_options(district=district, street=street, community=community, grid=grid)
+    return PlaceState(
+        options.districts,
+        options.streets,
+        options.communities,
+        options.grids,
+        district,
+        street,
+        community,
+        grid,
+        match,
+        note,
+    )
 
 
 def _region(value, level: str) -> Region | None:
-    if not value:
-        return None
-    return Region.objects.filter(code=str(value), level=level).first()
+    return region_get(value, level=level)
 
 
 @require_POST
@@ -125,7 +131,7 @@ def place_panel(request):
     district = _region(post.get("district"), Region.Level.DISTRICT)
     street = _region(post.get("street"), Region.Level.STREET)
     community = _region(post.get("community"), Region.Level.COMMUNITY)
-    grid = Grid.objects.filter(pk=post.get("grid")).first() if (post.get("grid") or "").isdigit() else None
+    grid = grid_get(post.get("grid"))
     match, note = None, ""
     changed = request.headers.get("HX-Trigger-Name", "")
     if changed == "address" or post.get("resolve"):

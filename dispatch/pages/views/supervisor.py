@@ -7,14 +7,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from classifier import services as clf
-from classifier.models import ModelVersion
+from classifier.selectors import model_version_list
 from common.errors import ApplicationError
 from dispatch import selectors, services
 from dispatch.models import CityMode
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import CityModeForm, TicketFilterForm
 from dispatch.pages.views.common import QUEUE_ROLES, SUPERVISOR_ROLES, paginate, query_without_page, role_required
-from dispatch.pages.views.tickets import apply_filters, category_choices, ticket_columns
+from dispatch.pages.views.tickets import apply_filters, ticket_columns
+from governance.selectors import category_choices
 
 QUEUES = {
     "return": ("派单异议审核", selectors.return_review_queue, "退单待审：同意并改派，或驳回退回原单位"),
@@ -75,7 +76,7 @@ def city_mode(request):
                 return redirect("pages:city_mode")
         else:
             status = 400
-    history = CityMode.objects.select_related("switched_by").order_by("-switched_at", "-id")
+    history = selectors.city_mode_history()
     if wants_csv(request):
         return csv_response(
             filename="city-mode",
@@ -104,7 +105,7 @@ def city_mode(request):
 
 @role_required(*SUPERVISOR_ROLES)
 def models(request):
-    versions = list(ModelVersion.objects.order_by("-created_at"))
+    versions = list(model_version_list())
     if wants_csv(request):
         return csv_response(
             filename="model-versions",

@@ -23,11 +23,7 @@ from dispatch.pages.views.common import (
     role_required,
 )
 from dispatch.workflow import MOVES
-from governance.models import DispatchCatalogue
-
-
-def category_choices() -> list[tuple[str, str]]:
-    return list(DispatchCatalogue.objects.filter(is_active=True).values_list("category_code", "category_name"))
+from governance.selectors import category_choices
 
 
 def _masked(user):
