@@ -83,11 +83,12 @@ class IntakeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因/说明", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    too_short = "请填写具体原因（至少 4 个字）"
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if len(reason) < 4:
-            raise ValidationError("请填写具体原因（至少 4 个字）")
+            raise ValidationError(self.too_short)
         return reason
 
 
@@ -209,16 +210,12 @@ class MergeForm(forms.Form):
         return number
 
 
-class CityModeForm(forms.Form):
+class CityModeForm(ReasonForm):
     mode = forms.ChoiceField(label="运行模式", choices=CityMode.Mode.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label="切换原因", max_length=200)
     confirm = forms.BooleanField(label="我已确认：切换将改变新工单的办理时限和优先级，并记录在案", required=True)
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 4:
-            raise ValidationError("请写明切换原因（至少 4 个字）")
-        return reason
+    field_order = ["mode", "reason", "confirm"]
+    too_short = "请写明切换原因（至少 4 个字）"
 
 
 class TicketFilterForm(forms.Form):

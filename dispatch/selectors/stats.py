@@ -31,6 +31,18 @@ OVERDUE_LIST_SIZE = 20
 HEAT_STREETS = 25
 
 
+# Each rate of the dashboard: (numerator, denominator), two count columns (see the module docstring).
+RATES = {
+    "ai_share": ("ai_dispatched", "dispatched"),
+    "ai_accuracy": ("ai_correct", "ai_dispatched"),
+    "accuracy": ("stayed", "dispatched"),
+    "response_rate": ("responded", "dispatched"),
+    "resolution_rate": ("resolved", "dispatched"),
+    "satisfaction_rate": ("satisfied", "rated"),
+    "intake_rate": ("closed_at_intake", "total"),
+}
+
+
 def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
@@ -53,54 +65,16 @@ class Tally:
         counts = self.__dict__.get("counts")
         if counts is not None and name in counts:
             return counts[name]
+        if counts is not None and name in RATES:
+            numerator, denominator = RATES[name]
+            return _ratio(counts[numerator], counts[denominator])
         raise AttributeError(name)
-
-    @property
-    def ai_share(self):
-        return _ratio(self.counts["ai_dispatched"], self.counts["dispatched"])
-
-    @property
-    def ai_accuracy(self):
-        return _ratio(self.counts["ai_correct"], self.counts["ai_dispatched"])
-
-    @property
-    def accuracy(self):
-        return _ratio(self.counts["stayed"], self.counts["dispatched"])
-
-    @property
-    def response_rate(self):
-        return _ratio(self.counts["responded"], self.counts["dispatched"])
-
-    @property
-    def resolution_rate(self):
-        return _ratio(self.counts["resolved"], self.counts["dispatched"])
-
-    @property
-    def satisfaction_rate(self):
-        return _ratio(self.counts["satisfied"], self.counts["rated"])
-
-    @property
-    def intake_rate(self):
-        return _ratio(self.counts["closed_at_intake"], self.counts["total"])
 
     @property
     def score(self) -> float:
         """三率 composite for rankings: the mean of the rates that exist (a unit with no tickets scores 0)."""
         rates = [r for r in (self.response_rate, self.resolution_rate, self.satisfaction_rate) if r is not None]
         return sum(rates) / len(rates) if rates else 0.0
-
-    def as_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "label": self.label,
-            **self.counts,
-            "ai_share": self.ai_share,
-            "ai_accuracy": self.ai_accuracy,
-            "accuracy": self.accuracy,
-            "response_rate": self.response_rate,
-            "resolution_rate": self.resolution_rate,
-            "satisfaction_rate": self.satisfaction_rate,
-        }
 
 
 @dataclass(frozen=True)
