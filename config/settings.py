@@ -138,7 +138,7 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_TIMEOUT = 2  # seconds per connection attempt
 # The web's publish is the opposite (dispatch/publishing.py): one attempt, then the process skips
 # publishing for a while; the ticket row is committed and the reconciler routes it later.
-DISPATCH_PUBLISH_MAX_RETRIES = 0
+DISPATCH_PUBLISH_MAX_RETRIES = int(os.environ.get("DISPATCH_PUBLISH_MAX_RETRIES", "0"))
 DISPATCH_BROKER_DOWN_SECONDS = float(os.environ.get("DISPATCH_BROKER_DOWN_SECONDS", "30"))
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -50,7 +50,7 @@ def broker_state_reset() -> None:
 
 
 def _mark_down(exc: BaseException) -> None:
-    seconds = float(getattr(settings, "DISPATCH_BROKER_DOWN_SECONDS", 30))
+    seconds = settings.DISPATCH_BROKER_DOWN_SECONDS
     with _lock:
         _state.failures += 1
         _state.down_until = time.monotonic() + seconds
@@ -81,7 +81,7 @@ def publish(task_name: str, args: list) -> bool:
     try:
         with app.pool.acquire(block=True) as conn:
             try:
-                conn.ensure_connection(max_retries=int(getattr(settings, "DISPATCH_PUBLISH_MAX_RETRIES", 0)))
+                conn.ensure_connection(max_retries=settings.DISPATCH_PUBLISH_MAX_RETRIES)
                 if task is not None:
                     task.apply_async(args=list(args), connection=conn, retry=False)
                 else:
