@@ -15,7 +15,7 @@ from common.errors import ApplicationError, ConflictError
 from dispatch.actors import Actor, actor_for
 from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker
-from dispatch.services.webhooks import webhook_deliveries_create
+from dispatch.services.webhooks import webhook_deliveries_create, webhook_deliveries_create_many
 from dispatch.workflow import EVENT_LABELS, MOVES, actor_may
 
 logger = logging.getLogger(__name__)
@@ -139,17 +139,19 @@ def write_event(
 def write_events(events: list[TicketEvent]) -> None:
     """Many events built by `event_row` at once (the portable sweep, the demo)."""
     TicketEvent.objects.bulk_create(events, batch_size=1000)
+    webhook_deliveries_create_many(events=events)  # sent by the webhook sweep, not one message each
 
 
 def events_insert_sql(*, source: str, action: str, reason: str, data: dict | None = None) -> tuple[str, dict]:
     """The set-based form of `event_row` for the PostgreSQL sweep: an INSERT of one system event per row
-    of `source` (a CTE with `id` and `status`; the status does not change), at `%(now)s`. Returns the SQL
-    and its parameters."""
+    of `source` (a CTE with `id` and `status`; the status does not change), at `%(now)s`, returning the
+    events' `id` and `action` (for `webhook_deliveries_insert_sql`). Returns the SQL and its parameters."""
     system = event_row(ticket_id=0, action=action, from_status="", to_status="", reason=reason, data=data)
     sql = f"""INSERT INTO {TicketEvent._meta.db_table}
         (ticket_id, action, from_status, to_status, actor_label, reason, data, created_at)
     SELECT id, %(event_action)s, status, status, %(event_actor)s, %(event_reason)s, %(event_data)s::jsonb, %(now)s
-      FROM {source}"""
+      FROM {source}
+    RETURNING id, action"""
     params = {
         "event_action": system.action,
         "event_actor": system.actor_label,

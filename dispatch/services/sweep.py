@@ -17,6 +17,7 @@ from django.utils import timezone
 from dispatch.models import Notification, Ticket
 from dispatch.services.core import event_row, events_insert_sql, notify_many, write_events
 from dispatch.services.routing import ticket_route
+from dispatch.services.webhooks import webhook_deliveries_insert_sql
 from governance.models import Region
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,8 @@ WITH due AS (
  RETURNING id, number, status, lead_department_id, district_id
 ), events AS (
     {events}
+), deliveries AS (
+    {webhook_deliveries_insert_sql(source="events")}
 )
 SELECT id, number, status, lead_department_id, district_id FROM due
 """

@@ -2,7 +2,9 @@
 
 - Written with the event: `webhook_deliveries_create` runs inside the transaction that writes a
   TicketEvent and adds one WebhookDelivery row per active subscription that wants the event; the
-  attempt is enqueued after commit. A rolled-back move sends nothing; a lost message loses nothing
+  attempt is enqueued after commit. Events written in bulk (the SLA sweep's lights) get their rows in
+  the same statement or transaction (`webhook_deliveries_create_many`, `webhook_deliveries_insert_sql`)
+  and are sent by the sweep within a minute or two. A rolled-back move sends nothing; a lost message loses nothing
   (`webhook_sweep` re-enqueues what is due).
 - Sent by Celery (`dispatch.webhook_deliver`), never in the web request: POST of a JSON body with
   `X-Webhook-Timestamp` (Unix seconds) and `X-Webhook-Signature: sha256=HEX`, the HMAC-SHA256 with the
@@ -62,6 +64,34 @@ def webhook_deliveries_create(*, event: TicketEvent) -> list[WebhookDelivery]:
     for delivery in deliveries:
         enqueue_after_commit("dispatch.webhook_deliver", delivery.pk)
     return deliveries
+
+
+def webhook_deliveries_create_many(*, events: list[TicketEvent]) -> int:
+    """The bulk form, for events saved together (the portable SLA sweep, the demo): one pending delivery
+    per event and subscription that wants it, left to `webhook_sweep` (a burst of thousands of lights
+    is not thousands of messages at commit). Returns how many."""
+    subscriptions = list(WebhookSubscription.objects.filter(is_active=True)) if events else []
+    now = timezone.now()
+    rows = [
+        WebhookDelivery(subscription=s, event_id=e.pk, next_attempt_at=now)
+        for e in events
+        for s in subscriptions
+        if s.wants(e.action)
+    ]
+    WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def webhook_deliveries_insert_sql(*, source: str) -> str:
+    """The set-based form for the PostgreSQL SLA sweep: a CTE body inserting one pending delivery per
+    row of `source` (inserted events: `id`, `action`) and active subscription that wants it, at
+    `%(now)s`; left to `webhook_sweep`. Costs a join with an empty table when nobody subscribes."""
+    return f"""INSERT INTO {WebhookDelivery._meta.db_table}
+        (subscription_id, event_id, status, attempts, next_attempt_at, body, last_error, log, created_at)
+    SELECT s.id, e.id, '{D.PENDING}', 0, %(now)s, '', '', '[]'::jsonb, %(now)s
+      FROM {source} e
+      JOIN {WebhookSubscription._meta.db_table} s
+        ON s.is_active AND (s.events = '[]'::jsonb OR s.events ? e.action)"""
 
 
 def webhook_body(delivery: WebhookDelivery) -> str:
@@ -182,7 +212,7 @@ def _finish(delivery: WebhookDelivery, *, status, code, error, at, next_at=None)
     )
 
 
-def webhook_sweep(*, limit: int = 500) -> int:
+def webhook_sweep(*, limit: int = 5000) -> int:
     """Enqueue deliveries that are due and not freshly written: retries waiting longer than
     COUNTDOWN_MAX, messages a broker lost, attempts a dead worker left. Returns how many."""
     from dispatch.services.core import enqueue_after_commit

@@ -328,3 +328,26 @@ def test_real_worker_retries_then_delivers(world, tmp_path):
         assert delivery.status == D.DELIVERED, worker.tail()
         assert delivery.attempts == 2 and [e["status"] for e in delivery.log] == [503, 200]
         assert hits(receiver) == 2 and receiver.received[0]["body"] == receiver.received[1]["body"]
+
+
+def test_sla_sweep_lights_are_delivered_by_the_webhook_sweep(
+    world, receiver, eager, dispatched, django_capture_on_commit_callbacks
+):
+    """The sweep writes its events in bulk (one SQL statement on PostgreSQL, bulk_create elsewhere): the
+    deliveries are written with them and the webhook sweep sends them."""
+    subscribe(receiver.url, events=["sla_red"], name="province")
+    subscribe(receiver.url, events=["signed"], name="sms")
+    Ticket.objects.filter(pk=dispatched.pk).update(sla_due=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = services.sla_sweep()
+    assert result.red == 1
+    (delivery,) = WebhookDelivery.objects.all()
+    assert delivery.event.action == "sla_red" and delivery.subscription.name == "province"
+    assert delivery.status == D.PENDING and not any("webhook" in repr(c) for c in callbacks)
+    make_due(delivery)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhooks.webhook_sweep() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == D.DELIVERED
+    payload = json.loads(receiver.received[0]["body"])
+    assert payload["event"] == "sla_red" and payload["ticket"]["number"] == dispatched.number
