@@ -43,7 +43,11 @@ def main(argv: list[str]) -> int:
             except ProcessLookupError:
                 pass
 
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    stop_signals = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    # A parent may hand us these signals blocked (the mask survives fork and exec): a supervisor that
+    # cannot be stopped is worse than none, so take them back; the command inherits the cleared mask.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+    for signum in stop_signals:
         signal.signal(signum, stop)
 
     wait = FIRST_WAIT
@@ -64,5 +68,10 @@ def main(argv: list[str]) -> int:
             return code
 
 
+def exit_status(code: int) -> int:
+    """The command's status as a shell reports it: a death by signal N is 128 + N."""
+    return code if code >= 0 else 128 - code
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(exit_status(main(sys.argv[1:])))

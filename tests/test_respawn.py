@@ -42,3 +42,20 @@ def test_sigterm_reaches_a_running_command(tmp_path):
 
     assert wrapper.wait(10) == 0
     assert marker.read_text().strip() == "term"
+
+
+def test_a_stop_signal_blocked_by_the_parent_still_stops_the_wrapper(tmp_path):
+    up = tmp_path / "up"
+    command = f"echo up > {up}; while true; do sleep 0.1; done"
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        wrapper = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "respawn.py"), "--", "sh", "-c", command])
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    end = time.monotonic() + 30
+    while time.monotonic() < end and not up.exists():
+        time.sleep(0.1)
+
+    wrapper.send_signal(signal.SIGTERM)
+
+    assert wrapper.wait(20) == 128 + signal.SIGTERM  # the command died of the signal and the loop ended
