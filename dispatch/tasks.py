@@ -69,3 +69,10 @@ def send_notifications(ids: list[int]) -> int:
     from dispatch.services import notifications_send
 
     return notifications_send(ids=ids)
+
+
+@shared_task(name="dispatch.idempotency_keys_purge", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def idempotency_keys_purge() -> int:
+    from dispatch.services.idempotency import idempotency_keys_purge as purge
+
+    return purge()

@@ -1,9 +1,12 @@
 """Loaded with `-p tests.testenv` (pyproject addopts) before pytest-django reads the settings.
 
 Settings refuse to start without SECRET_KEY when DEBUG is off (the default); tests run with DEBUG off.
-Worker and scenario subprocesses inherit the variable.
+API rate limits are off: test users reuse ids from test to test, their counts would add up across
+tests (tests/test_security.py turns them on where they are the subject).
+Worker and scenario subprocesses inherit these variables.
 """
 
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("API_THROTTLE_ENABLED", "0")

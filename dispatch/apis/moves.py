@@ -7,15 +7,16 @@ Each move is a class naming its input serializer and its service; the OpenAPI sc
 own request body (see `MoveSchema`). Serializers check the shape of the input; the services validate
 it (a department by id or code is looked up in services/assignment.py)."""
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.schema import AutoSchema
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
+from dispatch.apis.idempotency import idempotent
 from dispatch.apis.serializers import TicketDetailOutput
 from dispatch.apis.tickets import detail_queryset
 from dispatch.models import Ticket
@@ -165,6 +166,7 @@ class TicketMoveApi(APIView):
         """The service call; `data` is the validated input with `expected_version`."""
         return self.service(ticket=ticket, by=request.user, **data)
 
+    @idempotent
     def post(self, request, pk: int):
         ticket = visible_ticket(request, pk)
         serializer = self.InputSerializer(data=request.data)

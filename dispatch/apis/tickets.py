@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
+from dispatch.apis.idempotency import idempotent
 from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
 from dispatch.models import Ticket, TicketAssist
 from dispatch.services.intake import CONTENT_MAX, normalise_phone
@@ -96,6 +97,7 @@ class TicketListCreateApi(ListAPIView):
         return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(request=InputSerializer, responses={201: TicketDetailOutput})
+    @idempotent
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,6 +1,7 @@
 """dispatch models, one module per concern; import from here."""
 
 from dispatch.models.events import AppendOnlyError, Notification, NotificationRead, PhoneAccessLog, TicketEvent
+from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
@@ -12,6 +13,7 @@ __all__ = [
     "CityMode",
     "DailyDistrictVolume",
     "DailyTicketStat",
+    "IdempotencyKey",
     "MonthlyTicketStat",
     "Notification",
     "NotificationRead",

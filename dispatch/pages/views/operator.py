@@ -1,6 +1,7 @@
 """接线员: the intake form with its live panels (AI suggestion, place, duplicates, caller history) and
 the human dispatch queue."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from dispatch.pages.forms import CONTENT_MAX, IntakeForm
 from dispatch.pages.templatetags import highlight_terms
 from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
 from dispatch.pages.views.tickets import ticket_columns
+from dispatch.services.idempotency import Answer, idempotent_call
 from dispatch.services.intake import FILERS, normalise_phone, place_trim
 from governance import roles
 from governance.models import Grid, Region
@@ -40,7 +42,7 @@ SUGGEST_MIN_CHARS = 6
 @role_required(*FILERS)
 def intake(request):
     if request.method != "POST":
-        return render(request, "pages/intake.html", {"form": IntakeForm(), "place": place_state()})
+        return render(request, "pages/intake.html", _intake_context(IntakeForm(), place_state()))
     intent = request.POST.get("intent", "file")
     merge_into = request.POST.get("merge_into") or ""
     if merge_into:
@@ -48,16 +50,40 @@ def intake(request):
     form = IntakeForm(request.POST, intent="close" if intent == "close" else "file")
     if form.is_valid():
         try:
-            ticket = _file(request, form, intent=intent, merge_into=merge_into)
+            ticket_pk = _file_once(request, form, intent=intent, merge_into=merge_into)
         except ApplicationError as exc:  # the service's own checks, shown next to the field they name
             field = (exc.extra or {}).get("field")
             form.add_error(field if field in form.fields else None, exc.message)
         else:
-            return redirect("pages:ticket_detail", pk=ticket.pk)
+            return redirect("pages:ticket_detail", pk=ticket_pk)
     # Re-render with the operator's place choices kept (the inconsistent ones dropped by the picker).
     data = getattr(form, "cleaned_data", {})
     place = place_state(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
-    return render(request, "pages/intake.html", {"form": form, "place": place}, status=400)
+    return render(request, "pages/intake.html", _intake_context(form, place), status=400)
+
+
+def _intake_context(form, place) -> dict:
+    # Each rendering of the form carries a fresh Idempotency-Key: a double click or a resubmitted form
+    # files one ticket (dispatch/services/idempotency.py); a failed submission keeps no key.
+    return {"form": form, "place": place, "idempotency_key": uuid.uuid4().hex}
+
+
+def _file_once(request, form: IntakeForm, *, intent: str, merge_into: str) -> int:
+    """Files through `_file` at most once per form (its idempotency_key); returns the ticket to show."""
+    key = request.POST.get("idempotency_key", "")
+    if not key:
+        return _file(request, form, intent=intent, merge_into=merge_into).pk
+    body = {
+        k: request.POST.getlist(k) for k in sorted(request.POST) if k not in ("csrfmiddlewaretoken", "idempotency_key")
+    }
+
+    def call() -> Answer:
+        return Answer(201, {"ticket": _file(request, form, intent=intent, merge_into=merge_into).pk})
+
+    answer = idempotent_call(user=request.user, key=key, method="POST", path=request.path, body=body, call=call)
+    if answer.replayed:
+        messages.info(request, "该表单已提交过，未重复受理")
+    return answer.body["ticket"]
 
 
 def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
