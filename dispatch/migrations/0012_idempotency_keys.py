@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0010_webhooks'),
+        ('dispatch', '0011_ticketevent_action_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
