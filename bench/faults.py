@@ -4,7 +4,9 @@ Run: `.venv/bin/python bench/faults.py [--during 40] [--outage 30]`. Never touch
 PostgreSQL or Redis: each scenario starts its own Redis on a free port and works on a SQLite file in a
 temporary folder (tests/dispatch/broker_outage_scenario.py, also used by the fault test).
 
-Prints, for a broker outage with a real Celery worker (Redis stopped for --outage seconds and started
+Prints, first, for clients that time out and retry a filing (gunicorn on SQLite, a client timeout
+shorter than a filing, up to two retries), the tickets created per call without and with an
+Idempotency-Key; then, for a broker outage with a real Celery worker (Redis stopped for --outage seconds and started
 again empty): tickets filed before / during / after, how many were routed, lost (never routed) and
 doubled (routed twice); whether the worker survived without a restart; how many filings during the
 outage tried the dead broker; and the filing time during the outage (median / max).
@@ -54,13 +56,54 @@ def broker_outage(*, before: int, during: int, after: int, outage: float) -> dic
         return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def client_retries(*, calls: int, timeout: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix="retries-") as tmp:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'retries.sqlite3'}",
+            "VAR_DIR": str(Path(tmp) / "var"),
+            "REDIS_URL": "",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only",
+            "LOG_LEVEL": "WARNING",
+            "RETRY_CALLS": str(calls),
+            "RETRY_TIMEOUT": str(timeout),
+        }
+        env.pop("DEBUG", None)
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "dispatch" / "retry_scenario.py")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        if done.returncode != 0:
+            raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", type=int, default=20)
     parser.add_argument("--during", type=int, default=40)
     parser.add_argument("--after", type=int, default=20)
     parser.add_argument("--outage", type=float, default=30.0)
+    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--client-timeout", type=float, default=0.3)
+    parser.add_argument("--only", choices=["outage", "retries"])
     args = parser.parse_args()
+
+    if args.only != "outage":
+        r = client_retries(calls=args.calls, timeout=args.client_timeout)
+        print(f"client retries ({args.calls} filings, client timeout {args.client_timeout} s, up to 2 retries):")
+        for mode, label in (("plain", "without Idempotency-Key"), ("key", "with Idempotency-Key")):
+            m = r[mode]
+            print(
+                f"  {label}: {m['requests']} requests ({m['timeouts']} timed out) -> {m['tickets']} tickets "
+                f"for {m['calls']} calls: doubled {m['doubled']}, lost {m['lost']} (no ticket, the client was told nothing)"
+            )
+        if args.only == "retries":
+            return
 
     r = broker_outage(before=args.before, during=args.during, after=args.after, outage=args.outage)
     seconds = r["filing_seconds_during_outage"]
