@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "governance",
     "classifier",
     "dispatch",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

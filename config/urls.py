@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("classifier.urls")),
     path("api/", include("dispatch.urls")),
     path("open311/v2/", include("dispatch.open311.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("", include("dispatch.pages.urls")),
     # Uploaded reply photos show citizens' surroundings: users see them through /api/tickets/<id>/photo/,
     # which checks the ticket's scope; the raw folder is for admins only (the admin's file links).

@@ -14,6 +14,7 @@ NAV = [
     ("一屏观全域", "pages:dashboard", {roles.SUPERVISOR, roles.ADMIN}),
     ("运行模式", "pages:city_mode", {roles.SUPERVISOR, roles.ADMIN}),
     ("模型版本", "pages:models", {roles.SUPERVISOR, roles.ADMIN}),
+    ("知识库", "knowledge:list", {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
     ("消息通知", "pages:notifications", set(roles.ALL)),
 ]
 

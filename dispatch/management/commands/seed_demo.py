@@ -22,6 +22,10 @@ class Command(BaseCommand):
             world = demo_accounts()
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
+        from knowledge.services import articles_load
+
+        added, kept = articles_load()
+        self.stdout.write(f"知识库: {added} entries added, {kept} kept")
         created = 0
         if not opts["no_tickets"]:
             start = time.perf_counter()
