@@ -72,6 +72,7 @@ bench: setup
 	$(PY) bench/classifier.py
 	$(PY) bench/dispatch.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/duplicates.py
 
 clean:
 	rm -rf var static/vendor node_modules

@@ -1,14 +1,36 @@
-"""Duplicate detection: character n-gram cosine similarity on the normalised text.
+"""Duplicate detection: the strict rule for 并单, and the looser hints shown while a call is taken.
+
+Strict (`rank_duplicates`, THRESHOLD): character n-gram cosine similarity on the normalised text.
 
 Characters rather than words because callers describe the same matter with different word breaks;
 bigrams and trigrams keep enough order to tell "噪音扰民" from "扰民噪音 …" apart. The threshold is set
 high (bench/dispatch.py measures false merges and misses on a constructed set): a false merge hides a
-citizen's request, a missed one only costs a second dispatch.
+citizen's request, a missed one only costs a second dispatch. Routing's "疑似重复，可并单" notice uses it.
+
+Hints (`rank_hints`, HINT_THRESHOLD): a hint costs nothing — the operator looks and decides — so they
+fire on the same place and matter, ranked by how close the texts are:
+- candidates are open tickets of the same community in the last HINT_DAYS days (the selector), of the
+  same category when both are known;
+- two texts naming different estates ("农大家属院" / "西大街小区") or buildings ("3号楼" / "5号楼") are
+  different matters, and so are two texts
+  whose 事项小类 (dispatch.matters) are both known and share none;
+- the text score is a cosine over character unigrams and bigrams weighted by their rarity in the
+  shipped complaints (every 4th row of fixtures/complaints_train.csv), after the place names are cut out: the place is
+  already the same, and "小区" or "反映" say nothing while "鸽" or "井盖" say a lot; a shared 事项小类
+  adds ITEM_BONUS.
+bench/duplicates.py measures re-calls suggested and unrelated calls suggested on sets we wrote.
 """
 
+import csv
 import math
 import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+from classifier.text import normalize
 
 THRESHOLD = 0.6
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -48,5 +70,134 @@ def rank_duplicates(content: str, tickets: list, *, limit: int = 5, threshold: f
     base = ngrams(content)
     scored = [(t, cosine(base, ngrams(t.content))) for t in tickets]
     scored = [(t, round(s, 3)) for t, s in scored if s >= threshold]
+    scored.sort(key=lambda pair: pair[1], reverse=True)
+    return scored[:limit]
+
+
+# --- hints ------------------------------------------------------------------------------------------
+
+HINT_THRESHOLD = 0.25
+ITEM_BONUS = 0.15
+HINT_DAYS = 30
+_NOT_HANZI = re.compile(r"[\W_\d]+", re.UNICODE)
+# District before a street, streets, communities and villages: the place, not the matter.
+_PLACE = re.compile(
+    r"[\u4e00-\u9fa5]{1,6}?(?:区|县|市)(?=[\u4e00-\u9fa5]{2,6}?(?:街道|镇|乡))|[\u4e00-\u9fa5]{2,6}?(?:街道|社区|村)"
+)
+
+
+def strip_admin_places(text: str) -> str:
+    """The normalised text with district, street and community names cut out."""
+    return _PLACE.sub(" ", normalize(text or ""))
+
+
+def _strip_places(text: str) -> str:
+    from dispatch.matters import BUILDING_RE, COMPOUND_RE
+
+    text = strip_admin_places(text)
+    for pattern in (BUILDING_RE, COMPOUND_RE):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def matter_grams(text: str) -> Counter:
+    """Character unigrams and bigrams of the text with its place names cut out (no digits, no
+    punctuation, no n-gram across a cut)."""
+    grams = Counter()
+    for run in _NOT_HANZI.split(_strip_places(text)):
+        grams.update(run)
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def _background_path() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures" / "complaints_train.csv"
+
+
+# Every 4th shipped complaint (about 1,900): rarity needs no more, and reading them all costs ~4.5 s CPU.
+BACKGROUND_EVERY = 4
+
+
+@lru_cache(maxsize=1)
+def _document_frequencies() -> tuple[int, dict]:
+    """How many of the sampled shipped complaints hold each gram; read once per process (~1 s CPU)."""
+    df: Counter = Counter()
+    n = 0
+    path = _background_path()
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as f:
+            for i, row in enumerate(csv.DictReader(f)):
+                if i % BACKGROUND_EVERY:
+                    continue
+                grams = set()
+                for run in _NOT_HANZI.split(normalize(row["text"].replace(" ", ""))):
+                    grams.update(run)
+                    grams.update(run[j : j + 2] for j in range(len(run) - 1))
+                df.update(grams)
+                n += 1
+    return n, dict(df)
+
+
+def _weights(grams: Counter) -> dict:
+    n, df = _document_frequencies()
+    return {g: c * (math.log((n + 1) / (df.get(g, 0) + 1)) + 1) for g, c in grams.items()}
+
+
+def _weighted_cosine(a: dict, b: dict) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+
+
+class HintText:
+    """What the hint rule reads from one text, computed once (a candidate is compared with one call)."""
+
+    __slots__ = ("buildings", "estates", "items", "vector")
+
+    def __init__(self, content: str, address: str = ""):
+        from dispatch.matters import buildings, compounds, matter_items
+
+        self.buildings = buildings(f"{address} {content}")
+        self.estates = compounds(f"{address} {content}")
+        self.items = matter_items(content)
+        self.vector = _weights(matter_grams(content))
+
+
+def hint_score(new: HintText, old: HintText) -> float | None:
+    """The hint score of an earlier ticket for a new call, or None when they are different matters by
+    rule (different estates or buildings, or known 事项小类 with none in common)."""
+    from dispatch.matters import same_estate
+
+    if not same_estate(new.estates, old.estates):
+        return None
+    if new.buildings and old.buildings and not (new.buildings & old.buildings):
+        return None
+    shared = new.items & old.items
+    if new.items and old.items and not shared:
+        return None
+    return _weighted_cosine(new.vector, old.vector) + (ITEM_BONUS if shared else 0.0)
+
+
+def rank_hints(
+    content: str, tickets: list, *, address: str = "", category: str = "", limit: int = 5, threshold=None
+) -> list:
+    """[(ticket, score)] best first, score ≥ HINT_THRESHOLD. A ticket whose category is known and differs
+    from `category` (when given) is skipped; tickets need `content`, `address`, `category_code`,
+    `ai_category`."""
+    threshold = HINT_THRESHOLD if threshold is None else threshold
+    new = HintText(content, address)
+    scored = []
+    for t in tickets:
+        other = t.category_code or t.ai_category
+        if category and other and other != category:
+            continue
+        score = hint_score(new, HintText(t.content, t.address))
+        if score is not None and score >= threshold:
+            scored.append((t, round(min(score, 1.0), 3)))
     scored.sort(key=lambda pair: pair[1], reverse=True)
     return scored[:limit]

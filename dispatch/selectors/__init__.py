@@ -1,5 +1,6 @@
 """Reads. Tickets, queues, timeline, notifications and what a user may do now (tickets.py); the dashboard (stats.py)."""
 
+from dispatch.selectors.duplicates import duplicate_hints
 from dispatch.selectors.tickets import (
     allowed_actions,
     callback_queue,
@@ -52,4 +53,5 @@ __all__ = [
     "work_calendar_warning",
     "ticket_confirmed_examples",
     "duplicate_candidates",
+    "duplicate_hints",
 ]

@@ -331,3 +331,27 @@ def test_centre_edits_an_entry_on_its_page(browse, world):
     water = Article.objects.get(code="ZZKB-0002")
     assert water.keywords == "停水 没水 来水 水压低" and str(water.valid_until) == "2030-12-31"
     assert " 压低 " in water.tokens or " 水压 " in water.tokens
+
+
+def test_operator_sees_a_recall_hinted_and_merges_it(browse, world):
+    z, accounts = world
+    first = services.ticket_create(
+        by=accounts.operator,
+        content="文化路街道农大社区农大家属院3号楼下水道堵塞，污水从井盖溢出流到路面，味道很大，请尽快疏通。",
+        caller_phone="13700001111",
+        community=z.community,
+    )
+    page = browse(accounts.operator)
+    page.fill("#id_caller_phone", "13600004444")
+    page.locator("#id_address").press_sequentially("金水区文化路街道农大社区农大家属院3号楼", delay=5)
+    page.wait_for_selector(f"#id_community option[value='{z.community.code}']:checked", state="attached")
+    page.locator("#id_content").press_sequentially(
+        "我还是3号楼的，楼下下水道堵了，污水冒出来一地，麻烦快点派人来", delay=2
+    )
+    page.wait_for_selector(f"#dup-list button[value='{first.pk}']")
+    shot(page, "operator-intake-duplicate-hint")
+    page.click(f"#dup-list button[value='{first.pk}']")
+    page.wait_for_selector("#ticket-status")
+    assert page.url.endswith(f"/tickets/{first.pk}/")
+    filed = Ticket.objects.get(caller_phone="13600004444")
+    assert filed.status == Ticket.Status.MERGED

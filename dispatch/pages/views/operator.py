@@ -234,12 +234,14 @@ def duplicates_panel(request):
     community = _region(request.POST.get("community"), Region.Level.COMMUNITY)
     found = []
     if community is not None and len(content.strip()) >= SUGGEST_MIN_CHARS:
-        visible = set(
-            selectors.ticket_list_for_user(request.user).filter(community=community).values_list("pk", flat=True)[:1000]
+        # Hints, not the strict 并单 rule: the operator looks and decides (dispatch.duplicates).
+        found = selectors.duplicate_hints(
+            content=content,
+            community=community,
+            address=request.POST.get("address", ""),
+            category=request.POST.get("category_code", ""),
+            visible=selectors.ticket_list_for_user(request.user),
         )
-        found = [
-            (t, s) for t, s in selectors.duplicate_candidates(content=content, community=community) if t.pk in visible
-        ]
     return render(request, "pages/_duplicates_panel.html", {"found": found, "community": community})
 
 

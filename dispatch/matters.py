@@ -1,0 +1,152 @@
+"""事项小类 (matter items) below the 7 categories, and the building a text names.
+
+The classifier knows 7 broad categories; a duplicate hint needs to know that "下水道堵了" and "排水井
+返水" are one matter while "楼道灯坏了" at the same building is another. An item is a small list of the
+words callers use for one kind of matter, the way a 12345 centre's 事项目录 names them (排水, 照明,
+电梯, 供暖 …); a text may name several items, or none (then only text similarity is left).
+"""
+
+import re
+
+from classifier.text import normalize
+
+# item → the words that name it (substrings of the normalised text). Order does not matter.
+ITEMS: dict[str, tuple[str, ...]] = {
+    "排水": (
+        "下水道",
+        "下水井",
+        "排水",
+        "污水",
+        "返水",
+        "反水",
+        "冒水",
+        "脏水",
+        "化粪池",
+        "堵塞",
+        "疏通",
+        "管道堵",
+        "堵了",
+    ),
+    "供水": ("停水", "没水", "来水", "水压", "自来水", "供水", "水质", "水箱", "水发黄"),
+    "供暖": ("暖气", "供暖", "供热", "室温", "热力", "不热", "采暖"),
+    "燃气": ("燃气", "天然气", "煤气", "漏气"),
+    "供电": ("停电", "断电", "供电", "电压", "跳闸"),
+    "照明": ("路灯", "楼道灯", "声控灯", "照明", "灯不亮", "灯坏", "灯一直不亮", "灯全灭", "黑灯瞎火"),
+    "电梯": ("电梯",),
+    "井盖": ("井盖", "井没有盖", "没有盖子"),
+    "路面": ("塌陷", "下沉", "深坑", "大坑", "路面破损", "坑洼", "路塌"),
+    "漏水": ("漏水", "漏雨", "渗水", "滴水", "防水"),
+    "外墙": ("外墙", "瓷砖", "墙皮", "墙面脱落"),
+    "违建": ("违建", "违章", "私搭", "乱建", "彩钢", "铁皮棚", "搭建", "加盖", "圈占", "围起来"),
+    "结构": ("承重墙", "破墙", "砸墙", "房屋结构"),
+    "绿化": ("绿化", "绿地", "树木", "修剪", "种菜", "菜园"),
+    "垃圾": ("垃圾", "清运", "保洁", "环境脏乱"),
+    "油烟": ("油烟", "排烟", "烟熏", "熏得"),
+    "噪声": ("噪音", "噪声", "吵", "扰民", "声音很大", "打桩", "叮叮当当", "睡不着"),
+    "施工": ("工地", "施工", "作业", "打桩"),
+    "扬尘": ("扬尘", "灰尘", "渣土"),
+    "排污": ("排污", "乱排", "泡沫", "偷排"),
+    "占道": ("占道", "人行道", "摆摊", "出店", "桌椅", "桌子"),
+    "停车": ("停车费", "停车收费", "车位", "乱停"),
+    "物业收费": ("物业费", "收费标准", "涨价", "涨到", "上调", "公示"),
+    "犬只": ("狗", "犬", "遛狗", "咬伤", "咬了"),
+    "欠薪": ("欠薪", "拖欠", "工资", "工钱", "讨薪", "欠我们"),
+    "社保": ("社保", "社会保险", "养老保险", "医保", "断缴", "补缴"),
+    "离职": ("离职证明", "解除劳动合同", "辞退", "离职"),
+    "退费": ("退款", "退费", "退钱", "不退", "余额", "课时费", "跑路", "联系不上", "找不到人", "找不到负责人"),
+    "预付卡": ("健身", "会员卡", "年卡", "办卡", "充值", "美容", "理发"),
+    "培训": ("培训", "补课", "课时", "辅导"),
+    "食品": ("过期", "变质", "食品", "牛奶", "乳制品", "食物中毒"),
+    "公交": ("公交", "甩站", "不进站", "不靠站", "站台"),
+    "网约车": ("网约车", "出租车", "绕路", "绕行", "绕了远路", "拒载"),
+    "医疗": ("医院", "卫生服务中心", "接种", "疫苗", "门诊", "护士", "医生"),
+    "学校": ("学校", "入学", "招生", "学区", "老师", "放学", "上学"),
+    "飞线充电": ("飞线", "私拉电线", "拉电线", "扯电线", "充电瓶车", "电瓶车充电", "电动车充电", "楼道充电"),
+    "充电桩": ("充电桩", "充电设施", "充电难", "充电困难"),
+    "高空抛物": ("高空抛物", "往下扔", "往楼下扔", "抛物", "坠物"),
+    "门禁": ("门禁", "随意进出", "随便进出", "外来人员"),
+    "广场舞": ("广场舞", "跳舞", "音响", "音箱", "音量"),
+    "消防通道": ("消防通道", "消防车通道", "堵塞通道", "占用通道", "消防车"),
+    "快递": ("快递柜", "快递", "驿站"),
+    "树木": ("树倒", "倒伏", "大树", "树枝", "倾倒", "修剪"),
+    "共享单车": ("共享单车", "单车", "盲道"),
+    "交通拥堵": ("拥堵", "堵车", "堵死", "水泄不通", "违停", "乱停"),
+    "不动产证": ("房产证", "房本", "不动产权证", "不动产证", "办证", "网签"),
+    "无证行医": ("无证行医", "黑诊所", "诊所", "没有执照", "没资质", "输液", "吊瓶"),
+    "积水": ("积水", "被淹", "淹了", "就淹", "泡着水", "内涝", "隧道", "下穿"),
+    "废气": ("废气", "黑烟", "冒烟", "异味", "刺鼻", "呛人", "臭味"),
+    "动物饲养": ("鸽子", "信鸽", "养鸡", "家禽", "粪便", "粪"),
+    "蚊虫": ("蚊子", "蚊虫", "苍蝇", "蟑螂", "老鼠", "消杀"),
+    "加班": ("加班", "超时用工", "十二个小时", "劳动合同", "不签合同"),
+    "装修垃圾": ("装修垃圾", "建筑垃圾", "装修渣", "渣子"),
+    "黑车": ("黑车", "非法营运", "拉客"),
+    "公交线路": ("开通公交", "没有公交", "公交线路", "线路调整", "增加班次"),
+    "天桥": ("天桥", "过街", "地下通道"),
+}
+
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+BUILDING_RE = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:号楼|号院|栋|幢|号住宅楼)")
+COMPOUND_RE = re.compile(r"([\u4e00-\u9fa5\d]{2,8}?(?:家属院|小区|花园|公寓|大厦|新村|社区|商业街|市场|广场))")
+ESTATE_RE = re.compile(r"([\u4e00-\u9fa5\d]{2,6}?(?:家属院|小区|花园|公寓|大厦|新村|商业街))")
+_NOT_A_NAME = (
+    "这",
+    "那",
+    "我",
+    "本",
+    "该",
+    "所在",
+    "整个",
+    "咱",
+    "对面",
+    "附近",
+    "旁边",
+    "隔壁",
+    "全",
+    "各",
+    "老旧",
+    "高档",
+)
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _NUMERALS.get(text[1:], 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _NUMERALS.get(tens, 0) * 10 + _NUMERALS.get(ones, 0)
+    return _NUMERALS.get(text, 0)
+
+
+def matter_items(text: str) -> frozenset[str]:
+    """The items a text names (several are possible: a construction site's noise is 施工 and 噪声)."""
+    text = normalize(text)
+    return frozenset(item for item, words in ITEMS.items() if any(w in text for w in words))
+
+
+def buildings(text: str) -> frozenset[int]:
+    """Building numbers the text names ("3号楼", "十二栋" → 3, 12)."""
+    return frozenset(n for n in (_number(m) for m in BUILDING_RE.findall(normalize(text))) if n)
+
+
+def compounds(text: str) -> frozenset[str]:
+    """Named courtyards and estates ("农大家属院", "绿城小区"), read after the district, street and
+    community names are cut out (so "北下街社区西大街小区" gives "西大街小区"); "这个小区" names none."""
+    from dispatch.duplicates import strip_admin_places
+
+    found = set()
+    for run in re.split(r"[^\u4e00-\u9fa5\d]+", strip_admin_places(text)):
+        for name in ESTATE_RE.findall(run):
+            if not name.startswith(_NOT_A_NAME):
+                found.add(name)
+    return frozenset(found)
+
+
+def same_estate(a: frozenset[str], b: frozenset[str]) -> bool:
+    """No estate named on one side, or one named on both (a shorter form counts: "三厂家属院")."""
+    if not a or not b:
+        return True
+    return any(x == y or x.endswith(y) or y.endswith(x) for x in a for y in b)

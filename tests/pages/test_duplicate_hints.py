@@ -1,0 +1,129 @@
+"""Duplicate hints: the rule (estate/building, 事项小类, weighted text score, category), the selector
+(community, recent, open, visible), the intake panel, and the figures on the sets we wrote."""
+
+import datetime
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from dispatch import selectors, services
+from dispatch.duplicates import THRESHOLD, HintText, hint_score, rank_hints, similarity
+from dispatch.matters import buildings, compounds, matter_items
+from dispatch.models import Ticket
+
+FIRST = "文化路街道农大社区农大家属院3号楼下水道堵塞，污水从井盖溢出流到路面，味道很大，请尽快疏通。"
+RECALL = "我还是农大家属院3号楼的，刚才打过电话，楼下下水道堵了，污水冒出来一地，麻烦快点派人来。"
+OTHER_MATTER = "农大家属院3号楼2单元楼道声控灯坏了两个月，晚上上下楼一片漆黑，老人摔过跤，请物业更换。"
+
+
+def row(content, address="", category="", ai=""):
+    return SimpleNamespace(content=content, address=address, category_code=category, ai_category=ai)
+
+
+def test_the_recall_the_strict_rule_misses_is_hinted():
+    assert similarity(RECALL, FIRST) < THRESHOLD  # the 并单 rule does not see it …
+    first, other = row(FIRST), row(OTHER_MATTER)
+    assert [t for t, _ in rank_hints(RECALL, [other, first])] == [first]  # … the hint does, alone
+
+
+def test_different_buildings_or_estates_are_different_matters():
+    five = "农大家属院5号楼下水道堵塞，污水从井盖溢出流到路面，请尽快疏通。"
+    assert hint_score(HintText(five), HintText(FIRST)) is None
+    elsewhere = "西大街小区3号楼下水道堵塞，污水从井盖溢出流到路面，请尽快疏通。"
+    assert hint_score(HintText(elsewhere), HintText(FIRST)) is None
+    # the building may come from the address field alone
+    assert hint_score(HintText("下水道堵了污水外溢", address="农大家属院5号楼"), HintText(FIRST)) is None
+
+
+def test_matter_items_buildings_and_estates_are_read_from_the_text():
+    assert {"排水"} <= matter_items(RECALL)
+    assert matter_items(OTHER_MATTER) >= {"照明"} and "排水" not in matter_items(OTHER_MATTER)
+    assert buildings("十二栋和3号楼之间") == {12, 3}
+    assert compounds("北下街社区西大街小区3号楼") == {"西大街小区"}
+    assert compounds("这个小区的物业") == frozenset()
+
+
+def test_known_categories_that_differ_are_not_hinted():
+    first = row(FIRST, category="环境保护")
+    assert rank_hints(RECALL, [first], category="城乡建设") == []
+    assert len(rank_hints(RECALL, [first])) == 1
+    assert len(rank_hints(RECALL, [row(FIRST, ai="城乡建设")], category="城乡建设")) == 1
+
+
+def set_figures(name: str) -> tuple[float, float]:
+    """(share of re-calls whose first call is hinted, share of unrelated calls hinted anything with the
+    other matters of their community open) on one of the sets we wrote (bench/duplicates.py prints more)."""
+    from dispatch.duplicates import HINT_THRESHOLD
+
+    matters = json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text(encoding="utf-8"))
+    texts = {m["matter"]: [HintText(t) for t in m["texts"]] for m in matters}
+
+    def fires(call, other):
+        score = hint_score(call, texts[other["matter"]][0])
+        return score is not None and score >= HINT_THRESHOLD
+
+    recalls = [fires(texts[m["matter"]][1], m) for m in matters]
+    unrelated = [
+        any(fires(call, o) for o in matters if o is not m and o["community"] == m["community"])
+        for m in matters
+        for call in texts[m["matter"]]
+    ]
+    return sum(recalls) / len(recalls), sum(unrelated) / len(unrelated)
+
+
+@pytest.mark.parametrize("name", ["duplicate_calls.json", "duplicate_calls_heldout.json"])
+def test_the_target_holds_on_the_sets_the_rule_was_built_on(name):
+    recall, unrelated = set_figures(name)
+    assert recall >= 0.9 and unrelated <= 0.05
+
+
+def test_the_set_written_after_the_rule_was_frozen():
+    """Measured: 55 % of re-calls hinted (the strict rule: 0 %), no unrelated call hinted. The
+    floor below guards against a change that makes it worse, not the 90 % target (not met here)."""
+    recall, unrelated = set_figures("duplicate_calls_test.json")
+    assert recall >= 0.5 and unrelated <= 0.05
+
+
+# --- the selector and the page ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_selector_keeps_open_recent_tickets_of_the_community(accounts, zhengzhou_small):
+    z = zhengzhou_small
+    first = services.ticket_create(
+        by=accounts.operator, content=FIRST, caller_phone="13700001111", community=z.community
+    )
+    old = services.ticket_create(by=accounts.operator, content=FIRST, caller_phone="13700002222", community=z.community)
+    Ticket.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    closed = services.ticket_create(
+        by=accounts.operator,
+        content=FIRST,
+        caller_phone="13700003333",
+        community=z.community,
+        close_at_intake=True,
+        answer="已解答",
+    )
+    found = selectors.duplicate_hints(content=RECALL, community=z.community)
+    assert [t.pk for t, _ in found] == [first.pk]
+    assert closed.pk not in [t.pk for t, _ in found]
+    assert selectors.duplicate_hints(content=RECALL, community=z.community, exclude_pk=first.pk) == []
+    assert selectors.duplicate_hints(content=RECALL, community=None) == []
+
+
+@pytest.mark.django_db
+def test_intake_panel_shows_the_hint_with_its_merge_button(client, accounts, zhengzhou_small):
+    z = zhengzhou_small
+    first = services.ticket_create(
+        by=accounts.operator, content=FIRST, caller_phone="13700001111", community=z.community
+    )
+    services.ticket_create(
+        by=accounts.operator, content=OTHER_MATTER, caller_phone="13700004444", community=z.community
+    )
+    client.force_login(accounts.operator)
+    html = client.post("/intake/duplicates/", {"content": RECALL, "community": z.community.code}).content.decode()
+    assert first.number in html and f'name="merge_into" value="{first.pk}"' in html
+    assert html.count('name="merge_into"') == 1
