@@ -12,6 +12,7 @@ lasted longer resets the wait. SIGTERM/SIGINT/SIGHUP are passed to the command's
 the loop; the wrapper then exits with the command's status.
 """
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import time
 
 FIRST_WAIT, MAX_WAIT, HEALTHY_RUN = 1.0, 30.0, 60.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def main(argv: list[str]) -> int:
@@ -31,17 +33,20 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
 
-    stopping = False
+    stopping: int = 0  # the stop signal received, 0 while none
     child: subprocess.Popen | None = None
 
-    def stop(signum, _frame):
-        nonlocal stopping
-        stopping = True
+    def forward(signum: int) -> None:
         if child is not None and child.poll() is None:
             try:
                 os.killpg(child.pid, signum)
             except ProcessLookupError:
                 pass
+
+    def stop(signum, _frame):
+        nonlocal stopping
+        stopping = signum
+        forward(signum)
 
     stop_signals = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
     # A parent may hand us these signals blocked (the mask survives fork and exec): a supervisor that
@@ -53,7 +58,9 @@ def main(argv: list[str]) -> int:
     wait = FIRST_WAIT
     while True:
         started = time.monotonic()
-        child = subprocess.Popen(argv, start_new_session=True)
+        child = subprocess.Popen(argv, start_new_session=True, preexec_fn=_die_with_parent)
+        if stopping:  # the signal came while the command was starting, before `child` was set
+            forward(stopping)
         code = child.wait()
         if stopping:
             return code
@@ -66,6 +73,13 @@ def main(argv: list[str]) -> int:
             time.sleep(0.2)
         if stopping:
             return code
+
+
+def _die_with_parent() -> None:
+    """In the command, before exec: if this wrapper is killed outright (SIGKILL, as honcho does to
+    a process that is slow to stop), the command gets SIGTERM instead of running on as an orphan."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def exit_status(code: int) -> int:

@@ -59,3 +59,28 @@ def test_a_stop_signal_blocked_by_the_parent_still_stops_the_wrapper(tmp_path):
     wrapper.send_signal(signal.SIGTERM)
 
     assert wrapper.wait(20) == 128 + signal.SIGTERM  # the command died of the signal and the loop ended
+
+
+def test_killing_the_wrapper_outright_stops_the_command(tmp_path):
+    pid_file = tmp_path / "pid"
+    command = f"echo $$ > {pid_file}; while true; do sleep 0.1; done"
+    wrapper = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "respawn.py"), "--", "sh", "-c", command])
+    end = time.monotonic() + 30
+    while time.monotonic() < end and not (pid_file.exists() and pid_file.read_text().strip()):
+        time.sleep(0.1)
+    pid = int(pid_file.read_text())
+
+    wrapper.kill()
+    wrapper.wait(10)
+
+    end = time.monotonic() + 20
+    while time.monotonic() < end and Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid)  # gone (or a zombie of init), not orphaned
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return "Z"
