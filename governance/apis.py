@@ -10,6 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.inputs import is_id
 from governance.models import Department, DispatchCatalogue, Grid, Region
 from governance.selectors import grid_for_address, grids_under, region_for_address
 
@@ -40,7 +41,7 @@ class RegionOutputSerializer(serializers.ModelSerializer):
 
 
 def _region_or_400(code: str, field: str) -> Region:
-    region = Region.objects.filter(code=code.ljust(12, "0") if code.isdigit() else code).first()
+    region = Region.objects.filter(code=code.ljust(12, "0") if is_id(code) else code).first()
     if region is None:
         raise serializers.ValidationError({field: [f"没有编码为 {code} 的行政区划"]})
     return region

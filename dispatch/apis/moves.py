@@ -9,10 +9,12 @@ it (a department by id or code is looked up in services/assignment.py)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.inputs import is_id
+from config.inputs import DepthLimitedJSONParser
 from config.schema import AutoSchema
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
@@ -216,7 +218,7 @@ class TicketExtensionApproveApi(TicketMoveApi):
 class TicketReplyApi(TicketMoveApi):
     InputSerializer, summary = ReplyInput, "答复"
     service = staticmethod(services.ticket_reply)
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
 
 class TicketReplyReviewApi(TicketMoveApi):
@@ -246,7 +248,7 @@ class TicketMergeApi(TicketMoveApi):
     def move(self, request, ticket, *, into, **data):
         """The survivor is found among the tickets the user may see, by number or id."""
         qs = selectors.ticket_list_for_user(request.user)
-        survivor = qs.filter(number=into).first() or (qs.filter(pk=int(into)).first() if into.isdigit() else None)
+        survivor = qs.filter(number=into).first() or (qs.filter(pk=int(into)).first() if is_id(into) else None)
         if survivor is None:
             raise serializers.ValidationError({"into": ["并入的工单不存在"]})
         return services.ticket_merge(ticket=ticket, into=survivor, by=request.user, **data)

@@ -11,6 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.inputs import BoundedIsoDateTimeFilter
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
 from dispatch.apis.idempotency import idempotent
@@ -43,8 +44,8 @@ class TicketFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(field_name="community_id")
     grid = IdFilter(field_name="grid_id")
     supervised = django_filters.BooleanFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="search", label="编号或内容")
     ordering = django_filters.OrderingFilter(fields=("created_at", "sla_due", "priority", "number"))
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common.inputs import is_id
 from dispatch.models import Open311ApiKey, Ticket
 from dispatch.open311.errors import Open311Error
 from governance.models import DispatchCatalogue
@@ -129,7 +130,7 @@ def _csv(value: str | None) -> list[str]:
 def _positive(value: str | None, name: str, default: int, maximum: int | None = None) -> int:
     if value in (None, ""):
         return default
-    if not str(value).isdigit() or int(value) < 1:
+    if not is_id(str(value)):
         raise Open311Error(400, f"{name} 应为正整数")
     return min(int(value), maximum) if maximum else int(value)
 

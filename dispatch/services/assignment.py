@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 
 from common.errors import ApplicationError
+from common.inputs import is_id
 from dispatch.models import Notification, Ticket, TicketAssist
 from dispatch.services.clocks import start_sign_clock
 from dispatch.services.core import notify
@@ -34,7 +35,7 @@ def department_get(value, *, field: str = "department") -> Department:
     elif isinstance(value, bool) or not isinstance(value, int | str):
         dep = None
     else:
-        dep = Department.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+        dep = Department.objects.filter(pk=int(value)).first() if is_id(value) else None
         dep = dep or Department.objects.filter(code=str(value)).first()
     if dep is None or not dep.is_active:
         raise ApplicationError("未知的承办单位", code="unknown_code", extra={"field": field})

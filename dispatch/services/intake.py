@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from common.errors import ApplicationError
+from common.inputs import is_id
 from dispatch.actors import actor_for
 from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
@@ -121,7 +122,7 @@ def _grid(value) -> Grid | None:
     if value in (None, "") or isinstance(value, Grid):
         return value or None
     grid = Grid.objects.filter(code=str(value)).first() or (
-        Grid.objects.filter(pk=value).first() if str(value).isdigit() else None
+        Grid.objects.filter(pk=int(value)).first() if is_id(value) else None
     )
     if grid is None:
         raise ApplicationError("未知的网格", code="unknown_code", extra={"field": "grid"})

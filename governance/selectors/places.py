@@ -3,6 +3,7 @@ level under the chosen parent."""
 
 from dataclasses import dataclass
 
+from common.inputs import is_id
 from governance.models import Grid, Region
 
 # Grids an operator picks a ticket's place from (dedicated grids are found from the address instead).
@@ -26,7 +27,7 @@ def region_get(code, *, level: str) -> Region | None:
 
 
 def grid_get(pk) -> Grid | None:
-    if not str(pk or "").isdigit():
+    if not is_id(str(pk or "")):
         return None
     return Grid.objects.filter(pk=pk).first()
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.inputs import is_id
 from dispatch.actors import actor_for
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import DashboardFilterForm
@@ -50,7 +51,7 @@ def dashboard_filter(request, form: DashboardFilterForm) -> stats.DashboardFilte
     if period == "custom" and data.get("start") and data.get("end"):
         start, end = data["start"], data["end"]
     else:
-        days = int(period) if period.isdigit() else 30
+        days = int(period) if is_id(period) else 30
         start, end = today - dt.timedelta(days=days - 1), today
     region = data.get("street") or data.get("district") or scope
     if scope is not None and scope.level != Region.Level.CITY and not region.code.startswith(scope.prefix):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.inputs import is_id
 from dispatch import selectors, services
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.views.common import paginate
@@ -40,7 +41,7 @@ def notifications(request):
 def notifications_read(request):
     """Mark one notification (`id` in the form) or all unread ones read, for this user."""
     one = request.POST.get("id")
-    if one is not None and not one.isdigit():
+    if one is not None and not is_id(one):
         messages.error(request, "消息编号无效")
         return redirect("pages:notifications")
     count = services.notifications_mark_read(by=request.user, ids=[int(one)] if one else None)

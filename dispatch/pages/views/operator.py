@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ApplicationError
+from common.inputs import is_id
 from dispatch import selectors, services
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import CONTENT_MAX, IntakeForm
@@ -92,7 +93,9 @@ def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
     place = {name: data.get(name) for name in ("district", "street", "community", "grid")}
     if intent == "merge":
         target = (
-            selectors.ticket_list_for_user(request.user).filter(pk=merge_into).first() if merge_into.isdigit() else None
+            selectors.ticket_list_for_user(request.user).filter(pk=int(merge_into)).first()
+            if is_id(merge_into)
+            else None
         )
         if target is None:
             raise ApplicationError("要并入的工单不存在或您无权查看", code="not_found")
@@ -286,7 +289,7 @@ def dispatch_one(request, pk: int):
     if category and category not in dict(category_choices()):
         messages.error(request, "未知的事项类别")
         return redirect("pages:dispatch_queue")
-    if not department.isdigit():
+    if not is_id(department):
         messages.error(request, f"工单 {ticket.number}：请选择主办单位")
         return redirect("pages:dispatch_queue")
     try:
