@@ -35,6 +35,7 @@ def broker_outage(*, before: int, during: int, after: int, outage: float) -> dic
             "VAR_DIR": str(Path(tmp) / "var"),
             "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
             "ALLOWED_HOSTS": "testserver",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only",
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "LOG_LEVEL": "WARNING",
             "DISPATCH_BROKER_DOWN_SECONDS": "5",
