@@ -101,13 +101,14 @@ PAGE_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-# drf-spectacular's Swagger UI: its bundle from the CDN and one inline start-up script.
+# drf-spectacular's Swagger UI: its bundle from our static files (drf-spectacular-sidecar) and one inline
+# start-up script.
 DOCS_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "img-src 'self' data: https://cdn.jsdelivr.net",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

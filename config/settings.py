@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, no CDN at run time
     "axes",
     "governance",
     "classifier",
@@ -229,6 +230,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Regions, grids, departments, the dispatch catalogue, classification and tickets.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- I18N, static, media --------------------------------------------------------------------

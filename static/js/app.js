@@ -3,3 +3,10 @@ document.addEventListener("htmx:responseError", function (evt) {
   var box = document.getElementById("htmx-error");
   if (box) { box.textContent = "请求失败（" + evt.detail.xhr.status + "），请重试。"; }
 });
+
+// Forms that ask first: <form data-confirm="…">. Inline onsubmit handlers are refused by the page's
+// Content-Security-Policy, and inside one `confirm` would name the form's own field called confirm.
+document.addEventListener("submit", function (evt) {
+  var form = evt.target.closest && evt.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) { evt.preventDefault(); evt.stopImmediatePropagation(); }
+}, true);

@@ -60,17 +60,19 @@ def world(transactional_db, celery_eager):
 
 @pytest.fixture
 def browse(chromium, live_server):
-    """`browse(user, phone=False)` → a logged-in page; every JS dialog (e.g. an injected alert) fails."""
+    """`browse(user, phone=False)` → a logged-in page; every JS dialog (e.g. an injected alert) fails
+    unless the test says `dialogs=True` and answers them."""
     contexts = []
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    def open_as(user, *, phone: bool = False):
+    def open_as(user, *, phone: bool = False, dialogs: bool = False):
         viewport = {"width": 390, "height": 844} if phone else {"width": 1440, "height": 900}
         context = chromium.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
-        page.on("dialog", lambda d: pytest.fail(f"unexpected dialog: {d.message}"))
+        if not dialogs:  # a test that expects a prompt answers it itself
+            page.on("dialog", lambda d: pytest.fail(f"unexpected dialog: {d.message}"))
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
@@ -355,3 +357,32 @@ def test_operator_sees_a_recall_hinted_and_merges_it(browse, world):
     assert page.url.endswith(f"/tickets/{first.pk}/")
     filed = Ticket.objects.get(caller_phone="13600004444")
     assert filed.status == Ticket.Status.MERGED
+
+
+def test_switching_the_city_mode_asks_first_and_a_no_changes_nothing(browse, world, live_server):
+    from dispatch.models import CityMode
+
+    z, accounts = world
+    page = browse(accounts.supervisor, dialogs=True)
+    page.goto(f"{live_server.url}/city-mode/")
+    page.check("input[name=mode][value=emergency]")
+    page.fill("#id_reason", "暴雨红色预警")
+    page.check("#id_confirm")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.click("#city-mode-form button[type=submit]")
+    page.wait_for_timeout(300)
+    assert asked == ["确认切换城市运行模式？"]
+    assert not CityMode.objects.filter(mode="emergency").exists()
+
+    page.once("dialog", lambda d: answer(d, True))
+    page.click("#city-mode-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert asked == ["确认切换城市运行模式？"] * 2
+    assert page.locator("#current-mode").inner_text() == "应急"
+    assert CityMode.objects.filter(mode="emergency").count() == 1
