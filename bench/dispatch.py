@@ -352,7 +352,7 @@ def reset_open_tickets() -> float | None:
         )
         if not all(cur.fetchone()):
             return None
-        cur.execute("TRUNCATE dispatch_ticketevent, dispatch_notification")
+        cur.execute("TRUNCATE dispatch_ticketevent, dispatch_notification CASCADE")  # and what refers to them
         g = "substr(number, 3)::bigint"
         cur.execute(
             "UPDATE dispatch_ticket SET sla_light = 'green', supervised = FALSE, version = 0,"
