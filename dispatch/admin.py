@@ -3,6 +3,7 @@ and the phone-read log are read-only (status changes go through the services, hi
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from dispatch.models import (
     CityMode,
     Notification,
@@ -14,17 +15,6 @@ from dispatch.models import (
     TimeLimit,
     WorkCalendarDay,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WorkCalendarDay)

@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 
+from common.admin import ReadOnlyAdmin
 from dispatch.models import WebhookDelivery, WebhookSubscription
 from dispatch.services.webhooks import webhook_redeliver
 
@@ -41,7 +42,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "subscription",
@@ -66,15 +67,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="工单")
     def ticket_number(self, obj):
         return obj.event.ticket.number
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="重新发送所选记录")
     def redeliver(self, request, queryset):

@@ -3,6 +3,7 @@
 
 from django.contrib import admin, messages
 
+from common.admin import ReadOnlyAdmin
 from common.errors import ApplicationError
 from dispatch.models import Open311ApiKey, Open311Request
 from dispatch.open311.services import open311_key_create, open311_key_revoke
@@ -46,17 +47,8 @@ class Open311ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(admin.ModelAdmin):
+class Open311RequestAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "api_key", "service_code", "created_at")
     list_filter = ("api_key",)
     search_fields = ("ticket__number", "token")
     list_select_related = ("ticket", "api_key")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
