@@ -22,7 +22,6 @@ from dispatch.apis.idempotency import idempotent
 from dispatch.apis.serializers import TicketDetailOutput
 from dispatch.apis.tickets import detail_queryset
 from dispatch.models import Ticket
-from governance.models import DispatchCatalogue
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "承办单位 id 或编码"})
@@ -38,12 +37,6 @@ class DepartmentField(serializers.Field):
 
     def to_representation(self, value):
         return getattr(value, "pk", value)
-
-
-def validate_category(value: str) -> str:
-    if value and not DispatchCatalogue.objects.filter(category_code=value).exists():
-        raise serializers.ValidationError("未知的事项类别")
-    return value
 
 
 class MoveInput(serializers.Serializer):
@@ -73,9 +66,7 @@ class ReopenInput(ReasonInput):
 class DispatchInput(MoveInput):
     department = DepartmentField()
     assists = serializers.ListField(child=DepartmentField(), required=False, default=list, max_length=10)
-    category_code = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, default="", validators=[validate_category]
-    )
+    category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -88,9 +79,7 @@ class ReturnReviewInput(MoveInput):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     department = DepartmentField(required=False, allow_null=True, default=None)
     assists = serializers.ListField(child=DepartmentField(), required=False, default=list, max_length=10)
-    category_code = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, default="", validators=[validate_category]
-    )
+    category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
 class ExtensionRequestInput(ReasonInput):
@@ -116,9 +105,7 @@ class ReplyInput(MoveInput):
 class ReplyReviewInput(MoveInput):
     approve = serializers.BooleanField()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    category_code = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, default="", validators=[validate_category]
-    )
+    category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
 class CallbackInput(MoveInput):

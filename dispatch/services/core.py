@@ -170,6 +170,17 @@ def require_text(value: str | None, *, field: str, label: str, max_length: int =
     return value
 
 
+def require_category(code: str | None, *, field: str = "category_code") -> str:
+    """A category of the 派单目录, or "" (none given). Raises ApplicationError naming `field`; filing and
+    every move that sets a category check it here, the serializers only its shape."""
+    from governance.selectors import category_is_known
+
+    code = code or ""
+    if code and not category_is_known(code):
+        raise ApplicationError("未知的事项类别", code="unknown_category", extra={"field": field})
+    return code
+
+
 # --- Notifications --------------------------------------------------------------------------------
 
 

@@ -16,11 +16,10 @@ from dispatch.actors import actor_for
 from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
-from dispatch.services.core import enqueue_after_commit, require_text, ticket_transition, write_event
+from dispatch.services.core import enqueue_after_commit, require_category, require_text, ticket_transition, write_event
 from dispatch.services.moves import ticket_merge
 from governance import roles
 from governance.models import Grid, Region
-from governance.selectors import category_is_known
 
 logger = logging.getLogger(__name__)
 S = Ticket.Status
@@ -44,14 +43,6 @@ def normalise_phone(phone: str | None, *, field: str = "caller_phone") -> str:
     if phone and not PHONE_RE.match(phone):
         raise ApplicationError(PHONE_MESSAGE, code="invalid_phone", extra={"field": field})
     return phone
-
-
-def require_category(code: str | None, *, field: str = "category_code") -> str:
-    """A category of the 派单目录, or "" (none given). Raises ApplicationError naming `field`."""
-    code = code or ""
-    if code and not category_is_known(code):
-        raise ApplicationError("未知的事项类别", code="unknown_category", extra={"field": field})
-    return code
 
 
 def next_ticket_number(day=None) -> str:

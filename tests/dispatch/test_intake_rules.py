@@ -158,3 +158,18 @@ def test_filing_into_a_closed_ticket_writes_nothing(world, file_ticket):
 
     assert Ticket.objects.count() == before
     assert not closed.extra_callers.exists()
+
+
+def test_moves_check_the_category_in_the_service_and_change_nothing(world):
+    ticket = services.ticket_create(by=world.operator, content=CONTENT, community=world.small.community)
+    ticket.refresh_from_db()
+    before = (ticket.status, ticket.version, ticket.category_code, ticket.lead_department_id)
+
+    with pytest.raises(ApplicationError) as raised:
+        services.ticket_dispatch(
+            ticket=ticket, by=world.dispatcher, department=world.zhujian, category_code="不存在的类别"
+        )
+
+    assert raised.value.extra == {"field": "category_code"}
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.version, ticket.category_code, ticket.lead_department_id) == before

@@ -14,7 +14,7 @@ from dispatch.services.assignment import (
     notify_dispatched,
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
-from dispatch.services.core import require_text, ticket_transition
+from dispatch.services.core import require_category, require_text, ticket_transition
 from governance.models import Department
 
 S = Ticket.Status
@@ -32,6 +32,7 @@ def ticket_dispatch(
 ) -> Ticket:
     """Human dispatch from the 待人工派单 queue: the dispatcher names the lead unit (and 协办 units) and
     may correct the category (which then counts as confirmed by a person)."""
+    category_code = require_category(category_code)
     lead = department_get(department)
     assist_deps = departments_get(assists)
     now = timezone.now()
@@ -72,6 +73,7 @@ def ticket_redispatch(
 ) -> Ticket:
     """改派 to another lead unit. After `DISPATCH_MAX_RETURNS` returns the district's 兜底 owner takes it
     whatever unit was asked for (recorded in the event), so a ticket cannot bounce forever."""
+    category_code = require_category(category_code)
     requested = department_get(department)
     assist_deps = departments_get(assists)
     reason = require_text(reason, field="reason", label="改派原因", max_length=500)
@@ -121,6 +123,7 @@ def ticket_return_review(
 ) -> Ticket:
     """派单异议审核. Approved with a department → 改派 at once (to the 兜底 owner after too many returns);
     approved without one → back to 待人工派单; refused → back to the same unit, which must sign again."""
+    category_code = require_category(category_code)
     reason = (reason or "").strip()
     if not approve:
         reason = require_text(reason, field="reason", label="驳回理由", max_length=500)

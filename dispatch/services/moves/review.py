@@ -6,7 +6,7 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import resume_handle_clock, start_handle_clock, stop_clock
-from dispatch.services.core import notify, require_text, ticket_transition
+from dispatch.services.core import notify, require_category, require_text, ticket_transition
 
 S = Ticket.Status
 N = Notification.Kind
@@ -23,6 +23,7 @@ def ticket_reply_review(
 ) -> Ticket:
     """审核: approved → 回访 (the centre confirms the final category, optionally correcting it);
     sent back → the unit handles it again with the time it has left (a new limit when it ran out)."""
+    category_code = require_category(category_code)
     now = timezone.now()
     if not approve:
         reason = require_text(reason, field="reason", label="退回理由", max_length=500)
