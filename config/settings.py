@@ -284,6 +284,11 @@ CLASSIFIER_AUTO_DISPATCH_THRESHOLD = float(os.environ.get("CLASSIFIER_AUTO_DISPA
 CLASSIFIER_CATEGORY_THRESHOLDS: dict[str, float] = {
     str(k): float(v) for k, v in json.loads(os.environ.get("CLASSIFIER_CATEGORY_THRESHOLDS") or "{}").items()
 }
+# Short texts (an operator's one-line summary): at most CLASSIFIER_SHORT_TEXT_CHARS characters are held
+# to CLASSIFIER_SHORT_TEXT_THRESHOLD when it is stricter than the category's ("" or "none": no rule).
+CLASSIFIER_SHORT_TEXT_CHARS = int(os.environ.get("CLASSIFIER_SHORT_TEXT_CHARS", "40"))
+_short_threshold = os.environ.get("CLASSIFIER_SHORT_TEXT_THRESHOLD", "0.90").strip().lower()
+CLASSIFIER_SHORT_TEXT_THRESHOLD: float | None = None if _short_threshold in ("", "none") else float(_short_threshold)
 # Extra training examples: dotted paths to callables returning (text, category_code) pairs.
 CLASSIFIER_EXTRA_SOURCES = [
     p
