@@ -28,6 +28,12 @@ from classifier.evaluation import coverage_table, reliability_table, scores
 from classifier.pipeline import build_pipeline
 
 SHORT_PREFIXES = (20, 30, 40)
+# The promise is "≥ 97 % of automatic dispatches are right". Thresholds are suggested where the
+# protocol shows one point more: on the one set of truly unseen calls measured so far, the model was
+# right 95.2 % of the time at 0.85 where this protocol says 98.0 %, so new calls differ from the
+# training file in ways no split of it shows, and the promise needs room for that.
+PROMISE = 0.97
+SUGGESTION_TARGET = 0.98
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
@@ -155,7 +161,7 @@ def choose_threshold(
     *,
     choose_seeds: list[int],
     variants: list[str] = ("whole",),
-    min_accuracy: float = 0.97,
+    min_accuracy: float = SUGGESTION_TARGET,
 ) -> dict:
     """The lowest threshold from which on ≥ `min_accuracy` of automatic decisions are right, chosen on
     the runs of `choose_seeds` (pooled) and confirmed on the other runs (figures at that threshold).

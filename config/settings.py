@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -165,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
+    # Mondays 03:00 (Asia/Shanghai): a candidate classifier from the week's corrections, promoted if not worse
+    "classifier-candidate": {
+        "task": "classifier.train_candidate",
+        "schedule": crontab(minute=0, hour=3, day_of_week=1),
+    },
 }
 
 # --- Auth, API ------------------------------------------------------------------------------
@@ -298,6 +304,10 @@ CLASSIFIER_EXTRA_SOURCES = [
 # The labelled training set and the segmentation resources (user dictionary, stop words).
 CLASSIFIER_TRAINING_CSV = Path(os.environ.get("CLASSIFIER_TRAINING_CSV", FIXTURES_DIR / "complaints_train.csv"))
 CLASSIFIER_FIXTURES_DIR = Path(os.environ.get("CLASSIFIER_FIXTURES_DIR", FIXTURES_DIR / "classifier"))
+# Rows never trained on that candidate versions are compared on (with recent confirmed tickets).
+CLASSIFIER_VALIDATION_CSV = Path(
+    os.environ.get("CLASSIFIER_VALIDATION_CSV", FIXTURES_DIR / "classifier" / "short_summaries.csv")
+)
 # Parallel jobs while training (at most 2: the machine's web, worker and beat share the cores).
 CLASSIFIER_TRAIN_JOBS = min(2, int(os.environ.get("CLASSIFIER_TRAIN_JOBS", "2")))
 

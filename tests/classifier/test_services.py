@@ -196,3 +196,18 @@ def test_short_texts_are_held_to_the_stricter_short_threshold(settings):
 
     settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = None
     assert threshold_for("城乡建设", text="小区路灯不亮") == 0.85
+
+
+def test_classify_routes_short_and_long_texts_by_their_own_thresholds(tiny_model, settings):
+    from classifier.services import classify
+
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    settings.CLASSIFIER_SHORT_TEXT_CHARS = 9
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = 1.01
+
+    short = classify("学校违规补课收费")  # 8 characters
+    long = classify("学校违规补课收费，请相关部门尽快处理")
+
+    assert (short.top.code, short.auto, short.threshold) == ("教育文体", False, 1.01)
+    assert (long.top.code, long.auto, long.threshold) == ("教育文体", True, 0.0)
