@@ -47,12 +47,11 @@ __all__ = [
     "thresholds_for",
 ]
 
-# Measured on grouped 5-fold CV over fixtures/complaints_train.csv (bench/classifier.py, training
-# report): at 0.85 the model decides alone on 86 % of messages and is right on 97.3 % of those. At
-# 0.80 it is 88.5 % at 97.1 % on grouped CV but 97.0 % on plain CV: on the bar, with no margin for a
-# new month's mix, and a wrong dispatch costs the caller days, so the default stays at 0.85.
-# The setting is CLASSIFIER_AUTO_DISPATCH_THRESHOLD in config/settings.py (CLASSIFIER_CATEGORY_THRESHOLDS
-# per category); a city retrained on its own tickets should re-read the curve in its report and move the setting.
+# The thresholds are settings (config/settings.py: CLASSIFIER_AUTO_DISPATCH_THRESHOLD, per category
+# CLASSIFIER_CATEGORY_THRESHOLDS, and CLASSIFIER_SHORT_TEXT_* for short texts), chosen from the
+# unseen-raw protocol (classifier/protocol.py) rather than from cross-validation, which mixes in the
+# pre-tokenized rows. A city retrained on its own tickets should re-read the protocol's suggestion in
+# its report (`train_classifier --full-report`) and move the settings.
 N_TERMS = 5
 
 
