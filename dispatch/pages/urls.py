@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dispatch.pages.views import candidates, common, dashboard, inbox, operator, supervisor, tickets
+from dispatch.pages.views import accuracy, candidates, common, dashboard, inbox, operator, supervisor, tickets
 
 # Namespaced "pages:…"; login/logout/home also without a namespace, as settings name them.
 page_patterns = [
@@ -26,6 +26,7 @@ page_patterns = [
     path("models/", supervisor.models, name="models"),
     path("models/action/", supervisor.model_action, name="model_action"),
     path("models/candidates/", candidates.candidate_action, name="candidate_action"),
+    path("accuracy/", accuracy.accuracy, name="accuracy"),
 ]
 
 urlpatterns = [
