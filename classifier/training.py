@@ -241,7 +241,7 @@ def train_and_register(
             short_threshold=settings.CLASSIFIER_SHORT_TEXT_THRESHOLD,
             params=params,
             progress=b,
-            n_jobs=min(2, int(getattr(settings, "CLASSIFIER_TRAIN_JOBS", 2))),
+            n_jobs=settings.CLASSIFIER_TRAIN_JOBS,
         )
         if b:
             b.close()
