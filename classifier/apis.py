@@ -66,7 +66,7 @@ class ClassifyApi(APIView):
             {
                 "code": s.code,
                 "probability": round(s.probability, 4),
-                "threshold": threshold_for(s.code),
+                "threshold": threshold_for(s.code, text=serializer.validated_data["text"]),
                 "department": self.AssignmentSerializer(s.assignment).data if s.assignment else None,
             }
             for s in suggestions

@@ -79,6 +79,30 @@ def threshold_for_target(table: list[dict], *, min_accuracy: float) -> dict | No
     return best
 
 
+def auto_block(y_true, proba, classes, thresholds) -> dict:
+    """What the configured thresholds do: the share of texts decided automatically and how many of those are right.
+
+    `thresholds[i]` is the threshold that applies to text i (it depends on the predicted category and
+    the text's length: services.threshold_for); a text is automatic when its top probability reaches it.
+    """
+    y_true = np.asarray(y_true, dtype=object)
+    classes = np.asarray(classes, dtype=object)
+    automatic = proba.max(axis=1) >= np.asarray(thresholds, dtype=float)
+    n = int(automatic.sum())
+    predicted = classes[proba.argmax(axis=1)]
+    return {
+        "n": len(y_true),
+        "covered": n,
+        "coverage": n / len(y_true) if len(y_true) else 0.0,
+        "accuracy": float(np.mean(predicted[automatic] == y_true[automatic])) if n else None,
+    }
+
+
+def format_auto(auto: dict) -> str:
+    acc = "-" if auto["accuracy"] is None else f"{auto['accuracy']:.4f}"
+    return f"auto at the configured thresholds: coverage {auto['coverage']:.4f} ({auto['covered']}/{auto['n']}), accuracy {acc}"
+
+
 def scores(y_true, proba, classes) -> dict:
     """Accuracy, macro-F1, per-category P/R/F1, top-3, confusion matrix, coverage and reliability."""
     y_true = np.asarray(y_true, dtype=object)

@@ -51,3 +51,61 @@ class ModelVersion(models.Model):
     @property
     def macro_f1(self) -> float | None:
         return self.scores.get("macro_f1")
+
+
+class ModelComparison(models.Model):
+    """A candidate version evaluated side by side with the version active when it was trained.
+
+    Both are scored on the same rows: recent confirmed tickets kept out of the candidate's training
+    plus the shipped validation rows (classifier/candidates.py). The decision is recorded: promoted
+    because it was not worse, kept because it was, or promoted by a supervisor's explicit choice.
+    """
+
+    class Decision(models.TextChoices):
+        PROMOTED = "promoted", "不劣于现用版本，已启用"
+        KEPT = "kept", "劣于现用版本，未启用"
+        CHOSEN = "chosen", "主管决定启用"
+
+    class Trigger(models.TextChoices):
+        SUPERVISOR = "supervisor", "主管发起"
+        WEEKLY = "weekly", "每周定时"
+        COMMAND = "command", "命令行"
+
+    created_at = models.DateTimeField("评估时间", auto_now_add=True)
+    candidate = models.ForeignKey(
+        ModelVersion, verbose_name="候选版本", on_delete=models.CASCADE, related_name="comparisons"
+    )
+    baseline = models.ForeignKey(
+        ModelVersion, verbose_name="对照版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    trigger = models.CharField("发起方式", max_length=16, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    n_confirmed = models.PositiveIntegerField("评估用确认工单数", default=0)
+    n_validation = models.PositiveIntegerField("评估用随附验证样本数", default=0)
+    candidate_scores = models.JSONField("候选版本成绩", default=dict)
+    baseline_scores = models.JSONField("对照版本成绩", default=dict)
+    decision = models.CharField("结论", max_length=16, choices=Decision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="决定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "候选模型评估"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.candidate.version} vs {self.baseline.version if self.baseline else '-'}: {self.decision}"

@@ -51,10 +51,51 @@ def confusion_png(path: Path, *, labels: list[str], matrix: list[list[int]], tit
     return True
 
 
-def write_report(folder: Path, *, metadata: dict, evaluations: dict[str, dict]) -> None:
-    """`evaluations`: name ("cv_grouped", "cv_plain") → evaluation.scores(...) result."""
+def format_unseen_raw(report: dict, *, evaluations: dict[str, dict] | None = None) -> str:
+    """CV beside the unseen-raw protocol (mean over its seeds), the short cuts, and its suggested thresholds."""
+    lines = [
+        f"{'evaluation':<22} {'n':>5} {'accuracy':>8} {'macro-F1':>8} {'ECE':>6} {'threshold':>9} {'auto':>6} {'right':>6}"
+    ]
+    for name, result in (evaluations or {}).items():
+        at = result.get("auto") or {}
+        lines.append(
+            f"{name:<22} {result['n']:>5} {result['accuracy']:>8.4f} {result['macro_f1']:>8.4f} "
+            f"{result['reliability']['expected_calibration_error']:>6.4f} {at.get('threshold', 0):>9.2f} "
+            f"{at.get('coverage', 0):>6.3f} {at.get('accuracy') or 0:>6.4f}"
+        )
+    for name, fig in report.items():
+        if not isinstance(fig, dict) or "accuracy" not in fig:
+            continue
+        lines.append(
+            f"{'unseen raw ' + name:<22} {fig['n']:>5} {fig['accuracy']:>8.4f} {fig['macro_f1']:>8.4f} "
+            f"{fig['ece']:>6.4f} {fig['auto_threshold']:>9.2f} {fig['auto_coverage']:>6.3f} {fig['auto_accuracy']:>6.4f}"
+        )
+    lines.append(f"(unseen raw: mean over split seeds {report['seeds']})")
+    for key, label in (("threshold", "whole messages"), ("short_threshold", "short texts")):
+        s = report["suggested"][key]
+        if s.get("threshold") is None:
+            lines.append(f"suggested threshold for {label}: none reaches {s['min_accuracy']:.0%}")
+            continue
+        line = (
+            f"suggested threshold for {label}: {s['threshold']:.2f} (chosen on seeds {s['chosen_on']}: "
+            f"{s['chosen']['coverage']:.3f} automatic, {s['chosen']['accuracy']:.4f} right"
+        )
+        if "confirmed" in s:
+            c = s["confirmed"]
+            line += (
+                f"; confirmed on seeds {s['confirmed_on']}: {c['coverage']:.3f} automatic, {c['accuracy']:.4f} right"
+            )
+        lines.append(line + ")")
+    return "\n".join(lines)
+
+
+def write_report(folder: Path, *, metadata: dict, evaluations: dict[str, dict], unseen_raw: dict | None = None) -> None:
+    """`evaluations`: name ("cv_grouped", "cv_plain") → evaluation.scores(...) result; `unseen_raw`:
+    protocol.unseen_raw_report(...) when the protocol ran."""
     (folder / "report.json").write_text(
-        json.dumps({"metadata": metadata, "evaluations": evaluations}, ensure_ascii=False, indent=2),
+        json.dumps(
+            {"metadata": metadata, "evaluations": evaluations, "unseen_raw": unseen_raw}, ensure_ascii=False, indent=2
+        ),
         encoding="utf-8",
     )
     lines = [f"# Classifier {metadata['version']}", ""]
@@ -68,6 +109,15 @@ def write_report(folder: Path, *, metadata: dict, evaluations: dict[str, dict]) 
         lines.append(
             f"- suggested auto-dispatch threshold (≥ 97 % correct on grouped CV): {metadata['suggested_threshold']}"
         )
+    if unseen_raw:
+        lines += [
+            "",
+            "## CV and the unseen-raw protocol",
+            "",
+            "```",
+            format_unseen_raw(unseen_raw, evaluations=evaluations),
+            "```",
+        ]
     for name, result in evaluations.items():
         lines += ["", f"## {name}", "", "```", format_scores(result), "```"]
     (folder / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -28,7 +28,7 @@ from classifier.registry import (
     artifact_load,
     get_active_model,
 )
-from classifier.text import mask_pii, preprocess
+from classifier.text import mask_pii, normalize, preprocess
 from common.errors import ApplicationError
 
 __all__ = [
@@ -44,14 +44,14 @@ __all__ = [
     "model_rollback",
     "model_version_register",
     "threshold_for",
+    "thresholds_for",
 ]
 
-# Measured on grouped 5-fold CV over fixtures/complaints_train.csv (bench/classifier.py, training
-# report): at 0.85 the model decides alone on 86 % of messages and is right on 97.3 % of those. At
-# 0.80 it is 88.5 % at 97.1 % on grouped CV but 97.0 % on plain CV: on the bar, with no margin for a
-# new month's mix, and a wrong dispatch costs the caller days, so the default stays at 0.85.
-# The setting is CLASSIFIER_AUTO_DISPATCH_THRESHOLD in config/settings.py (CLASSIFIER_CATEGORY_THRESHOLDS
-# per category); a city retrained on its own tickets should re-read the curve in its report and move the setting.
+# The thresholds are settings (config/settings.py: CLASSIFIER_AUTO_DISPATCH_THRESHOLD, per category
+# CLASSIFIER_CATEGORY_THRESHOLDS, and CLASSIFIER_SHORT_TEXT_* for short texts), chosen from the
+# unseen-raw protocol (classifier/protocol.py) rather than from cross-validation, which mixes in the
+# pre-tokenized rows. A city retrained on its own tickets should re-read the protocol's suggestion in
+# its report (`train_classifier --full-report`) and move the settings.
 N_TERMS = 5
 
 
@@ -74,18 +74,41 @@ class Prediction:
         return self.categories[0]
 
 
-def threshold_for(category_code: str) -> float:
-    """The auto-dispatch threshold of a category: the per-category override, else the global one."""
+def threshold_for(category_code: str, *, text: str | None = None) -> float:
+    """The auto-dispatch threshold for a prediction of `category_code` on `text`.
+
+    A per-category override (CLASSIFIER_CATEGORY_THRESHOLDS) replaces the global threshold. A short
+    text (at most CLASSIFIER_SHORT_TEXT_CHARS characters once normalised, e.g. an operator's one-line
+    summary) is held to CLASSIFIER_SHORT_TEXT_THRESHOLD when that is stricter: short texts are right
+    less often at the same confidence (unseen-raw protocol, see classifier/protocol.py).
+    """
     overrides = settings.CLASSIFIER_CATEGORY_THRESHOLDS
     if category_code in overrides:
-        return float(overrides[category_code])
-    return float(settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD)
+        threshold = float(overrides[category_code])
+    else:
+        threshold = float(settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD)
+    if text is not None and is_short_text(text):
+        short = settings.CLASSIFIER_SHORT_TEXT_THRESHOLD
+        if short is not None:
+            threshold = max(threshold, float(short))
+    return threshold
 
 
-def _prediction(model, proba_row: np.ndarray, x_row, k: int) -> Prediction:
+def is_short_text(text: str) -> bool:
+    """At most CLASSIFIER_SHORT_TEXT_CHARS characters after normalising (whitespace not counted)."""
+    limit = int(settings.CLASSIFIER_SHORT_TEXT_CHARS)
+    return len(normalize(text).replace(" ", "")) <= limit
+
+
+def thresholds_for(texts: list[str], predicted: list[str]) -> list[float]:
+    """threshold_for of each (text, predicted category) pair."""
+    return [threshold_for(code, text=t) for t, code in zip(texts, predicted, strict=True)]
+
+
+def _prediction(model, proba_row: np.ndarray, x_row, k: int, text: str) -> Prediction:
     order = np.argsort(-proba_row)[:k]
     categories = [CategoryScore(code=str(model.classes[i]), probability=float(proba_row[i])) for i in order]
-    threshold = threshold_for(categories[0].code)
+    threshold = threshold_for(categories[0].code, text=text)
     return Prediction(
         categories=categories,
         model_version=model.version,
@@ -116,7 +139,7 @@ def predict_with(model: LoadedModel, texts: list[str], *, k: int = 3) -> list[Pr
     rows = [
         (X.indices[X.indptr[i] : X.indptr[i + 1]], X.data[X.indptr[i] : X.indptr[i + 1]]) for i in range(len(texts))
     ]
-    return [_prediction(model, proba[i], rows[i], k) for i in range(len(texts))]
+    return [_prediction(model, proba[i], rows[i], k, texts[i]) for i in range(len(texts))]
 
 
 def classify(text: str, *, k: int = 3) -> Prediction:
@@ -191,9 +214,16 @@ def model_version_register(*, metadata: dict, activate: bool) -> ModelVersion:
 
 
 def evaluate_texts(*, texts: list[str], labels: list[str]) -> tuple[str, dict]:
-    """(active version, evaluation.scores) of the active model on raw texts with known labels."""
-    from classifier.evaluation import scores
+    """(active version, evaluation.scores) of the active model on raw texts with known labels.
+
+    The result also holds `auto`: coverage and accuracy at the configured thresholds (per category
+    and by text length, exactly as `classify` decides).
+    """
+    from classifier.evaluation import auto_block, scores
 
     model = get_active_model()
     proba = model.pipeline.predict_proba(texts)
-    return model.version, scores(labels, proba, model.classes)
+    predicted = [str(model.classes[i]) for i in proba.argmax(axis=1)]
+    result = scores(labels, proba, model.classes)
+    result["auto"] = auto_block(labels, proba, model.classes, thresholds_for(texts, predicted))
+    return model.version, result

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from classifier import protocol
 from classifier import text as textmod
 from classifier.pipeline import DEFAULT_PARAMS, build_pipeline, fit_on_tokens
 from classifier.validation import NEAR_DUPLICATE_COSINE, cross_validate, near_duplicate_groups, preprocess_all
@@ -49,6 +50,7 @@ class Example:
     text: str
     label: str
     source: str
+    form: str = "raw"  # "tokenized": published already segmented, stopwords removed (fixtures/README.md)
 
 
 def training_csv_path() -> Path:
@@ -56,7 +58,7 @@ def training_csv_path() -> Path:
 
 
 def examples_from_csv(path: Path, *, source: str | None = None) -> list[Example]:
-    """Rows of a CSV with `text` and `label` (and optional `title`, prepended)."""
+    """Rows of a CSV with `text` and `label` (optional `title`, prepended; optional `form`, default raw)."""
     name = source or path.name
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -69,7 +71,8 @@ def examples_from_csv(path: Path, *, source: str | None = None) -> list[Example]
             title = (row.get("title") or "").strip()
             label = (row.get("label") or "").strip()
             if (body or title) and label:
-                examples.append(Example(text=f"{title} {body}".strip(), label=label, source=name))
+                form = (row.get("form") or "raw").strip() or "raw"
+                examples.append(Example(text=f"{title} {body}".strip(), label=label, source=name, form=form))
         return examples
 
 
@@ -117,6 +120,7 @@ class TrainResult:
     folder: Path
     metadata: dict
     evaluations: dict
+    unseen_raw: dict | None = None
 
 
 def _scores_summary(evaluations: dict[str, dict]) -> dict:
@@ -140,6 +144,16 @@ def _scores_summary(evaluations: dict[str, dict]) -> dict:
     return summary
 
 
+def _unseen_raw_summary(report: dict) -> dict:
+    """The protocol's mean figures per variant (without the per-seed detail) and its suggestions."""
+    out = {
+        name: {k: v for k, v in figures.items() if k != "per_seed"}
+        for name, figures in report.items()
+        if isinstance(figures, dict) and "accuracy" in figures
+    }
+    return out | {"seeds": report["seeds"], "suggested": report["suggested"]}
+
+
 def _version_name(data_digest: str) -> str:
     """ "<local time>-<data hash prefix>", with -2, -3… when two runs land in the same second."""
     from django.utils import timezone
@@ -161,11 +175,14 @@ def train_and_register(
     cv: str = "both",
     activate: bool = True,
     params: dict | None = None,
+    unseen_raw_seeds: Sequence[int] = (),
     progress: Callable[..., object] | None = None,
     say: Callable[[str], None] = logger.info,
 ) -> TrainResult:
     """Segment, cross-validate (cv: "grouped", "plain", "both" or "none"), fit on everything, save, register.
 
+    `unseen_raw_seeds`: also run the unseen-raw protocol (classifier/protocol.py) with these split
+    seeds; its figures go beside CV in the report and metadata, and its threshold is the one suggested.
     `progress(total=…, desc=…)` returns a tqdm-like object (update/close); None shows nothing.
     """
     import time
@@ -208,6 +225,28 @@ def train_and_register(
         evaluations[f"cv_{mode}"]["auto"] = coverage_table(labels, proba, classes, thresholds=[auto_threshold])[0]
         timings[f"cv_{mode}_seconds"] = time.perf_counter() - started
 
+    unseen_raw = None
+    forms = [ex.form for ex in examples]
+    if unseen_raw_seeds and forms.count("raw") >= 10:
+        started = time.perf_counter()
+        b = bar(5 * len(unseen_raw_seeds), "unseen-raw protocol")
+        unseen_raw = protocol.unseen_raw_report(
+            texts,
+            docs,
+            labels,
+            forms,
+            near_duplicate_groups(docs),
+            seeds=list(unseen_raw_seeds),
+            threshold=auto_threshold,
+            short_threshold=settings.CLASSIFIER_SHORT_TEXT_THRESHOLD,
+            params=params,
+            progress=b,
+            n_jobs=settings.CLASSIFIER_TRAIN_JOBS,
+        )
+        if b:
+            b.close()
+        timings["unseen_raw_seconds"] = time.perf_counter() - started
+
     started = time.perf_counter()
     b = bar(1, "final fit")
     pipeline = build_pipeline(params, n_jobs=settings.CLASSIFIER_TRAIN_JOBS)
@@ -220,6 +259,8 @@ def train_and_register(
     digest = data_hash(examples)
     headline = evaluations.get("cv_grouped") or evaluations.get("cv_plain")
     suggested = threshold_for_target(headline["coverage"], min_accuracy=0.97) if headline else None
+    if unseen_raw is not None:
+        suggested = unseen_raw["suggested"]["threshold"]
     metadata = {
         "version": _version_name(digest),
         "categories": [str(c) for c in pipeline.classes_],
@@ -228,12 +269,16 @@ def train_and_register(
         "data_hash": digest,
         "text_resources": textmod.resources_fingerprint(),
         "params": params,
-        "scores": _scores_summary(evaluations),
+        "scores": _scores_summary(evaluations)
+        | ({"unseen_raw": _unseen_raw_summary(unseen_raw)} if unseen_raw else {}),
         "suggested_threshold": suggested["threshold"] if suggested else None,
+        "suggested_short_threshold": unseen_raw["suggested"]["short_threshold"]["threshold"] if unseen_raw else None,
         "timings": timings,
     }
     folder = registry.artifact_save(version=metadata["version"], pipeline=pipeline, metadata=metadata)
     metadata = registry.artifact_metadata(metadata["version"])
-    write_report(folder, metadata=metadata, evaluations=evaluations)
+    write_report(folder, metadata=metadata, evaluations=evaluations, unseen_raw=unseen_raw)
     version = services.model_version_register(metadata=metadata, activate=activate)
-    return TrainResult(version=version, folder=folder, metadata=metadata, evaluations=evaluations)
+    return TrainResult(
+        version=version, folder=folder, metadata=metadata, evaluations=evaluations, unseen_raw=unseen_raw
+    )

@@ -15,6 +15,7 @@ NAV = [
     ("运行模式", "pages:city_mode", {roles.SUPERVISOR, roles.ADMIN}),
     ("模型版本", "pages:models", {roles.SUPERVISOR, roles.ADMIN}),
     ("知识库", "knowledge:list", {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
+    ("派单复盘", "pages:accuracy", {roles.SUPERVISOR, roles.ADMIN}),
     ("消息通知", "pages:notifications", set(roles.ALL)),
 ]
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dispatch.pages.views import common, dashboard, inbox, operator, supervisor, tickets
+from dispatch.pages.views import accuracy, candidates, common, dashboard, inbox, operator, supervisor, tickets
 
 # Namespaced "pages:…"; login/logout/home also without a namespace, as settings name them.
 page_patterns = [
@@ -25,6 +25,8 @@ page_patterns = [
     path("city-mode/", supervisor.city_mode, name="city_mode"),
     path("models/", supervisor.models, name="models"),
     path("models/action/", supervisor.model_action, name="model_action"),
+    path("models/candidates/", candidates.candidate_action, name="candidate_action"),
+    path("accuracy/", accuracy.accuracy, name="accuracy"),
 ]
 
 urlpatterns = [

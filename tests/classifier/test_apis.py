@@ -51,6 +51,7 @@ def test_classify_returns_top3_version_terms_and_the_responsible_department(tiny
     # given the 派单目录 names 教育 for 教育文体 in a district that has an education bureau
     settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.30
     settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = None  # (the short-text rule has its own tests)
     _city, district, _street, _community = region_chain()
     bureau = DepartmentFactory(
         name="测试区教育局", dept_type="jiaoyu", region=district, level=Department.Level.DISTRICT

@@ -130,3 +130,71 @@ def test_evaluate_command_refuses_a_csv_without_labels(tiny_model, tmp_path):
 
     with pytest.raises(CommandError, match="lacks label"):
         call_command("evaluate_classifier", "--data", str(data))
+
+
+def _four_rows(tmp_path):
+    # the same four complaints as above: e1-e3 labelled right, e4 (教育文体 wording) labelled 城乡建设
+    data = tmp_path / "eval.csv"
+    _write_csv(
+        data,
+        [
+            ["e1", "", "学校违规补课收费", "教育文体"],
+            ["e2", "", "公司老板拖欠农民工工资", "劳动和社会保障"],
+            ["e3", "小区路灯", "损坏无人维修", "城乡建设"],
+            ["e4", "", "幼儿园乱收资料费", "城乡建设"],
+        ],
+        ["id", "title", "text", "label"],
+    )
+    return data
+
+
+def _auto(data, capsys):
+    call_command("evaluate_classifier", "--data", str(data), "--json")
+    return json.loads(capsys.readouterr().out)["auto"]
+
+
+@pytest.mark.django_db
+def test_auto_block_at_the_global_threshold(tiny_model, tmp_path, capsys, settings):
+    data = _four_rows(tmp_path)
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = None
+
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    assert _auto(data, capsys) == {"n": 4, "covered": 4, "coverage": 1.0, "accuracy": 0.75}
+
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 1.01
+    assert _auto(data, capsys) == {"n": 4, "covered": 0, "coverage": 0.0, "accuracy": None}
+
+
+@pytest.mark.django_db
+def test_auto_block_applies_per_category_thresholds(tiny_model, tmp_path, capsys, settings):
+    data = _four_rows(tmp_path)
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = None
+    # e3 is the only text predicted 城乡建设 (e4 is predicted 教育文体, wrongly against its label)
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {"城乡建设": 1.01}
+
+    assert _auto(data, capsys) == {"n": 4, "covered": 3, "coverage": 0.75, "accuracy": pytest.approx(2 / 3)}
+
+
+@pytest.mark.django_db
+def test_auto_block_holds_short_texts_to_the_short_threshold(tiny_model, tmp_path, capsys, settings):
+    data = _four_rows(tmp_path)
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    # e1 and e4 have 8 characters, e3 10 (title and body, the space not counted), e2 11
+    settings.CLASSIFIER_SHORT_TEXT_CHARS = 9
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = 1.01
+
+    assert _auto(data, capsys) == {"n": 4, "covered": 2, "coverage": 0.5, "accuracy": 1.0}
+
+
+@pytest.mark.django_db
+def test_evaluate_command_prints_the_auto_line(tiny_model, tmp_path, capsys, settings):
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = None
+
+    call_command("evaluate_classifier", "--data", str(_four_rows(tmp_path)))
+
+    assert "auto at the configured thresholds: coverage 1.0000 (4/4), accuracy 0.7500" in capsys.readouterr().out

@@ -176,3 +176,38 @@ def test_classify_from_several_threads_gives_the_same_answers(tiny_model):
         got = list(pool.map(classify, texts))
 
     assert got == expected
+
+
+def test_short_texts_are_held_to_the_stricter_short_threshold(settings):
+    from classifier.services import threshold_for
+
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.85
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {"交通运输": 0.9, "教育文体": 0.99}
+    settings.CLASSIFIER_SHORT_TEXT_CHARS = 10
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = 0.95
+
+    assert threshold_for("城乡建设") == 0.85  # no text: the category's threshold
+    assert threshold_for("城乡建设", text="小区路灯不亮 请修") == 0.95  # 9 characters
+    assert threshold_for("城乡建设", text="ＡＢＣＤＥ ＦＧＨＩＪ") == 0.95  # full width → 10 half-width characters
+    assert threshold_for("城乡建设", text="小区路灯不亮请尽快维修") == 0.85  # 11 characters
+    assert threshold_for("交通运输", text="公交车不停站") == 0.95
+    assert threshold_for("交通运输", text="公交车到站不停车乘客无法上车") == 0.9
+    assert threshold_for("教育文体", text="学校乱收费") == 0.99  # the stricter of the two
+
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = None
+    assert threshold_for("城乡建设", text="小区路灯不亮") == 0.85
+
+
+def test_classify_routes_short_and_long_texts_by_their_own_thresholds(tiny_model, settings):
+    from classifier.services import classify
+
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    settings.CLASSIFIER_SHORT_TEXT_CHARS = 9
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = 1.01
+
+    short = classify("学校违规补课收费")  # 8 characters
+    long = classify("学校违规补课收费，请相关部门尽快处理")
+
+    assert (short.top.code, short.auto, short.threshold) == ("教育文体", False, 1.01)
+    assert (long.top.code, long.auto, long.threshold) == ("教育文体", True, 0.0)

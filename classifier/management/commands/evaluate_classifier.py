@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from classifier.evaluation import format_scores
+from classifier.evaluation import format_auto, format_scores
 from classifier.services import evaluate_texts
 from classifier.training import examples_from_csv
 from common.errors import ApplicationError
@@ -32,4 +32,4 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps({"model_version": version, **result}, ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(f"model {version} on {data}\n{format_scores(result)}")
+            self.stdout.write(f"model {version} on {data}\n{format_scores(result)}\n\n{format_auto(result['auto'])}")

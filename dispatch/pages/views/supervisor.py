@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from classifier import services as clf
+from classifier.candidates import comparisons_recent
 from classifier.selectors import model_version_list
 from common.errors import ApplicationError
 from dispatch import selectors, services
@@ -130,7 +131,7 @@ def models(request):
         }
         for v in versions
     ]
-    return render(request, "pages/models.html", {"rows": rows})
+    return render(request, "pages/models.html", {"rows": rows, "comparisons": comparisons_recent()})
 
 
 def _score(version, name):
