@@ -3,7 +3,7 @@ kind of unit a Zhengzhou dispatcher would send it to, or HOLD where only a perso
 an item that needs one, or nothing recognisable).
 
 Run: `.venv/bin/python bench/routing.py [-v]` — uses the configured database (migrates it, loads the
-divisions, seeds the departments and the 派单目录, trains a classifier with `--if-missing` if none is
+divisions, seeds the departments, loads fixtures/dispatch_catalogue.csv over any older copy, trains a classifier with `--if-missing` if none is
 active). Each call goes through the product's decision: classifier → matter item → place → unit.
 
 Prints automatic-right, automatic-wrong (a unit of the wrong kind, or dispatched where a person was
@@ -37,6 +37,10 @@ def prepare():
     if not Region.objects.filter(level="district").count() == 15:
         call_command("load_divisions", verbosity=0)
     call_command("seed_departments", verbosity=0, stdout=open(os.devnull, "w"))
+    # The shipped catalogue as it is now, also over an older copy in this database.
+    from governance.services.catalogue import catalogue_import, shipped_catalogue_path
+
+    catalogue_import(text=shipped_catalogue_path().read_text(encoding="utf-8"), deactivate_missing=True)
     call_command("train_classifier", "--if-missing", "--no-cv", verbosity=0, stdout=open(os.devnull, "w"))
 
 
@@ -51,6 +55,19 @@ def place_of(text: str):
     if match.district is not None and len(districts) <= 1:
         return match.district, None
     return None, None
+
+
+def reason_kind(reason: str) -> str:
+    from governance.selectors import PLACE_UNKNOWN
+
+    for prefix, kind in [
+        (PLACE_UNKNOWN, "the place the item needs is unknown"),
+        ("事项不明确", "two items of different units are close"),
+        ("无法确定事项", "no item word in the text (does not know)"),
+    ]:
+        if reason.startswith(prefix):
+            return kind
+    return "the item lies outside the classifier's category and its words are weak"
 
 
 def main(verbose: bool):
@@ -78,7 +95,7 @@ def main(verbose: bool):
             shown = f"{lead.name}（{lead.dept_type}）"
         else:
             key = "held (right: a person must decide)" if expect == ["HOLD"] else "held (could have been automatic)"
-            held_reasons[decision.reason.split("（")[0].split("：")[0]] += 1
+            held_reasons[reason_kind(decision.reason)] += 1
             shown = decision.reason
         outcome[key] += 1
         if verbose or key in ("automatic-wrong", "held (could have been automatic)"):

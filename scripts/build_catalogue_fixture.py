@@ -251,7 +251,7 @@ ITEMS = {
         "zhujian", "street_office", tlc="complex", words="拆迁 强拆 征收 拆迁办"
     ),
     ("城乡建设", "国有土地上房屋征收与补偿", "安置补偿"): spec(
-        "zhujian", "street_office", tlc="complex", words="安置 补偿款 过渡费 拆迁补偿 安置房"
+        "zhujian", "street_office", tlc="complex", words="安置 拆迁补偿款 过渡费 拆迁补偿 安置房"
     ),
     ("城乡建设", "国有土地上房屋征收与补偿", "回迁房"): spec(
         "zhujian", "street_office", tlc="complex", words="回迁 回迁房 回迁安置"
@@ -458,7 +458,7 @@ ITEMS = {
     ("商贸旅游", "旅游管理", "景区管理"): spec("wenlv", words="景区 门票 景点 游客 5A 少林寺 嵩山"),
     ("商贸旅游", "旅游管理", "旅游市场管理"): spec("wenlv", words="旅行社 导游 强制购物 旅游团 跟团"),
     ("商贸旅游", "商业贸易", "其他"): spec(
-        "shangwu", words="预付卡 办卡 会员卡 充值卡 跑路 健身卡 美容卡 商场 超市 商户"
+        "shangwu", words="预付卡 办卡 会员卡 充值卡 跑路 健身卡 美容卡"
     ),
     ("商贸旅游", "商业贸易", "劳务输出"): spec("renshe", words="劳务输出 出国务工 劳务派遣出国"),
     ("商贸旅游", "商业贸易", "进出口管理"): city("shangwu", words="进出口 外贸 出口"),
@@ -541,7 +541,7 @@ ITEMS = {
         words="打架 斗殴 被盗 小偷 盗窃 诈骗 骗子 电信诈骗 寻衅滋事 威胁 偷东西 偷车 电动车被偷 治安 打人 抢劫",
     ),
     ("政法", "社会治安", "黄赌毒"): spec(
-        "gongan", "street_office", tlc="emergency", words="赌博 吸毒 卖淫 嫖娼 黄赌毒 聚赌 赌场 涉黄 按摩店"
+        "gongan", "street_office", tlc="emergency", words="赌博 聚众赌博 吸毒 卖淫 嫖娼 黄赌毒 聚赌 赌场 涉黄"
     ),
     ("政法", "社会治安", "打黑除恶"): spec(
         "gongan", tlc="emergency", words="黑社会 恶势力 黑恶 暴力讨债 强买强卖 村霸 欺行霸市"

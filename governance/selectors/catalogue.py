@@ -26,7 +26,7 @@ WORD_WEIGHT_CAP = 4
 PRIOR_FLOOR = 0.6
 PRIOR_WEIGHT = 0.8
 MIN_WORDS = 2  # one two-character word
-STRONG_WORDS = 4  # e.g. two two-character words or one four-character word
+STRONG_WORDS = 3  # e.g. one three-character word ("身份证", "红绿灯") or two two-character words
 RIVAL_MARGIN = 1.3
 
 REASON_NO_WORDS = "无法确定事项：文本中没有派单目录事项的识别词（可能属于未训练的一级分类），请人工判断"
