@@ -60,6 +60,7 @@ class ItemScore:
             "item": self.item_id,
             "path": self.path,
             "name": self.name,
+            "category": self.level1,
             "lead_type": self.lead_department_type,
             "score": round(self.score, 3),
             "words": list(self.words),

@@ -2,7 +2,9 @@
 item (事项); the item and the place choose the unit. A read: routing calls it and writes the outcome.
 
 What callers may rely on:
-- `auto` is True only when the item is certain (see governance.selectors.catalogue) *and* the place the
+- `auto` is True only when the item is certain (see governance.selectors.catalogue), the classifier is
+  confident (its per-category threshold) or the item belongs to a first-level category the classifier was
+  never trained on (it cannot be confident there; the item's words alone decide), *and* the place the
   item needs is known: a territorial item needs the street, a district-level one the district; an item of
   a city body or a utility needs none;
 - `reason` always says, in words a dispatcher reads, why the call was or was not dispatched automatically;
@@ -17,6 +19,7 @@ from governance.selectors.catalogue import ItemChoice, item_choose
 from governance.selectors.departments import ItemAssignment, department_for_item
 
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
+REASON_UNSURE = "分类置信度低于阈值（{c} {p:.0%}），事项“{a}”待人工确认"
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,13 @@ def routing_decision(
     *,
     text: str,
     category_probabilities: dict[str, float] | None,
+    classifier_confident: bool = True,
     district: Region | None,
     street: Region | None = None,
 ) -> RoutingDecision:
     """Decide who gets a call (see the module docstring). `category_probabilities` are the classifier's
-    (None when no model is active); `district`/`street` are the ticket's resolved place, or None."""
+    (None when no model is active) and `classifier_confident` whether its top one reached its threshold;
+    `district`/`street` are the ticket's resolved place, or None."""
     choice = item_choose(text=text, category_probabilities=category_probabilities)
     items = CatalogueItem.objects.in_bulk([s.item_id for s in choice.top])
     assignments = {
@@ -87,6 +92,13 @@ def routing_decision(
             item=item,
             assignment=assignment,
             suggestions=suggestions,
+        )
+    trained = category_probabilities or {}
+    if not classifier_confident and trained.get(item.level1, 0.0) > 0.0:
+        top = max(trained, key=trained.get)
+        reason = REASON_UNSURE.format(c=top, p=trained[top], a=item.name)
+        return RoutingDecision(
+            auto=False, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions
         )
     words = "、".join(choice.best.words)
     reason = f"事项“{item.name}”（识别词：{words}），{KIND_WORDS[item.kind]}事项 → {assignment.lead.name}"
