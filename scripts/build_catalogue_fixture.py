@@ -234,11 +234,22 @@ ITEMS = {
     ("城乡建设", "城市建设和市政管理", "电力供应"): utility(
         "power", words="停电 断电 电压 供电 电费 电表 电线杆 变压器 跳闸 电力 来电 没电 电线老化 高压线"
     ),
-    ("城乡建设", "城市建设和市政管理", "自来水供应"): utility(
-        "water",
-        "chengguan",
-        words="停水 自来水 水压 水质 水费 水表 供水 水管爆裂 爆管 没水 水浑 黄水 二次供水 水龙头 来水",
-    ),
+    ("城乡建设", "城市建设和市政管理", "自来水供应"): [
+        (
+            "",
+            utility(
+                "water",
+                "chengguan",
+                words="停水 自来水 水压 水质 水费 水表 供水 水管爆裂 爆管 没水 水浑 黄水 水龙头 来水",
+            ),
+        ),
+        # Rooftop tanks and pumps of a residential building belong to its owners and their 物业; the district
+        # housing bureau supervises the 物业, the city-management bureau (Zhengzhou's water authority) assists.
+        (
+            "二次供水",
+            spec("zhujian", "chengguan", words="二次供水 楼顶水箱 水箱 水箱清洗 蓄水池 加压泵 霉味 水有异味"),
+        ),
+    ],
     ("城乡建设", "城乡规划", "违章建筑"): street(
         "chengguan ziran", words="违章建筑 违建 私搭乱建 乱搭乱建 加盖 私自搭建 违法建设 楼顶加盖 阳光房 圈占 搭建"
     ),
@@ -457,9 +468,7 @@ ITEMS = {
     # 商贸旅游
     ("商贸旅游", "旅游管理", "景区管理"): spec("wenlv", words="景区 门票 景点 游客 5A 少林寺 嵩山"),
     ("商贸旅游", "旅游管理", "旅游市场管理"): spec("wenlv", words="旅行社 导游 强制购物 旅游团 跟团"),
-    ("商贸旅游", "商业贸易", "其他"): spec(
-        "shangwu", words="预付卡 办卡 会员卡 充值卡 跑路 健身卡 美容卡"
-    ),
+    ("商贸旅游", "商业贸易", "其他"): spec("shangwu", words="预付卡 办卡 会员卡 充值卡 跑路 健身卡 美容卡"),
     ("商贸旅游", "商业贸易", "劳务输出"): spec("renshe", words="劳务输出 出国务工 劳务派遣出国"),
     ("商贸旅游", "商业贸易", "进出口管理"): city("shangwu", words="进出口 外贸 出口"),
     ("商贸旅游", "市场监管", "商品质量"): spec(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from governance.models import CatalogueItem, Region
 from governance.selectors.catalogue import ItemChoice, item_choose
-from governance.selectors.departments import ItemAssignment, department_for_item
+from governance.selectors.items import ItemAssignment, department_for_item
 
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
 REASON_UNSURE = "分类置信度低于阈值（{c} {p:.0%}），事项“{a}”待人工确认"
