@@ -85,12 +85,14 @@ def main(verbose: bool):
 
 def run(path: Path, verbose: bool):
     from classifier.services import classify_many
+    from governance.selectors import department_for_category
     from governance.selectors.routing import routing_decision
 
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     predictions = classify_many([r["text"] for r in rows], k=15)
     outcome = Counter()
+    before = Counter()  # the category-level 派单目录 this replaces, on the same calls
     held_reasons = Counter()
     districts = set()
     for row, prediction in zip(rows, predictions, strict=True):
@@ -106,6 +108,11 @@ def run(path: Path, verbose: bool):
             street=street,
         )
         expect = row["expect"].split("|")
+        if prediction.auto:
+            old = department_for_category(category_code=prediction.top.code, district=district).lead
+            before["right" if old.dept_type in expect else "wrong"] += 1
+        else:
+            before["held"] += 1
         if decision.auto:
             lead = decision.assignment.lead
             right = lead.dept_type in expect
@@ -140,6 +147,10 @@ def run(path: Path, verbose: bool):
     print(
         f"automatic share: {auto / n:.1%} of all calls, {outcome['automatic-right'] / max(possible, 1):.1%} of the "
         f"calls a dispatcher would send at once (target ≥ 75 %)"
+    )
+    print(
+        f"before (category-level 派单目录, same calls): automatic-right {before['right']}, "
+        f"automatic-wrong {before['wrong']}, held {before['held']}"
     )
     for reason, count in held_reasons.most_common():
         print(f"  held because {reason}: {count}")

@@ -66,7 +66,7 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     unit (governance.selectors.routing). When the item is certain and the place it needs is known, the
     ticket is dispatched to the item's lead unit (and 协办 units) and the grid's worker is notified;
     otherwise, or with no active model, it waits in the human dispatch queue with the top categories and
-    the top items (with their units and words) stored on it. The `route` event's reason says why."""
+    the top items (with their units and words) stored on it. The `routed` event's reason says why."""
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None or ticket.status != S.RECEIVED:
         return ticket
