@@ -250,3 +250,59 @@ def test_reseeding_keeps_admin_edits(zhengzhou_small):
 
     assert result.items_created == 1
     assert item("城乡建设/城市建设和市政管理/冬季采暖").lead_department_type == "zhujian"
+
+
+# --- admin ---
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.django_db
+def test_admin_lists_and_edits_an_item(admin_client, zhengzhou_small, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert admin_client.get("/admin/governance/catalogueitem/", {"level1__exact": "政法"}).status_code == 200
+    i = item("城乡建设/城市建设和市政管理/城管执法")
+    url = f"/admin/governance/catalogueitem/{i.pk}/change/"
+    form = {
+        "level1": i.level1,
+        "level2": i.level2,
+        "level3": i.level3,
+        "subitem": "",
+        "lead_department_type": "chengguan",
+        "assist_department_types": ["street_office", "chengguan"],
+        "level": "district",
+        "kind": "functional",
+        "place_needed": "district",
+        "signal_words": i.signal_words + "、共享单车",
+        "time_limit_class": "general",
+        "is_active": "on",
+    }
+    assert admin_client.post(url, form).status_code == 302
+    i.refresh_from_db()
+    assert i.words[-1] == "共享单车" and i.assist_department_types == ["street_office"]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_street_led_item_that_does_not_need_the_street(admin_client, zhengzhou_small):
+    i = item("城乡建设/城乡规划/违章建筑")
+    form = {
+        "level1": i.level1,
+        "level2": i.level2,
+        "level3": i.level3,
+        "lead_department_type": "street_office",
+        "level": "street",
+        "kind": "territorial",
+        "place_needed": "none",
+        "signal_words": i.signal_words,
+        "time_limit_class": "general",
+    }
+    response = admin_client.post(f"/admin/governance/catalogueitem/{i.pk}/change/", form)
+    assert response.status_code == 200 and "街道牵头的属地事项须明确街道" in response.content.decode()
+    i.refresh_from_db()
+    assert i.place_needed == "street"
