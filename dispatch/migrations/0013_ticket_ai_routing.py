@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0011_ticketevent_action_choices'),
+        ('dispatch', '0012_idempotency_keys'),
     ]
 
     operations = [
