@@ -4,7 +4,16 @@ autocomplete or raw id, lists select their relations in the same query and skip 
 from django import forms
 from django.contrib import admin
 
-from governance.models import Department, DispatchCatalogue, Grid, GridWorker, Place, Region, StaffProfile
+from governance.models import (
+    CatalogueItem,
+    Department,
+    DispatchCatalogue,
+    Grid,
+    GridWorker,
+    Place,
+    Region,
+    StaffProfile,
+)
 from governance.services.departments import DEPARTMENT_TYPE_LABELS
 
 
@@ -128,6 +137,69 @@ class DispatchCatalogueAdmin(admin.ModelAdmin):
     list_editable = ("level", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("category_code", "category_name", "description")
+
+
+class CatalogueItemForm(forms.ModelForm):
+    """Unit types are picked from the types that exist, so a typo cannot orphan an item."""
+
+    lead_department_type = forms.ChoiceField(label="牵头单位职能类型")
+    assist_department_types = forms.MultipleChoiceField(
+        label="协办单位职能类型", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CatalogueItem
+        fields = (
+            "level1",
+            "level2",
+            "level3",
+            "subitem",
+            "lead_department_type",
+            "assist_department_types",
+            "level",
+            "kind",
+            "place_needed",
+            "signal_words",
+            "time_limit_class",
+            "is_active",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _department_type_choices()
+        for name in ("lead_department_type", "assist_department_types"):
+            self.fields[name].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead_department_type")
+        cleaned["assist_department_types"] = [t for t in cleaned.get("assist_department_types") or [] if t != lead]
+        if lead == "street_office" and cleaned.get("place_needed") != CatalogueItem.PlaceNeeded.STREET:
+            self.add_error("place_needed", "街道牵头的属地事项须明确街道")
+        return cleaned
+
+
+@admin.register(CatalogueItem)
+class CatalogueItemAdmin(admin.ModelAdmin):
+    """The item-level 派单目录; bulk changes go through `manage.py catalogue_export` / `catalogue_import`."""
+
+    form = CatalogueItemForm
+    list_display = (
+        "level1",
+        "level2",
+        "level3",
+        "subitem",
+        "lead_department_type",
+        "kind",
+        "level",
+        "place_needed",
+        "time_limit_class",
+        "is_active",
+    )
+    list_editable = ("time_limit_class", "is_active")
+    list_filter = ("level1", "kind", "level", "place_needed", "time_limit_class", "is_active")
+    search_fields = ("level2", "level3", "subitem", "signal_words", "lead_department_type")
+    list_per_page = 100
 
 
 @admin.register(StaffProfile)

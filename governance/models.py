@@ -209,3 +209,83 @@ class Place(models.Model):
         if self.building_from is not None:
             return f"{self.name}{self.building_from}-{self.building_to}号楼"
         return self.name
+
+
+class CatalogueItem(models.Model):
+    """One matter item (事项) of the 派单目录: who leads and assists, at which level, and which place it needs.
+
+    The three levels are the complaint taxonomy (一级/二级/三级); `subitem` splits an item whose units differ
+    by kind of matter (噪音污染: 社会生活噪声 → 公安/社区, 施工噪声 → 住建/城管, 工业噪声 → 生态环境). `level1`
+    is the classifier's category code. `signal_words` are the words that make the chooser pick the item.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", "市级"
+        DISTRICT = "district", "区县级"
+        STREET = "street", "街道/乡镇"
+        COMMUNITY = "community", "社区/村"
+        UTILITY = "utility", "公共服务企业"
+
+    class Kind(models.TextChoices):
+        TERRITORIAL = "territorial", "属地"
+        FUNCTIONAL = "functional", "条线"
+        UTILITY = "utility", "企业"
+
+    class PlaceNeeded(models.TextChoices):
+        STREET = "street", "须明确街道"
+        DISTRICT = "district", "须明确区县"
+        NONE = "none", "无需属地"
+
+    class TimeLimitClass(models.TextChoices):
+        EMERGENCY = "emergency", "紧急（2小时反馈）"
+        UTILITY = "utility", "水电气暖（24小时）"
+        GENERAL = "general", "一般（5个工作日）"
+        COMPLEX = "complex", "复杂（15个工作日）"
+
+    level1 = models.CharField("一级分类", max_length=32, db_index=True)
+    level2 = models.CharField("二级分类", max_length=32)
+    level3 = models.CharField("三级事项", max_length=32)
+    subitem = models.CharField("细项", max_length=32, blank=True)
+    lead_department_type = models.CharField("牵头单位职能类型", max_length=32)
+    assist_department_types = models.JSONField("协办单位职能类型", default=list, blank=True)
+    level = models.CharField("承办层级", max_length=16, choices=Level.choices)
+    kind = models.CharField("属地/条线", max_length=16, choices=Kind.choices)
+    place_needed = models.CharField("所需属地", max_length=16, choices=PlaceNeeded.choices)
+    signal_words = models.CharField("识别词", max_length=500, blank=True, help_text="用顿号或空格分隔")
+    time_limit_class = models.CharField(
+        "时限类别", max_length=16, choices=TimeLimitClass.choices, default=TimeLimitClass.GENERAL
+    )
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派单目录事项"
+        ordering = ["level1", "level2", "level3", "subitem"]
+        constraints = [
+            models.UniqueConstraint(fields=["level1", "level2", "level3", "subitem"], name="catalogue_item_path"),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def path(self) -> str:
+        return "/".join(p for p in (self.level1, self.level2, self.level3, self.subitem) if p)
+
+    @property
+    def name(self) -> str:
+        """What an operator reads: the item and its sub-item ("噪音污染·施工噪声")."""
+        return f"{self.level3}·{self.subitem}" if self.subitem else self.level3
+
+    @property
+    def words(self) -> list[str]:
+        return split_words(self.signal_words)
+
+
+def split_words(text: str) -> list[str]:
+    """Signal words as typed in the admin or the CSV: separated by 、 , ， ; or spaces; order kept, no repeats."""
+    out: list[str] = []
+    for raw in text.replace("、", " ").replace("，", " ").replace(",", " ").replace(";", " ").split():
+        if raw not in out:
+            out.append(raw)
+    return out

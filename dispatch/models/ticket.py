@@ -149,6 +149,9 @@ class Ticket(models.Model):
     ai_model_version = models.CharField("模型版本", max_length=64, blank=True)
     ai_top3 = models.JSONField("AI前三建议", default=list, blank=True)
     ai_terms = models.JSONField("AI关键词", default=list, blank=True)
+    # The matter-item decision: {"reason": why (not) dispatched automatically, "items": the top items with
+    # the unit each goes to at this place and the words that chose it} (governance.selectors.routing).
+    ai_routing = models.JSONField("AI事项建议", default=dict, blank=True)
 
     status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.RECEIVED)
     sla_light = models.CharField("时限灯", max_length=8, choices=Light.choices, default=Light.GREEN)

@@ -1,4 +1,5 @@
-"""Routing (分拨): classify, place the ticket, dispatch it by the 派单目录 or leave it for a person."""
+"""Routing (分拨): classify, place the ticket, choose the matter item, dispatch it by the item-level 派单目录
+or leave it for a person (governance.selectors.routing decides; this module writes the outcome)."""
 
 import logging
 
@@ -11,16 +12,22 @@ from dispatch.models import Notification, Ticket, TicketAssist
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import notify, ticket_transition
-from governance.selectors import department_for_category, grid_for_address, region_for_address
+from governance.selectors import grid_for_address, region_for_address
+from governance.selectors.routing import routing_decision
 
 logger = logging.getLogger(__name__)
 S = Ticket.Status
 
 
+# Every category's probability goes to the item chooser (the ticket keeps the top three).
+CATEGORY_K = 15
+NO_MODEL = "分类模型未启用，请人工分派"
+
+
 def _classify(text: str):
     """The classifier's prediction, or None when no model is active (the ticket then waits for a person)."""
     try:
-        return classify(text, k=3)
+        return classify(text, k=CATEGORY_K)
     except NoActiveModel:
         return None
 
@@ -55,9 +62,11 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
     ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
 
-    Above the classifier's threshold the ticket is dispatched to the 派单目录's lead unit (and 协办
-    units) and the grid's worker is notified; below it, or with no active model, it waits in the
-    human dispatch queue with the top-3 suggestions stored on it."""
+    The classifier's categories and the text choose the matter item; the item and the place choose the
+    unit (governance.selectors.routing). When the item is certain and the place it needs is known, the
+    ticket is dispatched to the item's lead unit (and 协办 units) and the grid's worker is notified;
+    otherwise, or with no active model, it waits in the human dispatch queue with the top categories and
+    the top items (with their units and words) stored on it. The `routed` event's reason says why."""
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None or ticket.status != S.RECEIVED:
         return ticket
@@ -65,9 +74,17 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     prediction = _classify(ticket.content)
     place = _place(ticket)
     district = place.get("district") or ticket.district
-    assignment = None
-    if prediction is not None and prediction.auto:
-        assignment = department_for_category(category_code=prediction.top.code, district=district)
+    street = place.get("street") or ticket.street
+    decision = None
+    if prediction is not None:
+        decision = routing_decision(
+            text=ticket.content,
+            category_probabilities={c.code: float(c.probability) for c in prediction.categories},
+            classifier_confident=prediction.auto,
+            district=district,
+            street=street,
+        )
+    assignment = decision.assignment if decision is not None and decision.auto else None
     duplicates = []
     community = place.get("community") or ticket.community
     if community is not None:
@@ -83,10 +100,14 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
         "place_candidates": place.get("candidates", []),
         "duplicates": duplicates,
     }
+    if decision is not None:
+        data.update(decision.as_event_data())
+    reason = decision.reason if decision is not None else NO_MODEL
 
     def mutate(t: Ticket, actor) -> list[str]:
-        fields = ["routed_at"]
+        fields = ["routed_at", "ai_routing"]
         t.routed_at = now
+        t.ai_routing = {"reason": reason, "items": decision.suggestions if decision is not None else []}
         for key in ("district", "street", "community", "grid"):
             if place.get(key) is not None and getattr(t, f"{key}_id") is None:
                 setattr(t, key, place[key])
@@ -98,13 +119,15 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             t.ai_category = prediction.top.code
             t.ai_probability = float(prediction.top.probability)
             t.ai_model_version = prediction.model_version
-            t.ai_top3 = [{"code": c.code, "probability": round(float(c.probability), 4)} for c in prediction.categories]
+            t.ai_top3 = [
+                {"code": c.code, "probability": round(float(c.probability), 4)} for c in prediction.categories[:3]
+            ]
             t.ai_terms = list(prediction.terms)[:10]
             fields += ["ai_category", "ai_probability", "ai_model_version", "ai_top3", "ai_terms"]
             data.update({"category": t.ai_category, "probability": round(t.ai_probability, 4)})
             data["model_version"] = t.ai_model_version
         if assignment is not None:
-            t.category_code = prediction.top.code
+            t.category_code = decision.category_code
             t.dispatch_source = Ticket.DispatchSource.FALLBACK if assignment.is_fallback else Ticket.DispatchSource.AI
             fields += ["category_code", "dispatch_source"] + assign_lead(t, assignment.lead, now)
             data.update({"department": assignment.lead.pk, "assists": [d.pk for d in assignment.assists]})
@@ -112,7 +135,9 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
 
     try:
         with transaction.atomic():
-            t = ticket_transition(ticket=ticket_id, by=None, action="route", to_status=target, mutate=mutate, data=data)
+            t = ticket_transition(
+                ticket=ticket_id, by=None, action="route", to_status=target, reason=reason, mutate=mutate, data=data
+            )
             if assignment is not None:
                 assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
                 notify_dispatched(t, list(assignment.assists))

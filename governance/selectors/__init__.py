@@ -7,6 +7,7 @@ from governance.selectors.address import (
     address_index_invalidate,
     region_for_address,
 )
+from governance.selectors.catalogue import ItemChoice, ItemScore, catalogue_index, item_choose
 from governance.selectors.departments import (
     FALLBACK_TYPES,
     Assignment,
@@ -22,10 +23,12 @@ from governance.selectors.departments import (
     street_office_for,
 )
 from governance.selectors.grids import community_default_grid, grid_for_address, grids_under
+from governance.selectors.items import PLACE_UNKNOWN, ItemAssignment, department_for_item
 from governance.selectors.places import PickerOptions, grid_get, place_picker_options, region_get
 from governance.selectors.users import Workplace, workplace_for_user
 
 __all__ = [
+    "PLACE_UNKNOWN",
     "AddressCandidate",
     "AddressMatch",
     "Assignment",
@@ -42,12 +45,18 @@ __all__ = [
     "community_default_grid",
     "department_for_category",
     "departments_near",
+    "ItemAssignment",
+    "ItemChoice",
+    "ItemScore",
+    "catalogue_index",
+    "department_for_item",
     "fallback_department",
     "grid_for_address",
     "grid_get",
     "grids_under",
     "is_fallback_department",
     "place_picker_options",
+    "item_choose",
     "region_for_address",
     "region_get",
     "street_office_for",

@@ -1,4 +1,4 @@
-"""Departments (承办单位) for every level and the 派单目录 for the training categories."""
+"""Departments (承办单位) for every level, the first-level 派单目录, and seeding the item-level one."""
 
 from dataclasses import dataclass
 
@@ -9,6 +9,7 @@ from governance.models import Department, DispatchCatalogue, Region
 
 # dept_type → (city department name, district counterpart suffix). The district counterpart is named
 # after the district ("金水区城管局"); 生态环境 is a branch of the city bureau in Zhengzhou's districts.
+# The item-level 派单目录 (fixtures/dispatch_catalogue.csv) names these types; every type it names exists.
 FUNCTIONAL_DEPARTMENTS = {
     "chengguan": ("郑州市城市管理局", "城市管理局"),
     "sthj": ("郑州市生态环境局", "生态环境分局"),
@@ -24,23 +25,57 @@ FUNCTIONAL_DEPARTMENTS = {
     "minzheng": ("郑州市民政局", "民政局"),
     "ziran": ("郑州市自然资源和规划局", "自然资源和规划分局"),
     "yingji": ("郑州市应急管理局", "应急管理局"),
+    "gongan": ("郑州市公安局", "公安分局"),
+    "sifa": ("郑州市司法局", "司法局"),
+    "nongye": ("郑州市农业农村工作委员会", "农业农村工作委员会"),
+    "tuiyi": ("郑州市退役军人事务局", "退役军人事务局"),
+    "yibao": ("郑州市医疗保障局", "医疗保障局"),
+    "fagai": ("郑州市发展和改革委员会", "发展和改革委员会"),
+    "caizheng": ("郑州市财政局", "财政局"),
+    "gongxin": ("郑州市工业和信息化局", "工业和信息化局"),
+    "keji": ("郑州市科学技术局", "科学技术局"),
+    "shuiwu": ("国家税务总局郑州市税务局", "税务局"),
+    "jiwei": ("中共郑州市纪律检查委员会 郑州市监察委员会", "纪委监委"),
+    "zuzhi": ("中共郑州市委组织部", "委组织部"),
+    "xuanchuan": ("中共郑州市委宣传部", "委宣传部"),
+    "tongzhan": ("中共郑州市委统战部（市民族宗教事务局）", "委统战部"),
+    "fayuan": ("郑州市中级人民法院", "人民法院"),
+    "gonghui": ("郑州市总工会", "总工会"),
+    "jiaojing": ("郑州市公安局交通警察支队", "交警大队"),
+    "xiaofang": ("郑州市消防救援支队", "消防救援大队"),
 }
-# Public utilities serve the whole city.
+# City bodies with no district counterpart in the catalogue.
+CITY_ONLY_DEPARTMENTS = {
+    "gongjijin": "郑州住房公积金管理中心",
+    "youzheng": "郑州市邮政管理局",
+    "qixiang": "郑州市气象局",
+    "waiban": "郑州市人民政府外事办公室",
+    "renda": "郑州市人大常委会办公厅",
+    "zhengxie": "政协郑州市委员会办公厅",
+    "guozi": "郑州市人民政府国有资产监督管理委员会",
+    "jinrong": "郑州市地方金融管理局",
+    "wangxin": "中共郑州市委网络安全和信息化委员会办公室",
+    "tuanwei": "共青团郑州市委员会",
+    "fulian": "郑州市妇女联合会",
+    "guofang": "郑州市国防动员办公室",
+}
+# Public utilities and enterprises serve the whole city.
 UTILITIES = {
     "water": "郑州自来水投资控股有限公司（供水）",
     "gas": "郑州华润燃气股份有限公司（燃气）",
     "heating": "郑州热力集团有限公司（供热）",
     "power": "国网郑州供电公司（供电）",
+    "bus": "郑州市公共交通集团有限公司（公交）",
+    "metro": "郑州地铁集团有限公司（地铁）",
+    "telecom": "中国移动、联通、电信郑州分公司（通信）",
 }
 CITY_GOV = "city_gov"
 DISTRICT_GOV = "district_gov"
 STREET_OFFICE = "street_office"
 DEPARTMENT_TYPE_LABELS = {
     **{key: full.removeprefix("郑州市") for key, (full, _) in FUNCTIONAL_DEPARTMENTS.items()},
-    "water": "供水",
-    "gas": "燃气",
-    "heating": "供热",
-    "power": "供电",
+    **{key: full.removeprefix("郑州市") for key, full in CITY_ONLY_DEPARTMENTS.items()},
+    **{key: full.split("（")[-1].rstrip("）") for key, full in UTILITIES.items()},
     CITY_GOV: "市12345热线中心",
     DISTRICT_GOV: "区县政府（兜底）",
     STREET_OFFICE: "街道办事处/乡镇政府",
@@ -68,6 +103,7 @@ CATALOGUE = [
 class SeedResult:
     departments_created: int
     catalogue_created: int
+    items_created: int = 0
 
 
 def _street_office_name(street: Region) -> str:
@@ -83,6 +119,27 @@ def _district_gov_name(district: Region) -> str:
     if district.code in names.DISTRICT_SHORT and district.code != "410104000000":
         return f"{short}管理委员会"
     return f"{short}人民政府"
+
+
+def _district_department_name(district: Region, dept_type: str, suffix: str) -> str:
+    """The district counterpart's name as Zhengzhou writes it: "金水区城市管理局", "郑州市公安局金水分局",
+    "中共金水区委组织部"; counties and county-level cities have their own 公安局 and 交警大队."""
+    short = names.short_district_name(district.code, district.name)
+    is_zone = district.code in names.DISTRICT_SHORT and district.code != "410104000000"
+    is_urban_district = short.endswith("区")
+    if dept_type == "gongan":
+        return f"郑州市公安局{short.removesuffix('区')}分局" if is_urban_district else f"{short}公安局"
+    if dept_type == "jiaojing":
+        return (
+            f"郑州市公安局交通警察支队{short.removesuffix('区')}大队"
+            if is_urban_district
+            else f"{short}公安局交通警察大队"
+        )
+    if dept_type == "shuiwu":
+        return f"国家税务总局郑州市{short}税务局" if is_urban_district else f"国家税务总局{short}税务局"
+    if suffix.startswith("委"):
+        return f"中共{short}党工委{suffix[1:]}" if is_zone else f"中共{short}{suffix}"
+    return f"{short}{suffix}"
 
 
 def departments_plan() -> list[Department]:
@@ -101,10 +158,11 @@ def departments_plan() -> list[Department]:
             for dept_type, label in UTILITIES.items():
                 add(region, dept_type, label, Department.Level.UTILITY)
             add(region, CITY_GOV, "郑州市12345热线中心", Department.Level.CITY)
+            for dept_type, name in CITY_ONLY_DEPARTMENTS.items():
+                add(region, dept_type, name, Department.Level.CITY)
         elif region.level == Region.Level.DISTRICT:
-            short = names.short_district_name(region.code, region.name)
             for dept_type, (_, suffix) in FUNCTIONAL_DEPARTMENTS.items():
-                add(region, dept_type, f"{short}{suffix}", Department.Level.DISTRICT)
+                add(region, dept_type, _district_department_name(region, dept_type, suffix), Department.Level.DISTRICT)
             add(region, DISTRICT_GOV, _district_gov_name(region), Department.Level.DISTRICT)
         else:
             add(region, STREET_OFFICE, _street_office_name(region), Department.Level.STREET)
@@ -134,4 +192,7 @@ def departments_seed() -> SeedResult:
             },
         )
         created_catalogue += created
-    return SeedResult(departments_created=len(new), catalogue_created=created_catalogue)
+    from governance.services.catalogue import catalogue_seed  # the catalogue checks types against these rows
+
+    items = catalogue_seed()
+    return SeedResult(departments_created=len(new), catalogue_created=created_catalogue, items_created=items.created)

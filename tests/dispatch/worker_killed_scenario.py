@@ -26,11 +26,12 @@ from tests.dispatch.celery_worker import TIMEOUT, Worker  # noqa: E402
 
 HOOK = "tests.dispatch.routing_hook"  # blocks routing inside its transaction when told to
 
-# Three different requests at one address: the same place and route, but no duplicate (并单) hint.
+# Three different requests at one address: the same place and route (all three are 二次供水 matters of the
+# building: 住建 leads, 城管 assists), but no duplicate (并单) hint.
 CONTENTS = [
     "文化路街道农大社区农大家属院3号楼楼顶水箱长年不清洗，自来水有霉味，请住建部门督促物业清洗。",
-    "农大家属院3号楼楼道声控灯损坏两个月无人维修，夜间上下楼不安全，请督促物业尽快更换。",
-    "农大家属院3号楼北侧小区道路塌陷出现大坑，电动车已摔倒两次，请尽快修补路面。",
+    "农大家属院3号楼地下蓄水池的盖板破损两个月无人维修，二次供水有被污染的风险，请督促物业尽快更换。",
+    "农大家属院3号楼的加压泵坏了，十楼以上住户白天一直没水，请督促物业修理。",
 ]
 ADDRESS = "金水区文化路街道农大社区农大家属院3号楼"
 

@@ -118,11 +118,11 @@ def test_grid_filters_reject_bad_input(api, zhengzhou_small):
 def test_departments_filtered(api, zhengzhou_small, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         body = api.get("/api/departments/?region=410105&level=district").json()
-    assert body["count"] == 15
+    assert body["count"] == 33  # 32 bureaus' counterparts + the district government
     assert body["results"][0]["region"]["name"] == "金水区"
 
     utilities = api.get("/api/departments/?level=utility").json()
-    assert utilities["count"] == 4
+    assert utilities["count"] == 7
     streets = api.get("/api/departments/?dept_type=street_office&q=文化路").json()
     assert [d["name"] for d in streets["results"]] == ["文化路街道办事处"]
     assert api.get("/api/departments/?level=galaxy").status_code == 400

@@ -18,9 +18,10 @@ def names(departments):
 def test_seed_departments_covers_every_level(all_divisions, capsys):
     call_command("seed_departments")
 
-    assert Department.objects.filter(level="city").count() == 15  # 14 bureaus + the 12345 centre
-    assert Department.objects.filter(level="utility").count() == 4
-    assert Department.objects.filter(level="district").count() == 15 * 15
+    # 32 bureaus with district counterparts, 12 city-only bodies, the 12345 centre
+    assert Department.objects.filter(level="city").count() == 32 + 12 + 1
+    assert Department.objects.filter(level="utility").count() == 7
+    assert Department.objects.filter(level="district").count() == 15 * 33
     assert Department.objects.filter(level="street").count() == 208
     assert Department.objects.filter(dept_type="district_gov").count() == 15
     assert set(Department.objects.filter(level="utility").values_list("dept_type", flat=True)) == {
@@ -28,8 +29,11 @@ def test_seed_departments_covers_every_level(all_divisions, capsys):
         "gas",
         "heating",
         "power",
+        "bus",
+        "metro",
+        "telecom",
     }
-    assert "452 departments, 7 派单目录 rows" in capsys.readouterr().out
+    assert "755 departments, 7 派单目录 rows, 523 事项" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -33,9 +33,14 @@ def day_sums() -> dict:
 @pytest.fixture
 def three_tickets(make_ticket, accounts, zhengzhou_small, ai_routes):
     """One AI-dispatched and signed, one human-dispatched then returned and re-dispatched, one 即办."""
-    signed = make_ticket(status=Ticket.Status.PENDING_DISPATCH)  # routed by the AI stub → dispatched
+    # Both are routed by the AI stub to 住建 by their matter items (二次供水, 基础设施) → dispatched.
+    signed = make_ticket(
+        status=Ticket.Status.PENDING_DISPATCH, content="农大家属院3号楼楼顶水箱长年不清洗，自来水有霉味"
+    )
     services.ticket_sign(ticket=signed, by=accounts.staff)
-    bounced = make_ticket(status=Ticket.Status.PENDING_DISPATCH, content="学校门口早晚高峰拥堵，希望增派人员疏导")
+    bounced = make_ticket(
+        status=Ticket.Status.PENDING_DISPATCH, content="学校门口的道路施工挖开后一直没有恢复，希望尽快修好"
+    )
     bounced.refresh_from_db()
     services.ticket_return(ticket=bounced, by=accounts.staff, reason="属于教育部门")
     services.ticket_redispatch(

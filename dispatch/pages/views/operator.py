@@ -31,6 +31,7 @@ from governance.selectors import (
     region_for_address,
     region_get,
 )
+from governance.selectors.routing import routing_decision
 
 DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
 FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
@@ -204,13 +205,13 @@ def suggest_panel(request):
         context["error"] = f"输入至少 {SUGGEST_MIN_CHARS} 个字后显示智能分类建议"
         return render(request, "pages/_suggest_panel.html", context)
     try:
-        prediction = classify(content, k=3)
+        prediction = classify(content, k=15)
     except NoActiveModel:
         context["error"] = "暂无启用的分类模型，工单将进入人工派单队列"
         return render(request, "pages/_suggest_panel.html", context)
     names = dict(category_choices())
     suggestions = category_suggestions(
-        categories=[(score.code, score.probability) for score in prediction.categories], district=district
+        categories=[(score.code, score.probability) for score in prediction.categories[:3]], district=district
     )
     rows = [
         {
@@ -223,6 +224,13 @@ def suggest_panel(request):
         for s in suggestions
     ]
     context.update(
+        decision=routing_decision(
+            text=content,
+            category_probabilities={c.code: float(c.probability) for c in prediction.categories},
+            classifier_confident=prediction.auto,
+            district=district,
+            street=_region(request.POST.get("street"), Region.Level.STREET),
+        ),
         prediction=prediction,
         rows=rows,
         highlighted=highlight_terms(content, prediction.terms),

@@ -1,0 +1,175 @@
+"""Choosing the matter item (事项) of a call: the item's signal words found in the text, weighed by the
+classifier's belief in the item's first-level category.
+
+- Each active item scores the words of its `signal_words` that occur in the text, a word counting its
+  length (at most 4 characters' worth): "暖气不热" says more than "暖气". A word inside a longer matched word
+  of the same item is not counted twice.
+- The score is multiplied by `PRIOR_FLOOR + PRIOR_WEIGHT × p(一级分类)`; categories the classifier has never
+  seen (政法, 民政 … the eight unlabelled ones) get p = 0, so their items win on their words alone, and only
+  where the words are clearer than those of the classifier's categories.
+- The choice is *certain* (may be dispatched without a person) when the best item has at least one
+  signal word, no item of another lead unit type comes close (RIVAL_MARGIN), and either the item lies in
+  the classifier's top category or its words alone are strong (STRONG_WORDS). Otherwise the call waits for
+  a dispatcher with the reason, and the top items are its suggestions.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+
+from governance.models import CatalogueItem
+
+WORD_WEIGHT_CAP = 4
+PRIOR_FLOOR = 0.6
+PRIOR_WEIGHT = 0.8
+MIN_WORDS = 2  # one two-character word
+STRONG_WORDS = 3  # e.g. one three-character word ("身份证", "红绿灯") or two two-character words
+RIVAL_MARGIN = 1.3
+
+REASON_NO_WORDS = "无法确定事项：文本中没有派单目录事项的识别词（可能属于未训练的一级分类），请人工判断"
+REASON_CLOSE = "事项不明确：“{a}”与“{b}”得分接近而承办单位不同，请人工判断"
+REASON_WEAK = "事项“{a}”不在分类器判断的一级分类“{c}”内，且识别词不足，请人工判断"
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    pk: int
+    path: str
+    name: str
+    level1: str
+    lead_department_type: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item_id: int
+    path: str
+    name: str
+    level1: str
+    lead_department_type: str
+    score: float  # weighted
+    word_score: int  # words alone
+    words: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "item": self.item_id,
+            "path": self.path,
+            "name": self.name,
+            "category": self.level1,
+            "lead_type": self.lead_department_type,
+            "score": round(self.score, 3),
+            "words": list(self.words),
+        }
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    top: list[ItemScore] = field(default_factory=list)
+    certain: bool = False
+    reason: str = ""
+
+    @property
+    def best(self) -> ItemScore | None:
+        return self.top[0] if self.top else None
+
+
+_lock = threading.Lock()
+_cache: dict = {"key": None, "items": ()}
+
+
+def catalogue_index() -> tuple[IndexedItem, ...]:
+    """The active items with their words, rebuilt when an item is added, removed or edited."""
+    stamp = CatalogueItem.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    key = (stamp["n"], stamp["last"])
+    with _lock:
+        if _cache["key"] == key:
+            return _cache["items"]
+    items = tuple(
+        IndexedItem(
+            pk=i.pk,
+            path=i.path,
+            name=i.name,
+            level1=i.level1,
+            lead_department_type=i.lead_department_type,
+            words=tuple(i.words),
+        )
+        for i in CatalogueItem.objects.filter(is_active=True).order_by("pk")
+    )
+    with _lock:
+        _cache.update(key=key, items=items)
+    return items
+
+
+def catalogue_index_invalidate() -> None:
+    with _lock:
+        _cache.update(key=None, items=())
+
+
+def _word_score(words: tuple[str, ...], text: str) -> tuple[int, tuple[str, ...]]:
+    found = [w for w in words if w in text]
+    kept = [w for w in found if not any(w != o and w in o for o in found)]
+    return sum(min(len(w), WORD_WEIGHT_CAP) for w in kept), tuple(kept)
+
+
+def item_choose(*, text: str, category_probabilities: dict[str, float] | None = None, k: int = 3) -> ItemChoice:
+    """The matter item for a call's text. `category_probabilities` maps first-level categories to the
+    classifier's probabilities (None when no model is active: words decide alone, and must be strong).
+
+    Returns the top-k items by score (each with the words that drove it), whether the best one is certain
+    enough to dispatch without a person, and, when it is not, the reason in words a dispatcher reads."""
+    probs = category_probabilities
+    scored: list[ItemScore] = []
+    for item in catalogue_index():
+        word_score, words = _word_score(item.words, text)
+        if word_score == 0:
+            continue
+        p = (probs or {}).get(item.level1, 0.0) if probs is not None else 0.5
+        scored.append(
+            ItemScore(
+                item_id=item.pk,
+                path=item.path,
+                name=item.name,
+                level1=item.level1,
+                lead_department_type=item.lead_department_type,
+                score=word_score * (PRIOR_FLOOR + PRIOR_WEIGHT * p),
+                word_score=word_score,
+                words=words,
+            )
+        )
+    scored.sort(key=lambda s: (-s.score, -s.word_score, s.item_id))
+    if not scored:
+        return ItemChoice(top=[], certain=False, reason=REASON_NO_WORDS)
+    best = scored[0]
+    top = _distinct_units(scored, k)
+    rival = next((s for s in scored[1:] if s.lead_department_type != best.lead_department_type), None)
+    if best.word_score < MIN_WORDS:
+        return ItemChoice(top=top, certain=False, reason=REASON_NO_WORDS)
+    if rival is not None and best.score < RIVAL_MARGIN * rival.score:
+        return ItemChoice(top=top, certain=False, reason=REASON_CLOSE.format(a=best.name, b=rival.name))
+    top_category = max(probs, key=probs.get) if probs else None
+    if best.level1 != top_category and best.word_score < STRONG_WORDS:
+        return ItemChoice(top=top, certain=False, reason=REASON_WEAK.format(a=best.name, c=top_category or "无"))
+    return ItemChoice(top=top, certain=True, reason="")
+
+
+def _distinct_units(scored: list[ItemScore], k: int) -> list[ItemScore]:
+    """The best k items, preferring items of different lead units (three suggestions that all name the
+    same unit help a dispatcher less); the best item is always first."""
+    out, seen = [], set()
+    for s in scored:
+        if s.lead_department_type not in seen:
+            out.append(s)
+            seen.add(s.lead_department_type)
+        if len(out) == k:
+            return out
+    for s in scored:
+        if s not in out:
+            out.append(s)
+        if len(out) == k:
+            break
+    return out

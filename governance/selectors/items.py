@@ -1,0 +1,90 @@
+"""Who handles a matter item (事项) of the item-level 派单目录 at a place: the unit its lead type names
+there, its 协办 units, or nothing when the place the item needs is unknown."""
+
+from dataclasses import dataclass, field
+
+from governance.models import CatalogueItem, Department, Region
+from governance.selectors.departments import CITYWIDE_LEVELS, _district_code, fallback_department
+from governance.services.departments import STREET_OFFICE
+
+
+def _department(*, dept_type: str, region_code: str | None) -> Department | None:
+    """The active unit of a type serving a region, or the city-wide one (city body, utility) for None."""
+    qs = Department.objects.filter(dept_type=dept_type, is_active=True).select_related("region").order_by("code")
+    if region_code is None:
+        return qs.filter(level__in=CITYWIDE_LEVELS).first()
+    return qs.filter(region_id=region_code).first()
+
+
+PLACE_UNKNOWN = "地址不明，无法确定属地"
+
+
+@dataclass(frozen=True)
+class ItemAssignment:
+    """Who handles a matter item at a place. `lead` is None when the place the item needs is unknown
+    (`missing_place` says which: "street" or "district"); the ticket then waits for a person."""
+
+    item: CatalogueItem
+    lead: Department | None
+    assists: list[Department] = field(default_factory=list)
+    is_fallback: bool = False
+    missing_place: str | None = None
+    reason: str = ""
+
+
+def _street_code(region: Region | None) -> str | None:
+    if region is None or region.level in (Region.Level.CITY, Region.Level.DISTRICT):
+        return None
+    return region.code[:9] + "000"
+
+
+def _unit_of_type(*, dept_type: str, level: str, district_code: str | None, street_code: str | None):
+    if dept_type == STREET_OFFICE:
+        return _department(dept_type=STREET_OFFICE, region_code=street_code) if street_code else None
+    if level in (CatalogueItem.Level.CITY, CatalogueItem.Level.UTILITY) or district_code is None:
+        return _department(dept_type=dept_type, region_code=None)
+    return _department(dept_type=dept_type, region_code=district_code)
+
+
+def department_for_item(
+    *, item: CatalogueItem, district: Region | None, street: Region | None = None
+) -> ItemAssignment:
+    """Resolve an item of the 派单目录 at a place (any region inside the place is accepted).
+
+    - territorial (lead street_office) → the street office of the street; the item needs the street;
+    - functional at district level → that district's department of the lead type; needs the district;
+    - functional at city level, and utilities → the city department / the enterprise; no place needed;
+    - `place_needed` on the item is authoritative: a district-led item may still need the street
+      (社会生活噪声: the 派出所 and the community of the place act);
+    - assists are resolved the same way; an assisting street office is left out when the street is
+      unknown, as is any assisting unit that does not exist;
+    - a lead type with no active unit in the district → the district's 兜底 (`is_fallback=True`).
+    """
+    street = (
+        street if street is not None else (district if district is not None and district.level != "district" else None)
+    )
+    street_code = _street_code(street)
+    district_code = _district_code(street or district)
+    needs = item.place_needed
+    if item.lead_department_type == STREET_OFFICE:
+        needs = CatalogueItem.PlaceNeeded.STREET
+    if needs == CatalogueItem.PlaceNeeded.STREET and street_code is None:
+        return ItemAssignment(
+            item=item, lead=None, missing_place="street", reason=PLACE_UNKNOWN + "（需明确街道/乡镇）"
+        )
+    if needs == CatalogueItem.PlaceNeeded.DISTRICT and district_code is None:
+        return ItemAssignment(item=item, lead=None, missing_place="district", reason=PLACE_UNKNOWN + "（需明确区县）")
+    lead = _unit_of_type(
+        dept_type=item.lead_department_type, level=item.level, district_code=district_code, street_code=street_code
+    )
+    is_fallback = lead is None
+    if lead is None:
+        lead = fallback_department(district=street or district)
+    assists = []
+    for dept_type in item.assist_department_types or []:
+        dept = _unit_of_type(
+            dept_type=dept_type, level=item.level, district_code=district_code, street_code=street_code
+        )
+        if dept is not None and dept.pk != lead.pk and dept not in assists:
+            assists.append(dept)
+    return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback)
