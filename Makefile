@@ -73,6 +73,7 @@ bench: setup
 	$(PY) bench/dispatch.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/duplicates.py
+	$(PY) bench/hotspots.py
 
 clean:
 	rm -rf var static/vendor node_modules

@@ -164,6 +164,8 @@ CELERY_BEAT_SCHEDULE = {
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
+    # 集中诉求预警: bench/hotspots.py measures the alert delay with passes this far apart.
+    "hotspots-detect": {"task": "dispatch.hotspots_detect", "schedule": timedelta(minutes=5)},
 }
 
 # --- Auth, API ------------------------------------------------------------------------------
