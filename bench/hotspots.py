@@ -228,6 +228,7 @@ def replay(rows: list[hd.Row], start, end, params: hd.Params):
     live: dict[int, hd.OpenHotspot] = {}
     last_at: dict[int, datetime.datetime] = {}
     alerts = []
+    owner: dict[int, int] = {}
     next_id = 1
     oldest = stamps[0]
     t = start
@@ -248,6 +249,8 @@ def replay(rows: list[hd.Row], start, end, params: hd.Params):
                 if r.street and r.category:
                     baseline[(r.street, r.category)] += 1
         for c in hd.detect(window, list(live.values()), now=t, baseline=baseline, weeks=weeks, params=params):
+            for r in c.rows:
+                owner[r.id] = c.hotspot_id or next_id
             if c.hotspot_id is not None:
                 live[c.hotspot_id].members.extend(c.rows)
                 if hd.LEVELS.index(c.level) > hd.LEVELS.index(live[c.hotspot_id].level):  # as the service widens
@@ -259,7 +262,7 @@ def replay(rows: list[hd.Row], start, end, params: hd.Params):
                 alerts.append((t, c, next_id))
                 next_id += 1
         t += PASS
-    return alerts, live
+    return alerts, owner
 
 
 def run(args, with_surges: bool, params: hd.Params):
@@ -278,7 +281,7 @@ def run(args, with_surges: bool, params: hd.Params):
                     surges.append(surge)
                     rows += extra
     t0 = time.perf_counter()
-    alerts, _ = replay(rows, today, today + datetime.timedelta(days=args.days), params)
+    alerts, owner = replay(rows, today, today + datetime.timedelta(days=args.days), params)
     elapsed = time.perf_counter() - t0
     by_id = {i: s for s in surges for i in s.ids}
     false = []
@@ -293,7 +296,7 @@ def run(args, with_surges: bool, params: hd.Params):
         else:
             surge.extra_alerts += 1
             surge.alerts.append((t, c))
-    return surges, false, alerts, elapsed, len(rows)
+    return surges, false, alerts, elapsed, len(rows), owner
 
 
 def _minutes(deltas):
@@ -318,7 +321,7 @@ def main():
         f"a pass every {PASS.seconds // 60} min; params: min_tickets={params.min_tickets} "
         f"similarity={params.similarity} link_window={params.link_window} spike_alpha={params.spike_alpha}"
     )
-    surges, false, alerts, elapsed, n = run(args, True, params)
+    surges, false, alerts, elapsed, n, owner = run(args, True, params)
     passes = args.days * 24 * 12
     print(
         f"\nwith surges: {n} tickets, {len(alerts)} alerts, replay {elapsed:.1f} s ({1000 * elapsed / passes:.0f} ms/pass)"
@@ -339,6 +342,8 @@ def main():
         for s in surges:
             alert = f"alert {s.alert_at:%H:%M}" if s.alert_at else "MISSED"
             print(f"  {s.shape:<9}{s.start:%m-%d %H:%M} {len(s.ids):>3} calls, 5th {s.fifth:%H:%M}  {alert}")
+            if s.alert_at is None:
+                print(f"      its tickets went to hotspots {Counter(owner.get(i) for i in s.ids)}")
             for t, c in s.alerts:
                 print(f"      {t:%H:%M} {c.kind} {c.level} {c.region} {len(c.rows)} tickets {c.keywords}")
     recall = sum(s.alert_at is not None for s in surges) / max(len(surges), 1)
@@ -347,7 +352,7 @@ def main():
     )
     for t, c in false[:5]:
         print(f"  false: {t:%m-%d %H:%M} {c.kind} {c.level} {len(c.rows)} tickets {c.category} {c.keywords}")
-    _, false0, alerts0, elapsed0, n0 = run(args, False, params)
+    _, false0, alerts0, elapsed0, n0, _ = run(args, False, params)
     print(
         f"\nno surge: {n0} tickets, {len(alerts0)} alerts = {len(false0) / (args.days * args.districts):.2f} false alarms "
         f"per district per day (replay {elapsed0:.1f} s)"

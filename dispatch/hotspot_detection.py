@@ -38,7 +38,7 @@ class Params:
     min_tickets: int = 5
     similarity: float = 0.2
     # A new ticket joins a live hotspot when this alike to the centroid of the hotspot's tickets.
-    join_similarity: float = 0.25
+    join_similarity: float = 0.2
     link_window: datetime.timedelta = datetime.timedelta(minutes=90)
     place_share: float = 0.8
     spike_window: datetime.timedelta = datetime.timedelta(hours=2)
@@ -86,10 +86,10 @@ class OpenHotspot:
 
     @property
     def reach(self) -> tuple[str, str]:
-        """(level, code) where new alike tickets may still join it: one level above its place (while calls
-        keep coming), so a surge may spread from a building to its street; a water cut elsewhere in the
-        district later that day is another matter."""
-        level = LEVELS[min(LEVELS.index(self.level) + 1, len(LEVELS) - 1)]
+        """(level, code) where new alike tickets may still join it: a community's street (while calls keep
+        coming), so a surge may spread from a building to its street; wider places only themselves (a
+        street's power cut does not take in a water cut elsewhere in the district)."""
+        level = "street" if self.level == "community" else self.level
         return level, ancestor(self.region, level)
 
 
@@ -304,7 +304,12 @@ def find_clusters(
             centroid = np.asarray(X[seeded_idx].mean(axis=0)).ravel()
             centroid /= np.linalg.norm(centroid) or 1.0
             closeness = X[group] @ centroid
-            near = {pool[k].id for k, c in zip(group, closeness, strict=True) if c >= params.join_similarity}
+            # Another category needs twice the likeness (a water cut and a gas failure both "没法做饭").
+            near = {
+                pool[k].id
+                for k, c in zip(group, closeness, strict=True)
+                if c >= params.join_similarity * (1 if _same_category(pool[k].category, hotspot.category) else 2)
+            }
             joining = [r for r in fresh if joins(r) and r.id in near]
             if joining:
                 place = place_of(hotspot.members + joining, params.place_share)
@@ -317,29 +322,13 @@ def find_clusters(
             groups = [fresh]
         for group_rows in groups:
             candidate = _new_surge(group_rows, now=now, background=background, params=params)
-            if candidate is None:
-                continue
-            same = _same_matter(candidate, clusters, params)
-            if same is not None:  # a second wave of the same matter, where a live hotspot is
-                candidate.hotspot_id, candidate.score, candidate.keywords = same.id, 0.0, []
-            out.append(candidate)
+            if candidate is not None:
+                out.append(candidate)
     return out
 
 
-def _same_matter(c: Candidate, live: list[OpenHotspot], params: Params) -> OpenHotspot | None:
-    """A live cluster hotspot of the same category whose reach holds the candidate's tickets and whose
-    calls were still coming when the candidate's began."""
-    for h in live:
-        level, code = h.reach
-        last = max((m.created_at for m in h.members), default=None)
-        if (
-            h.category == c.category
-            and last is not None
-            and c.first_at - last <= params.link_window
-            and all(r.region(level) == code for r in c.rows)
-        ):
-            return h
-    return None
+def _same_category(a: str, b: str) -> bool:
+    return not a or not b or a == b
 
 
 def _new_surge(rows: list[Row], *, now, background: list[str], params: Params) -> Candidate | None:
