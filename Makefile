@@ -74,6 +74,7 @@ bench: setup
 	$(PY) bench/dashboard.py
 	$(PY) bench/duplicates.py
 	$(PY) bench/routing.py
+	$(PY) bench/hotspots.py
 
 clean:
 	rm -rf var static/vendor node_modules

@@ -171,6 +171,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "classifier.train_candidate",
         "schedule": crontab(minute=0, hour=3, day_of_week=1),
     },
+    # 集中诉求预警: bench/hotspots.py measures the alert delay with passes this far apart.
+    "hotspots-detect": {"task": "dispatch.hotspots_detect", "schedule": timedelta(minutes=5)},
 }
 
 # --- Auth, API ------------------------------------------------------------------------------

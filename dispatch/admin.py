@@ -6,6 +6,7 @@ from django.contrib import admin
 from common.admin import ReadOnlyAdmin
 from dispatch.models import (
     CityMode,
+    Hotspot,
     Notification,
     PhoneAccessLog,
     Ticket,
@@ -112,3 +113,14 @@ class PhoneAccessLogAdmin(ReadOnlyAdmin):
 
 from dispatch import admin_webhooks as _webhooks_admin  # noqa: E402,F401  (registers the webhook pages)
 from dispatch.open311 import admin as _open311_admin  # noqa: E402,F401  (registers the Open311 pages)
+
+
+@admin.register(Hotspot)
+class HotspotAdmin(ReadOnlyAdmin):
+    """集中诉求预警 as the detection pass left them (handled from the 热点预警 page)."""
+
+    list_display = ["detected_at", "kind", "status", "level", "region", "category_code", "ticket_count", "score"]
+    list_filter = ["kind", "status", "level"]
+    search_fields = ["summary", "region__name"]
+    list_select_related = ["region"]
+    raw_id_fields = ["lead_ticket", "proactive_ticket"]

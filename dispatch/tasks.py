@@ -76,3 +76,11 @@ def idempotency_keys_purge() -> int:
     from dispatch.services.idempotency import idempotency_keys_purge as purge
 
     return purge()
+
+
+@shared_task(name="dispatch.hotspots_detect", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def hotspots_detect() -> dict:
+    from dispatch.services.hotspots import hotspots_detect as detect
+
+    result = detect()
+    return {"created": len(result.created), "attached": result.attached, "closed": result.closed}

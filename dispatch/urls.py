@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from dispatch.apis.hotspots import HotspotListApi, HotspotMergeApi, HotspotProactiveApi
 from dispatch.apis.misc import CityModeApi, NotificationListApi, NotificationReadApi, QueueApi
 from dispatch.apis.moves import MOVE_APIS
 from dispatch.apis.tickets import (
@@ -29,4 +30,7 @@ urlpatterns = [
     path("notifications/", NotificationListApi.as_view(), name="notifications"),
     path("notifications/read/", NotificationReadApi.as_view(), name="notifications-read"),
     path("city-mode/", CityModeApi.as_view(), name="city-mode"),
+    path("hotspots/", HotspotListApi.as_view(), name="hotspots"),
+    path("hotspots/<int:pk>/merge/", HotspotMergeApi.as_view(), name="hotspot-merge"),
+    path("hotspots/<int:pk>/proactive/", HotspotProactiveApi.as_view(), name="hotspot-proactive"),
 ]

@@ -95,7 +95,15 @@ MOVES: dict[str, Move] = {
         Move("callback", "回访", (S.CALLBACK,), (S.CLOSED, S.HANDLING), CENTRE, "called_back"),
         Move("close", "办结", (S.CALLBACK,), (S.CLOSED,), CENTRE, "closed"),
         Move("reopen", "重办", (S.CLOSED,), (S.HANDLING,), {**CENTRE, roles.SUPERVISOR: "region"}, "reopened"),
-        Move("merge", "并单", MERGEABLE, (S.MERGED,), {roles.OPERATOR: "region", **CENTRE}, "merged"),
+        # Supervisors merge a hotspot's tickets (集中诉求并单) within their region.
+        Move(
+            "merge",
+            "并单",
+            MERGEABLE,
+            (S.MERGED,),
+            {roles.OPERATOR: "region", **CENTRE, roles.SUPERVISOR: "region"},
+            "merged",
+        ),
         Move(
             "whistle",
             "吹哨报到",

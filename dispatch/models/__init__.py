@@ -1,6 +1,7 @@
 """dispatch models, one module per concern; import from here."""
 
 from dispatch.models.events import AppendOnlyError, Notification, NotificationRead, PhoneAccessLog, TicketEvent
+from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
@@ -13,6 +14,9 @@ __all__ = [
     "CityMode",
     "DailyDistrictVolume",
     "DailyTicketStat",
+    "Hotspot",
+    "HotspotScan",
+    "HotspotTicket",
     "IdempotencyKey",
     "MonthlyTicketStat",
     "Notification",

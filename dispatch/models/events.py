@@ -105,6 +105,7 @@ class Notification(models.Model):
         EXTENSION = "extension", "延期"
         CALENDAR = "calendar", "节假日未录入"
         DUPLICATE = "duplicate", "疑似重复"
+        HOTSPOT = "hotspot", "集中诉求预警"
 
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     ticket = models.ForeignKey(

@@ -21,6 +21,7 @@ class Ticket(models.Model):
         WECHAT = "wechat", "微信"
         OPEN311 = "open311", "Open311"
         OTHER = "other", "其他"
+        PROACTIVE = "proactive", "主动治理"  # 未诉先办: opened by the centre from a hotspot, no caller
 
     class Type(models.TextChoices):
         CONSULT = "consult", "咨询"

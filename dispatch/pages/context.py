@@ -12,6 +12,7 @@ NAV = [
     ("工单查询", "pages:ticket_list", {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
     ("审核队列", "pages:queues", {roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
     ("一屏观全域", "pages:dashboard", {roles.SUPERVISOR, roles.ADMIN}),
+    ("热点预警", "pages:hotspots", {roles.SUPERVISOR, roles.ADMIN}),
     ("运行模式", "pages:city_mode", {roles.SUPERVISOR, roles.ADMIN}),
     ("模型版本", "pages:models", {roles.SUPERVISOR, roles.ADMIN}),
     ("知识库", "knowledge:list", {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dispatch.pages.views import accuracy, candidates, common, dashboard, inbox, operator, supervisor, tickets
+from dispatch.pages.views import (
+    accuracy,
+    candidates,
+    common,
+    dashboard,
+    hotspots,
+    inbox,
+    operator,
+    supervisor,
+    tickets,
+)
 
 # Namespaced "pages:…"; login/logout/home also without a namespace, as settings name them.
 page_patterns = [
@@ -23,6 +33,10 @@ page_patterns = [
     path("notifications/<int:pk>/open/", inbox.notification_open, name="notification_open"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("city-mode/", supervisor.city_mode, name="city_mode"),
+    path("hotspots/", hotspots.hotspots, name="hotspots"),
+    path("hotspots/monthly/", hotspots.monthly, name="monthly_topics"),
+    path("hotspots/<int:pk>/", hotspots.hotspot_detail, name="hotspot_detail"),
+    path("hotspots/<int:pk>/<slug:action>/", hotspots.hotspot_act, name="hotspot_act"),
     path("models/", supervisor.models, name="models"),
     path("models/action/", supervisor.model_action, name="model_action"),
     path("models/candidates/", candidates.candidate_action, name="candidate_action"),

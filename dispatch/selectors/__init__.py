@@ -1,4 +1,5 @@
-"""Reads. Tickets, queues, timeline, notifications and what a user may do now (tickets.py); the dashboard (stats.py)."""
+"""Reads. Tickets, queues, timeline, notifications and what a user may do now (tickets.py); the dashboard
+(stats.py); 集中诉求预警 and 每月一题 (hotspots.py, imported from there)."""
 
 from dispatch.selectors.duplicates import duplicate_hints
 from dispatch.selectors.tickets import (

@@ -43,7 +43,7 @@ ENDPOINTS = {
     "callback": (S.CALLBACK, {"dispatcher", "admin"}),
     "close": (S.CALLBACK, {"dispatcher", "admin"}),
     "reopen": (S.CLOSED, {"dispatcher", "supervisor", "admin"}),
-    "merge": (S.DISPATCHED, {"operator", "dispatcher", "admin"}),
+    "merge": (S.DISPATCHED, {"operator", "dispatcher", "supervisor", "admin"}),  # 集中诉求并单 from a hotspot
     "whistle": (S.HANDLING, {"staff", "worker", "admin"}),
     "urge": (S.HANDLING, {"dispatcher", "supervisor", "admin"}),
 }

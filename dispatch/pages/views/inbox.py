@@ -56,5 +56,7 @@ def notification_open(request, pk: int):
     if note.read_at is None:
         services.notifications_mark_read(by=request.user, ids=[note.pk])
     if note.ticket_id is None:
+        if (note.data or {}).get("hotspot"):
+            return redirect("pages:hotspot_detail", pk=note.data["hotspot"])
         return redirect("pages:notifications")
     return redirect("pages:ticket_detail", pk=note.ticket_id)
