@@ -258,7 +258,7 @@ def hotspot_merge(*, hotspot: Hotspot | int, by, lead_ticket: Ticket | int | Non
     since are merged too. Returns the hotspot and how many tickets were merged now."""
     pk = getattr(hotspot, "pk", hotspot)
     with transaction.atomic():
-        h = Hotspot.objects.select_for_update().select_related("region").get(pk=pk)
+        h = Hotspot.objects.select_for_update(of=("self",)).select_related("region").get(pk=pk)
         actor = _check(h, by, H.MERGED if h.status == H.OPEN else h.status)
         members = list(h.tickets.filter(status__in=MERGEABLE).order_by("created_at", "id"))
         lead_pk = getattr(lead_ticket, "pk", lead_ticket) or h.lead_ticket_id
@@ -289,7 +289,7 @@ def hotspot_open_proactive(*, hotspot: Hotspot | int, by, note: str = "") -> Tic
     cause is handled once; the hotspot links to it. Refused (409) when the hotspot already has one."""
     pk = getattr(hotspot, "pk", hotspot)
     with transaction.atomic():
-        h = Hotspot.objects.select_for_update().select_related("region", "lead_department").get(pk=pk)
+        h = Hotspot.objects.select_for_update(of=("self",)).select_related("region", "lead_department").get(pk=pk)
         _check(h, by, H.PROACTIVE)
         if h.proactive_ticket_id is not None:
             raise ConflictError("该预警已派发主动治理工单", code="exists")
