@@ -17,6 +17,7 @@ from django.utils import timezone
 from common.errors import ApplicationError, ConflictError
 from dispatch import hotspot_detection as hd
 from dispatch.actors import actor_for
+from dispatch.hotspot_text import summary_line
 from dispatch.models import Hotspot, HotspotScan, HotspotTicket, Notification, Ticket
 from dispatch.selectors.hotspots import hotspot_list_for_user
 from dispatch.services.assignment import assign_lead, notify_dispatched
@@ -220,7 +221,7 @@ def _responsible(c: hd.Candidate, district: str | None) -> Department | None:
 
 
 def _summary(hotspot: Hotspot, words: list[str]) -> str:
-    return hd.summary_line(
+    return summary_line(
         place=_place_name(hotspot.region),
         first_at=hotspot.first_at,
         last_at=hotspot.last_at,

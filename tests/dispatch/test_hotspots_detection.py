@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from dispatch import hotspot_detection as hd
+from dispatch.hotspot_text import summary_line
 
 T0 = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
 GAS = [
@@ -71,7 +72,7 @@ def test_an_alike_call_joins_the_live_hotspot_in_its_place_or_next_door_while_ca
 
 
 def test_summary_line():
-    line = hd.summary_line(
+    line = summary_line(
         place="农大社区", first_at=T0, last_at=T0 + datetime.timedelta(minutes=45), count=6, words=["停水", "供水"]
     )
     assert line == "农大社区 45分钟内6件集中诉求：停水、供水"
