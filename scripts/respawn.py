@@ -8,12 +8,13 @@ for the same thing (deploy/systemd/).
     scripts/respawn.py [--name NAME] -- COMMAND [ARGS...]
 
 Restarts wait 1 s, doubling up to 30 s while the command keeps dying quickly (under 60 s); a run that
-lasted longer resets the wait. SIGTERM/SIGINT/SIGHUP are passed to the command's process group and end
-the loop; the wrapper then exits with the command's status.
+lasted longer resets the wait. SIGTERM/SIGINT/SIGHUP are passed to the command's main process and end
+the loop; the wrapper then exits with the command's status. Only the main process: gunicorn's and
+Celery's masters stop their own children in order (signalling the whole group killed Celery's pool
+under it, and its warm shutdown hung).
 """
 
 import ctypes
-import os
 import signal
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def main(argv: list[str]) -> int:
     def forward(signum: int) -> None:
         if child is not None and child.poll() is None:
             try:
-                os.killpg(child.pid, signum)
+                child.send_signal(signum)
             except ProcessLookupError:
                 pass
 
