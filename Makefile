@@ -60,7 +60,7 @@ demo: db
 serve:
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "12345 网格化治理工单系统: http://127.0.0.1:$(PORT)/   (API docs: /api/docs/, admin: /admin/)"
-	@echo "演示账号 demo accounts (password demo12345): operator, dispatcher, supervisor, supervisor_district, staff, staff_street, gw410105001003001, admin"
+	@echo "演示账号 demo accounts (password demo12345): operator, dispatcher, supervisor, supervisor_district, staff, staff_chengguan, staff_sthj, staff_street, gw410105001003001, gw410105001003001001, admin"
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 lint: venv
