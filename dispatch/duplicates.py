@@ -36,12 +36,12 @@ THRESHOLD = 0.6
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-def _normalise(text: str) -> str:
+def normalise_text(text: str) -> str:
     return _NOISE.sub("", text or "").lower()
 
 
 def ngrams(text: str, sizes=(2, 3)) -> Counter:
-    s = _normalise(text)
+    s = normalise_text(text)
     grams = Counter()
     for n in sizes:
         grams.update(s[i : i + n] for i in range(max(0, len(s) - n + 1)))

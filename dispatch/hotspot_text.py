@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dispatch.duplicates import _normalise
+from dispatch.duplicates import normalise_text
 
 # The matter is said in the first sentences; the rest of a long complaint is history and pleading.
 HEAD = 200
@@ -32,7 +32,7 @@ def _reference_df() -> tuple[int, Counter]:
                 continue
             n += 1
             words = row["text"].split()
-            s = _normalise("".join(words))[:HEAD]
+            s = normalise_text("".join(words))[:HEAD]
             df.update({"w:" + w for w in words} | {"c:" + s[i : i + 2] for i in range(len(s) - 1)})
     return n, df
 
@@ -42,7 +42,7 @@ def _features(text: str) -> Counter:
     from classifier.text import segment
 
     head = text[:HEAD]
-    s = _normalise(head)
+    s = normalise_text(head)
     feats = Counter("w:" + w for w in segment(head))
     feats.update("c:" + s[i : i + 2] for i in range(len(s) - 1))
     return feats

@@ -31,7 +31,7 @@ class Suggestion:
     assignment: Assignment | None
 
 
-def _district_code(region: Region | None) -> str | None:
+def district_code_of(region: Region | None) -> str | None:
     """The district a region lies in (itself for a district); None for the city or no region."""
     if region is None or region.level == Region.Level.CITY:
         return None
@@ -47,7 +47,7 @@ class Directory:
     two queries; answers for any number of tickets in those districts without further queries."""
 
     def __init__(self, *, districts: Iterable[Region | None] = ()):
-        codes = {code for code in map(_district_code, districts) if code}
+        codes = {code for code in map(district_code_of, districts) if code}
         self.catalogue = {row.category_code: row for row in DispatchCatalogue.objects.filter(is_active=True)}
         units = (
             Department.objects.filter(is_active=True)
@@ -71,7 +71,7 @@ class Directory:
         return self._units.get((dept_type, district_code))
 
     def fallback(self, *, district: Region | None) -> Department:
-        code = _district_code(district)
+        code = district_code_of(district)
         if code is not None:
             dept = self.unit(dept_type=DISTRICT_GOV, district_code=code)
             if dept is not None:
@@ -83,7 +83,7 @@ class Directory:
 
     def assignment(self, *, category_code: str, district: Region | None) -> Assignment:
         catalogue = self.catalogue.get(category_code)
-        district_code = _district_code(district)
+        district_code = district_code_of(district)
         if catalogue is None:
             return Assignment(lead=self.fallback(district=district), is_fallback=True, catalogue=None)
         scope = district_code if catalogue.level == DispatchCatalogue.Level.DISTRICT else None

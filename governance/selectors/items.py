@@ -4,7 +4,7 @@ there, its 协办 units, or nothing when the place the item needs is unknown."""
 from dataclasses import dataclass, field
 
 from governance.models import CatalogueItem, Department, Region
-from governance.selectors.departments import CITYWIDE_LEVELS, _district_code, fallback_department
+from governance.selectors.departments import CITYWIDE_LEVELS, district_code_of, fallback_department
 from governance.services.departments import STREET_OFFICE
 
 
@@ -64,7 +64,7 @@ def department_for_item(
         street if street is not None else (district if district is not None and district.level != "district" else None)
     )
     street_code = _street_code(street)
-    district_code = _district_code(street or district)
+    district_code = district_code_of(street or district)
     needs = item.place_needed
     if item.lead_department_type == STREET_OFFICE:
         needs = CatalogueItem.PlaceNeeded.STREET
