@@ -6,7 +6,7 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import resume_handle_clock, start_handle_clock, stop_clock
-from dispatch.services.core import notify, require_category, require_text, ticket_transition
+from dispatch.services.core import notify, optional_text, require_category, require_text, ticket_transition
 
 S = Ticket.Status
 N = Notification.Kind
@@ -57,6 +57,7 @@ def ticket_callback(*, ticket, by, satisfaction: str, note: str = "", expected_v
     fresh handling limit)."""
     if satisfaction not in Ticket.Satisfaction.values:
         raise ApplicationError("未知的满意度", code="invalid_choice", extra={"field": "satisfaction"})
+    note = optional_text(note, field="note", label="回访记录")
     now = timezone.now()
     unsatisfied = satisfaction == Ticket.Satisfaction.UNSATISFIED
 
