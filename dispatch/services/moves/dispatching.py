@@ -12,6 +12,7 @@ from dispatch.services.assignment import (
     fallback_for,
     max_returns,
     notify_dispatched,
+    require_serving,
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
 from dispatch.services.core import require_category, require_text, ticket_transition
@@ -38,6 +39,8 @@ def ticket_dispatch(
     now = timezone.now()
 
     def mutate(t, actor):
+        require_serving(t, [lead], field="department")
+        require_serving(t, assist_deps, field="assists")
         fields = assign_lead(t, lead, now)
         if category_code:
             t.category_code = category_code
@@ -81,6 +84,8 @@ def ticket_redispatch(
     data = {"requested": requested.pk}
 
     def mutate(t, actor):
+        require_serving(t, [requested], field="department")
+        require_serving(t, assist_deps, field="assists")
         lead = requested
         source = Ticket.DispatchSource.HUMAN
         if t.return_count >= max_returns():
@@ -136,6 +141,8 @@ def ticket_return_review(
         fields = []
         if not approve:
             return fields + start_sign_clock(t, now)
+        require_serving(t, [target_dep], field="department")
+        require_serving(t, assist_deps, field="assists")
         if category_code:
             t.category_code, t.category_confirmed = category_code, True
             fields += ["category_code", "category_confirmed"]
