@@ -4,6 +4,7 @@ and the phone-read log are read-only (status changes go through the services, hi
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
+from dispatch.admin_privacy import erase_caller_data, export_caller_data, may_handle_caller_data
 from dispatch.models import (
     CityMode,
     Hotspot,
@@ -86,6 +87,10 @@ class TicketAdmin(ReadOnlyAdmin):
     exclude = ["caller_phone"]
     inlines = [TicketAssistInline, TicketCallerInline, TicketEventInline]
     show_full_result_count = False
+    actions = [export_caller_data, erase_caller_data]
+
+    def has_caller_data_permission(self, request):
+        return may_handle_caller_data(request)
 
 
 @admin.register(TicketEvent)
