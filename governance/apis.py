@@ -10,6 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.apis import RequestListApi, validated
 from common.inputs import is_id
 from config.schema import AutoSchema
 from governance.models import Department, DispatchCatalogue, Grid, Region
@@ -59,15 +60,12 @@ class FilteredListSchema(AutoSchema):
 # field) and `filtered(data)` returns the queryset for the valid filters. (A comment, not a docstring: the
 # schema would give the base's docstring to every list without its own.)
 class FilteredListApi(ListAPIView):
-
     schema = FilteredListSchema()
     pagination_class = Pagination
     FilterSerializer: type[serializers.Serializer]
 
     def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return self.filtered(filters.validated_data)
+        return self.filtered(validated(self.FilterSerializer, self.request.query_params))
 
     def filtered(self, data: dict):
         raise NotImplementedError
@@ -115,13 +113,12 @@ class RegionDetailApi(APIView):
         return Response(self.OutputSerializer(region).data)
 
 
-class RegionChildrenApi(ListAPIView):
+class RegionChildrenApi(RequestListApi):
+    model = Region
     pagination_class = Pagination
     serializer_class = RegionOutputSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
-            return Region.objects.none()
+    def request_queryset(self):
         parent = get_object_or_404(Region, code=self.kwargs["code"])
         return Region.objects.filter(parent=parent).order_by("code")
 
@@ -239,13 +236,12 @@ class AddressResolveApi(APIView):
 
     @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
     def get(self, request):
-        params = self.InputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        text = params.validated_data["q"]
+        params = validated(self.InputSerializer, request.query_params)
+        text = params["q"]
         match = region_for_address(text)
         district, street, community = match.district, match.street, match.community
-        if "community" in params.validated_data:
-            community = _region_or_400(params.validated_data["community"], "community")
+        if "community" in params:
+            community = _region_or_400(params["community"], "community")
             if community.level != Region.Level.COMMUNITY:
                 raise serializers.ValidationError({"community": ["不是社区/村"]})
             street, district = community.parent, community.parent.parent
