@@ -32,16 +32,16 @@ def ticket_transition(
     data: dict | None = None,
     mutate: Callable[[Ticket, Actor], list[str]] | None = None,
     expected_version: int | None = None,
-    then: Callable[[Ticket], object] | None = None,
+    then: Callable[[Ticket, Actor], object] | None = None,
 ) -> Ticket:
     """Make one move of the transition table on a ticket, atomically.
 
     Locks the ticket row, checks the move is allowed from the current status (ConflictError → 409
     otherwise, also when `expected_version` is stale: the caller lost a race), checks the actor's role
     and relation to the ticket (PermissionDenied → 403), applies `mutate` (which returns the extra field
-    names it changed), saves only the changed fields, writes one TicketEvent and runs `then` on the
-    updated ticket (the notifications the move sends) — all in one transaction. A failed move changes
-    nothing. `to_status` may be a function of the locked ticket. Returns the updated ticket.
+    names it changed), saves only the changed fields, writes one TicketEvent and runs `then` (like
+    `mutate`, on the updated ticket and the actor: the notifications the move sends, rows it adds) — all
+    in one transaction. A failed move changes nothing. `to_status` may be a function of the locked ticket. Returns the updated ticket.
     """
     move = MOVES[action]
     actor = actor_for(by)
@@ -77,7 +77,7 @@ def ticket_transition(
         locked.save(update_fields=sorted(changed | {"status", "version", "updated_at"}))
         write_event(ticket=locked, actor=actor, action=move.event, from_status=from_status, reason=reason, data=data)
         if then is not None:
-            then(locked)
+            then(locked, actor)
     if isinstance(ticket, Ticket):
         _copy_into(locked, ticket)
     return locked

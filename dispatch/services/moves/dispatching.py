@@ -117,7 +117,7 @@ def _told(assists: list[Department]):
     """After a move that left the ticket dispatched: the lead unit, the 协办 units and the grid's worker
     are told, in the same transaction."""
 
-    def then(t: Ticket) -> None:
+    def then(t: Ticket, actor) -> None:
         if t.status == S.DISPATCHED:
             notify_dispatched(t, assists)
 

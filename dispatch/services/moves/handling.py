@@ -86,7 +86,7 @@ def ticket_extension_approve(*, approve: bool, days: int | None = None, reason: 
         mutate,
         reason=reason,
         data=data,
-        then=lambda t: notify_lead(t, N.EXTENSION, f"工单 {t.number} 延期申请{verdict}"),
+        then=lambda t, actor: notify_lead(t, N.EXTENSION, f"工单 {t.number} 延期申请{verdict}"),
     )
 
 

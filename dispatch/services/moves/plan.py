@@ -16,13 +16,14 @@ from dispatch.services.core import ticket_transition
 @dataclass(frozen=True)
 class Plan:
     """The move's part of `ticket_transition`: the fields it changes (`mutate`), the event's reason and
-    data, the target status (a status, or chosen from the locked ticket) and what runs after the save."""
+    data, the target status (a status, or chosen from the locked ticket) and what runs after the save
+    (`then(ticket, actor)`, in the same transaction: notifications, rows the move adds)."""
 
     mutate: Callable[[Ticket, Actor], list[str]] | None = None
     reason: str = ""
     data: dict | None = None
     to_status: str | Callable[[Ticket], str] | None = None
-    then: Callable[[Ticket], object] | None = None
+    then: Callable[[Ticket, Actor], object] | None = None
 
 
 def ticket_move(action: str):

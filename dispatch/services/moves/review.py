@@ -29,7 +29,7 @@ def ticket_reply_review(*, approve: bool, reason: str = "", category_code: str |
             return ["category_code", "category_confirmed"]
         return resume_handle_clock(t, now)
 
-    def sent_back(t):
+    def sent_back(t, actor):
         if not approve:
             notify_lead(t, N.SENT_BACK, f"工单 {t.number} 答复被退回")
 
@@ -55,7 +55,7 @@ def ticket_callback(*, satisfaction: str, note: str = "") -> Plan:
         t.closed_at = now
         return fields + ["closed_at"] + stop_clock(t)
 
-    def reopened(t):
+    def reopened(t, actor):
         if unsatisfied:
             notify_lead(t, N.REOPENED, f"工单 {t.number} 回访不满意，请重办")
 
@@ -87,4 +87,4 @@ def ticket_reopen(*, reason: str) -> Plan:
         t.closed_at = None
         return ["reopen_count", "closed_at"] + start_handle_clock(t, now)
 
-    return Plan(mutate, reason=reason, then=lambda t: notify_lead(t, N.REOPENED, f"工单 {t.number} 重办"))
+    return Plan(mutate, reason=reason, then=lambda t, actor: notify_lead(t, N.REOPENED, f"工单 {t.number} 重办"))

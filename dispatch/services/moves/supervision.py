@@ -79,7 +79,7 @@ def ticket_whistle(*, departments, reason: str) -> Plan:
         data["added"] = [d.pk for d in added]
         return []
 
-    def called_in(t):
+    def called_in(t, actor):
         for dep in added:
             notify(kind=N.WHISTLE, ticket=t, department=dep, message=f"吹哨报到：工单 {t.number} 请协办")
 
@@ -100,7 +100,7 @@ def ticket_urge(*, reason: str = "", supervise: bool = False) -> Plan:
             fields.append("supervised")
         return fields
 
-    def told(t):
+    def told(t, actor):
         notify_lead(t, kind, f"{label}：工单 {t.number} {reason}")
 
     return Plan(mutate, reason=reason, data={"supervise": bool(supervise)}, then=told)
