@@ -103,7 +103,8 @@ class TicketListCreateApi(ListAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_create(by=request.user, **data.validated_data)
-        ticket = selectors.ticket_queryset().get(pk=ticket.pk)
+        if ticket.status != Ticket.Status.RECEIVED:  # 即办: closed under a fresh lock, its relations not loaded
+            ticket = detail_queryset().get(pk=ticket.pk)
         return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
