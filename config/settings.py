@@ -158,6 +158,9 @@ DISPATCH_BROKER_DOWN_SECONDS = float(os.environ.get("DISPATCH_BROKER_DOWN_SECOND
 # Idempotency-Key answers are kept this long (at least 24 h; dispatch/services/idempotency.py).
 DISPATCH_IDEMPOTENCY_HOURS = float(os.environ.get("DISPATCH_IDEMPOTENCY_HOURS", "48"))
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The roll-up runs on its own queue, so it never holds a worker process that routes tickets (issue 15);
+# workers consume "celery" and "statistics" (-Q) or a separate worker takes "statistics".
+CELERY_TASK_ROUTES = {"dispatch.stats_rollup": {"queue": "statistics"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # crontab.guru: every minute
 CELERY_BEAT_SCHEDULE = {

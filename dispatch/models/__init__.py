@@ -9,6 +9,7 @@ from dispatch.models.stats import (
     DailyDistrictVolume,
     DailyTicketStat,
     MonthlyTicketStat,
+    OpenTicketLight,
     StatsRollupState,
     TicketStatSnapshot,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "CityMode",
     "DailyDistrictVolume",
     "TicketStatSnapshot",
+    "OpenTicketLight",
     "DailyTicketStat",
     "Hotspot",
     "HotspotScan",

@@ -118,6 +118,23 @@ class DailyDistrictVolume(models.Model):
         return f"{self.day} {self.district_code} {self.category_code}: {self.total}"
 
 
+class OpenTicketLight(models.Model):
+    """Open tickets per street (and district) and traffic light, as of the last roll-up run: the
+    dashboard's 红黄绿灯 counts read these few rows instead of the ticket table."""
+
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    street_code = models.CharField("街道代码", max_length=12, blank=True)
+    light = models.CharField("时限灯", max_length=8)
+    total = models.PositiveIntegerField("未办结件数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "未办结工单时限灯统计"
+        indexes = [models.Index(fields=["district_code", "street_code"], name="open_light_place")]
+
+    def __str__(self):
+        return f"{self.street_code or self.district_code} {self.light}: {self.total}"
+
+
 class StatsRollupState(models.Model):
     """Where the roll-up task got to: events up to `watermark` are reflected in DailyTicketStat."""
 
@@ -142,6 +159,7 @@ class TicketStatSnapshot(StatDimensions):
     )
     day = models.DateField("日期", db_index=True)
     flags = models.PositiveIntegerField("计数位")
+    open_light = models.CharField("未办结时限灯", max_length=8, blank=True, help_text="办结后为空")
 
     class Meta:
         verbose_name = verbose_name_plural = "工单统计快照"

@@ -1,4 +1,5 @@
-"""Keep the roll-ups (DailyTicketStat, MonthlyTicketStat, DailyDistrictVolume) in step with the tickets.
+"""Keep the roll-ups (DailyTicketStat, MonthlyTicketStat, DailyDistrictVolume, OpenTicketLight) in step
+with the tickets.
 
 What each ticket adds to them (its filing day, dimensions and flags) is kept in TicketStatSnapshot: the
 roll-up rows are exactly the sum of the snapshots. A run finds the tickets touched since the watermark
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models import IntegerField as Int
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -30,6 +31,7 @@ from dispatch.models import (
     DailyDistrictVolume,
     DailyTicketStat,
     MonthlyTicketStat,
+    OpenTicketLight,
     StatsRollupState,
     Ticket,
     TicketEvent,
@@ -105,8 +107,12 @@ def month_of(day: dt.date) -> dt.date:
 
 # --- What one ticket adds ------------------------------------------------------------------------
 
-# A ticket's contribution: (day, dimensions in DIMENSIONS order, flags as a bit mask in FLAGS order).
-Contribution = tuple[dt.date, tuple, int]
+# A ticket's contribution: (day, dimensions in DIMENSIONS order, flags as a bit mask in FLAGS order, its
+# light while open or "").
+Contribution = tuple[dt.date, tuple, int, str]
+OPEN_LIGHT = Case(
+    When(status__in=[s for s in S.values if s not in Ticket.FINAL_STATUSES], then=F("sla_light")), default=Value("")
+)
 
 
 def _contributions(ticket_filter: Q) -> dict[int, Contribution]:
@@ -119,16 +125,16 @@ def _contributions(ticket_filter: Q) -> dict[int, Contribution]:
     rows = (
         Ticket.objects.filter(ticket_filter)
         .annotate(routed_auto=Exists(routed_auto))
-        .values_list("pk", TruncDate("created_at", tzinfo=local_tz()), *[e for e in SOURCES.values()], *flags.values())
+        .values_list("pk", TruncDate("created_at", tzinfo=local_tz()), OPEN_LIGHT, *SOURCES.values(), *flags.values())
         .order_by()
     )
     n = len(DIMENSIONS)
     out = {}
     for row in rows.iterator(chunk_size=5000):
         mask = 0
-        for bit, value in enumerate(row[2 + n :]):
+        for bit, value in enumerate(row[3 + n :]):
             mask |= value << bit
-        out[row[0]] = (row[1], tuple(row[2 : 2 + n]), mask)
+        out[row[0]] = (row[1], tuple(row[3 : 3 + n]), mask, row[2])
     return out
 
 
@@ -138,17 +144,20 @@ def _vector(mask: int, sign: int) -> list[int]:
 
 def _deltas(changes: Iterable[tuple[Contribution | None, Contribution | None]]):
     """Per roll-up row key, what to add to each count column: the new contributions minus the old."""
-    daily, monthly, volume = defaultdict(_zeros), defaultdict(_zeros), defaultdict(lambda: [0])
+    daily, monthly = defaultdict(_zeros), defaultdict(_zeros)
+    volume, lights = defaultdict(lambda: [0]), defaultdict(lambda: [0])
     for old, new in changes:
         for contribution, sign in ((old, -1), (new, 1)):
             if contribution is None:
                 continue
-            day, dims, mask = contribution
+            day, dims, mask, light = contribution
             vector = _vector(mask, sign)
             for table, key in ((daily, (day, *dims)), (monthly, (month_of(day), *dims))):
                 table[key] = [a + b for a, b in zip(table[key], vector, strict=True)]
             volume[(day, dims[0], dims[2])][0] += sign  # district, category: the volume curve
-    return daily, monthly, volume
+            if light:
+                lights[(dims[0], dims[1], light)][0] += sign  # district, street, light: open tickets now
+    return daily, monthly, volume, lights
 
 
 def _zeros() -> list[int]:
@@ -188,21 +197,24 @@ def _apply(model, period: str, dims: tuple[str, ...], counts: tuple[str, ...], b
     model.objects.filter(pk__in=delete).delete()
 
 
-def _apply_all(daily, monthly, volume) -> None:
-    _apply(DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS, "street_code", daily)
-    _apply(MonthlyTicketStat, "month", DIMENSIONS, COUNT_FIELDS, "street_code", monthly)
-    _apply(DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",), "district_code", volume)
+def _apply_all(daily=None, monthly=None, volume=None, lights=None) -> None:
+    _apply(DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS, "street_code", daily or {})
+    _apply(MonthlyTicketStat, "month", DIMENSIONS, COUNT_FIELDS, "street_code", monthly or {})
+    _apply(DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",), "district_code", volume or {})
+    _apply(OpenTicketLight, "district_code", ("street_code", "light"), ("total",), "street_code", lights or {})
 
 
 def _snapshot_rows(contributions: dict[int, Contribution]) -> list[TicketStatSnapshot]:
     return [
-        TicketStatSnapshot(ticket_id=pk, day=day, flags=mask, **dict(zip(DIMENSIONS, dims, strict=True)))
-        for pk, (day, dims, mask) in contributions.items()
+        TicketStatSnapshot(
+            ticket_id=pk, day=day, flags=mask, open_light=light, **dict(zip(DIMENSIONS, dims, strict=True))
+        )
+        for pk, (day, dims, mask, light) in contributions.items()
     ]
 
 
 def _snapshot_of(row: TicketStatSnapshot) -> Contribution:
-    return (row.day, tuple(getattr(row, d) for d in DIMENSIONS), row.flags)
+    return (row.day, tuple(getattr(row, d) for d in DIMENSIONS), row.flags, row.open_light)
 
 
 def _lock_rollup():
@@ -232,7 +244,7 @@ def stats_rollup_tickets(*, ticket_ids: Iterable[int]) -> set[dt.date]:
                 _snapshot_rows(fresh),
                 update_conflicts=True,
                 unique_fields=["ticket"],
-                update_fields=["day", "flags", *DIMENSIONS],
+                update_fields=["day", "flags", "open_light", *DIMENSIONS],
                 batch_size=2000,
             )
             days.update(c[0] for pair in pairs for c in pair if c is not None)
@@ -248,12 +260,17 @@ def _recompute_day(day: dt.date) -> int:
         # One writer at a time across processes (the incremental runs take the same lock).
         _lock_rollup()
         contributions = _contributions(Q(created_at__gte=start, created_at__lt=end))
-        daily, _, volume = _deltas((None, c) for c in contributions.values())
+        daily, _, volume, lights = _deltas((None, c) for c in contributions.values())
+        # The open-light counts span days: take out what the day's old snapshots put in.
+        was_open = TicketStatSnapshot.objects.filter(day=day).exclude(open_light="").order_by()
+        for district, street, light, n in was_open.values_list("district_code", "street_code", "open_light").annotate(
+            n=Count("pk")
+        ):
+            lights[(district, street, light)][0] -= n
         for model in (DailyTicketStat, DailyDistrictVolume, TicketStatSnapshot):
             model.objects.filter(day=day).delete()
         TicketStatSnapshot.objects.bulk_create(_snapshot_rows(contributions), batch_size=2000)
-        _apply(DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS, "street_code", daily)
-        _apply(DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",), "district_code", volume)
+        _apply_all(daily=daily, volume=volume, lights=lights)
     return len(daily)
 
 

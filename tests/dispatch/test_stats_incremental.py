@@ -12,6 +12,7 @@ from dispatch.models import (
     DailyDistrictVolume,
     DailyTicketStat,
     MonthlyTicketStat,
+    OpenTicketLight,
     Ticket,
     TicketEvent,
     TicketStatSnapshot,
@@ -30,6 +31,7 @@ def _rows():
             (DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS),
             (MonthlyTicketStat, "month", DIMENSIONS, COUNT_FIELDS),
             (DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",)),
+            (OpenTicketLight, "district_code", ("street_code", "light"), ("total",)),
         )
     }
 
@@ -98,6 +100,8 @@ def test_incremental_equals_full_recompute_on_random_histories(zhengzhou_small, 
 
         assert _rows() == incremental
     assert TicketStatSnapshot.objects.count() == 60
+    open_now = Ticket.objects.exclude(status__in=Ticket.FINAL_STATUSES).count()
+    assert sum(OpenTicketLight.objects.values_list("total", flat=True)) == open_now
     assert sum(r[len(DIMENSIONS) + 1] for r in _rows()["DailyTicketStat"]) == 60  # every ticket once
 
 
@@ -114,8 +118,9 @@ def test_a_run_reads_only_the_touched_tickets(zhengzhou_small, django_assert_max
     touched = Ticket.objects.create(number="NEW1", content="新诉求", created_at=timezone.now(), street=z.street)
 
     # However long the history: the state, the touched tickets (events, new tickets), the lock, their
-    # rows, their snapshots, a read and a write per roll-up table, the snapshot upsert, the watermark (and the test transaction's savepoint pair).
-    with django_assert_max_num_queries(16):
+    # rows, their snapshots, a read and a write per roll-up table (four), the snapshot upsert, the
+    # watermark, and the test transaction's savepoint pair.
+    with django_assert_max_num_queries(18):
         days = stats_rollup_recent(now=timezone.now() + dt.timedelta(seconds=1))
 
     assert days == [timezone.localdate()]
