@@ -1,9 +1,11 @@
 """Reads: what a user may see of tickets, the timeline, the queues, and what a user may do now."""
 
 import datetime
+import operator
 from collections.abc import Iterable
+from functools import reduce
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from dispatch.models import (
 from dispatch.selectors.privacy import CALLER_NAME_ROLES
 from dispatch.workflow import MOVES, actor_may, status_allows
 from governance import roles
-from governance.models import Department, Region
+from governance.models import Department, Grid, Region
 from governance.selectors import Directory, departments_near, is_fallback_department
 
 S = Ticket.Status
@@ -196,19 +198,53 @@ def callback_queue(user) -> QuerySet[Ticket]:
     return _queue(user, S.CALLBACK)
 
 
+# The worklist: open tickets a unit or a grid holds. What the holder must do next comes first (sign for
+# it, handle it), then what waits on the centre (a return, an extension), then replies under review;
+# within each, red, yellow, green, then priority and the nearest deadline (none last, on every database).
+WORKLIST_STATUSES = (S.DISPATCHED, S.HANDLING, S.EXTENSION_PENDING, S.RETURN_PENDING, S.REPLIED)
+WORKLIST_RANKS = ((S.DISPATCHED, S.HANDLING), (S.RETURN_PENDING, S.EXTENSION_PENDING), (S.REPLIED,))
+# Roles whose scope is wider than what they hold: their worklist is everything open they may see.
+WIDE_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
+
+
+def _held_ids(actor: Actor) -> QuerySet | None:
+    """Ids of the open tickets the actor's unit leads or assists or their grids hold, as one UNION of
+    indexed reads (lead unit + status, the assist table, grid + status). `lead = X OR EXISTS(assist)`
+    cannot use an index: it scans every open ticket of the city. None when the actor's scope is wider."""
+    if actor.has(*WIDE_ROLES):
+        return None
+    parts = []
+    open_ = Ticket.objects.filter(status__in=WORKLIST_STATUSES).order_by()
+    if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
+        parts.append(open_.filter(lead_department=actor.department).values("pk"))
+        parts.append(TicketAssist.objects.filter(department=actor.department).order_by().values("ticket_id"))
+    if actor.has(roles.GRID_WORKER) and actor.grid_codes:
+        grids = Grid.objects.filter(reduce(operator.or_, [Q(code__startswith=code) for code in actor.grid_codes]))
+        parts.append(open_.filter(grid__in=grids.values("pk")).values("pk"))
+    if not parts:
+        return Ticket.objects.none().values("pk")
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
 def worklist_for_user(user) -> QuerySet[Ticket]:
-    """Open tickets the user's unit or grids hold, most urgent first (red, yellow, then nearest due)."""
+    """Open tickets the user's unit or grids hold, in the order they should be worked on (WORKLIST_RANKS,
+    then red, yellow, green, then priority and the nearest deadline)."""
+    action_rank = Case(
+        *[When(status__in=statuses, then=Value(rank)) for rank, statuses in enumerate(WORKLIST_RANKS)],
+        output_field=IntegerField(),
+    )
     light_rank = Case(
         When(sla_light=Ticket.Light.RED, then=Value(0)),
         When(sla_light=Ticket.Light.YELLOW, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    return (
-        ticket_list_for_user(user)
-        .filter(status__in=[S.DISPATCHED, S.HANDLING, S.EXTENSION_PENDING, S.RETURN_PENDING, S.REPLIED])
-        .annotate(light_rank=light_rank)
-        .order_by("light_rank", "-priority", "sla_due", "id")
+    qs = ticket_list_for_user(user).filter(status__in=WORKLIST_STATUSES)
+    held = _held_ids(actor_for(user))
+    if held is not None:
+        qs = qs.filter(pk__in=held)
+    return qs.annotate(action_rank=action_rank, light_rank=light_rank).order_by(
+        "action_rank", "light_rank", "-priority", F("sla_due").asc(nulls_last=True), "id"
     )
 
 

@@ -28,19 +28,21 @@ def ticket_transition(
     ticket: Ticket | int,
     by,
     action: str,
-    to_status: str | None = None,
+    to_status: str | Callable[[Ticket], str] | None = None,
     reason: str = "",
     data: dict | None = None,
     mutate: Callable[[Ticket, Actor], list[str]] | None = None,
     expected_version: int | None = None,
+    then: Callable[[Ticket, Actor], object] | None = None,
 ) -> Ticket:
     """Make one move of the transition table on a ticket, atomically.
 
     Locks the ticket row, checks the move is allowed from the current status (ConflictError → 409
     otherwise, also when `expected_version` is stale: the caller lost a race), checks the actor's role
     and relation to the ticket (PermissionDenied → 403), applies `mutate` (which returns the extra field
-    names it changed), saves only the changed fields, and writes one TicketEvent — all in one
-    transaction. A failed move changes nothing. Returns the updated ticket.
+    names it changed), saves only the changed fields, writes one TicketEvent and runs `then` (like
+    `mutate`, on the updated ticket and the actor: the notifications the move sends, rows it adds) — all
+    in one transaction. A failed move changes nothing. `to_status` may be a function of the locked ticket. Returns the updated ticket.
     """
     move = MOVES[action]
     reason = optional_text(reason, field="reason", label="说明", max_length=2000)
@@ -66,6 +68,8 @@ def ticket_transition(
         if blocker:
             raise ConflictError(blocker, code="blocked", extra={"status": locked.status})
         from_status = locked.status
+        if callable(to_status):  # chosen from the locked row
+            to_status = to_status(locked)
         target = to_status or (move.targets[0] if move.targets else from_status)
         if move.targets and target not in move.targets:
             raise ValueError(f"{action} cannot lead to {target}")
@@ -74,6 +78,8 @@ def ticket_transition(
         locked.version += 1
         locked.save(update_fields=sorted(changed | {"status", "version", "updated_at"}))
         write_event(ticket=locked, actor=actor, action=move.event, from_status=from_status, reason=reason, data=data)
+        if then is not None:
+            then(locked, actor)
     if isinstance(ticket, Ticket):
         _copy_into(locked, ticket)
     return locked
@@ -222,6 +228,11 @@ def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, departm
         [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
     )
     return note
+
+
+def notify_lead(ticket: Ticket, kind: str, message: str) -> Notification:
+    """A notification to the ticket's lead unit (what most moves tell the unit)."""
+    return notify(kind=kind, ticket=ticket, department=ticket.lead_department, message=message)
 
 
 def notify_many(notes: list[Notification]) -> list[Notification]:

@@ -252,3 +252,56 @@ def test_out_of_range_id_filters_are_400_not_500(world, query):
 
     assert response.status_code == 400
     assert query.split("=")[0] in response.json()
+
+
+def _statements(queries) -> list[str]:
+    """The statements sent, savepoints left out (the test's transaction adds them)."""
+    return [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_a_filing_writes_three_rows_and_reads_nothing_back(world, django_capture_on_commit_callbacks):
+    client = client_for(world.operator)
+    body = {
+        "content": CONTENT,
+        "address": ADDRESS,
+        "caller_phone": "13812345678",
+        "community": world.small.community.code,
+    }
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post("/api/tickets/", body, format="json")  # the process reads who the operator is, the city mode
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/api/tickets/", body, format="json")
+
+    assert response.status_code == 201
+    tables = [sql.split('"')[1] for sql in _statements(queries.captured_queries)]
+    assert tables == ["dispatch_ticketnumbercounter", "dispatch_ticket", "dispatch_ticketevent"]
+    # The 201 body is the ticket's full detail, as a later read gives it.
+    assert response.data == client.get(f"/api/tickets/{response.data['id']}/").data
+    assert response.data["community_name"] == world.small.community.name
+
+
+def test_a_role_taken_away_counts_at_once_in_this_process(world):
+    client = client_for(world.operator)
+    assert client.post("/api/tickets/", {"content": CONTENT}, format="json").status_code == 201
+
+    world.operator.groups.clear()
+    client.force_authenticate(type(world.operator).objects.get(pk=world.operator.pk))  # as the next request reads it
+
+    assert client.post("/api/tickets/", {"content": CONTENT}, format="json").status_code == 403
+    assert Ticket.objects.count() == 1
+
+
+def test_list_counts_stop_at_the_cap(world, api, settings):
+    settings.LIST_COUNT_CAP = 3
+    for _ in range(2):
+        api.file()
+    client = client_for(world.dispatcher)
+    assert (client.get("/api/tickets/").data["count"], client.get("/api/tickets/").data["count_capped"]) == (2, False)
+
+    for _ in range(3):
+        api.file()
+    response = client.get("/api/tickets/")
+
+    assert (response.data["count"], response.data["count_capped"]) == (3, True)
+    assert len(response.data["results"]) == 3  # pages stop at the cap: filters reach the rest
+    assert client.get("/api/tickets/", {"urgency": "normal"}).data["count_capped"] is True
