@@ -30,8 +30,12 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     readonly_fields = ["source"]
 
     def save_model(self, request, obj, form, change):
-        obj.source = WorkCalendarDay.Source.MANUAL
-        super().save_model(request, obj, form, change)
+        """Saved through the service: open tickets' deadlines in that year are recomputed (an event each)."""
+        from dispatch.services.calendar import work_calendar_enter
+
+        moved = work_calendar_enter(days=[(obj.date, obj.is_workday, obj.name)], by=request.user)
+        if moved:
+            self.message_user(request, f"已按新日历重新计算 {moved} 件在办工单的时限")
 
 
 @admin.register(TimeLimit)
