@@ -14,7 +14,7 @@ from dispatch.services.assignment import (
     notify_dispatched,
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
-from dispatch.services.core import require_category, require_text, ticket_transition
+from dispatch.services.core import item_category, require_category, require_item, require_text, ticket_transition
 from governance.models import Department
 
 S = Ticket.Status
@@ -27,18 +27,26 @@ def ticket_dispatch(
     department,
     assists=(),
     category_code: str | None = None,
+    item=None,
     reason: str = "",
     expected_version: int | None = None,
 ) -> Ticket:
     """Human dispatch from the 待人工派单 queue: the dispatcher names the lead unit (and 协办 units) and
-    may correct the category (which then counts as confirmed by a person)."""
+    may correct the category (which then counts as confirmed by a person) and name the matter item (its
+    time-limit class then sets the deadlines; its category is the ticket's)."""
     category_code = require_category(category_code)
+    item = require_item(item)
+    category_code = item_category(item, category_code)
     lead = department_get(department)
     assist_deps = departments_get(assists)
     now = timezone.now()
 
     def mutate(t, actor):
-        fields = assign_lead(t, lead, now)
+        fields = []
+        if item is not None:
+            t.catalogue_item = item
+            fields.append("catalogue_item")
+        fields += assign_lead(t, lead, now)
         if category_code:
             t.category_code = category_code
             fields.append("category_code")
@@ -49,6 +57,8 @@ def ticket_dispatch(
         return fields
 
     data = {"department": lead.pk, "assists": [d.pk for d in assist_deps], "category": category_code or ""}
+    if item is not None:
+        data["item"] = item.pk
     return _move_and_notify(
         assist_deps,
         ticket=ticket,
