@@ -89,11 +89,20 @@ class ClockInputs:
     limits: Limits | None = None
 
     def for_ticket(self, t: Ticket, now: datetime.datetime) -> tuple[Limits, WorkCalendar]:
-        limits = self.limits or limits_for(category_code=t.category_code, urgency=t.urgency)
+        limits = self.limits or limits_for(
+            category_code=t.category_code, urgency=t.urgency, time_limit_class=ticket_time_limit_class(t)
+        )
         return limits, self.cal or WorkCalendar(timezone.localtime(now).date())
 
 
 READ_NOW = ClockInputs()
+
+
+def ticket_time_limit_class(t: Ticket) -> str:
+    """The time-limit class of the ticket's matter item (派单目录), "" when it has none."""
+    if t.catalogue_item_id is None:
+        return ""
+    return t.catalogue_item.time_limit_class
 
 
 def start_sign_clock(t: Ticket, now: datetime.datetime, given: ClockInputs = READ_NOW) -> list[str]:

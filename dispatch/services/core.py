@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError, ConflictError
+from common.inputs import is_id
 from dispatch.actors import Actor, actor_for
 from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker
@@ -217,6 +218,32 @@ def require_category(code: str | None, *, field: str = "category_code") -> str:
     if code and not category_is_known(code):
         raise ApplicationError("未知的事项类别", code="unknown_category", extra={"field": field})
     return code
+
+
+def require_item(value, *, field: str = "item"):
+    """An active matter item (事项) of the item-level 派单目录 given as an instance or an id, or None (none
+    given). Raises ApplicationError naming `field`; intake and dispatch check the item here."""
+    from governance.models import CatalogueItem
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, CatalogueItem):
+        item = value
+    else:
+        item = CatalogueItem.objects.filter(pk=int(value)).first() if is_id(str(value)) else None
+    if item is None or not item.is_active:
+        raise ApplicationError("未知的派单目录事项", code="unknown_item", extra={"field": field})
+    return item
+
+
+def item_category(item, category_code: str, *, field: str = "item") -> str:
+    """The category a ticket takes with a chosen item: the item's own; a different category given with it
+    is a contradiction (400 on `field`)."""
+    if item is None:
+        return category_code
+    if category_code and category_code != item.level1:
+        raise ApplicationError("所选事项不属于所选类别", code="invalid", extra={"field": field})
+    return item.level1
 
 
 # --- Notifications --------------------------------------------------------------------------------
