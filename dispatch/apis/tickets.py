@@ -100,7 +100,8 @@ class TicketListCreateApi(RequestListApi):
     @idempotent
     def post(self, request):
         ticket = services.ticket_create(by=request.user, **validated(self.InputSerializer, request.data))
-        ticket = selectors.ticket_queryset().get(pk=ticket.pk)
+        if ticket.status != Ticket.Status.RECEIVED:  # 即办: closed under a fresh lock, its relations not loaded
+            ticket = detail_queryset().get(pk=ticket.pk)
         return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 

@@ -3,6 +3,7 @@
 import datetime
 import json
 import logging
+import unicodedata
 from collections.abc import Callable
 from importlib import import_module
 
@@ -44,6 +45,7 @@ def ticket_transition(
     in one transaction. A failed move changes nothing. `to_status` may be a function of the locked ticket. Returns the updated ticket.
     """
     move = MOVES[action]
+    reason = optional_text(reason, field="reason", label="说明", max_length=2000)
     actor = actor_for(by)
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
     with transaction.atomic():
@@ -167,13 +169,43 @@ def events_insert_sql(*, source: str, action: str, reason: str, data: dict | Non
     return sql, params
 
 
+def _invisible(ch: str) -> bool:
+    # Whitespace, zero-width and other format characters (U+200B, U+FEFF, U+2060 …), controls, unassigned
+    # code points and lone combining marks: nothing a person reads.
+    return ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+
+
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"}
+
+
+def _trimmed(value: str | None) -> str:
+    value = value or ""
+    start, end = 0, len(value)
+    while start < end and _invisible(value[start]):
+        start += 1
+    while end > start and _invisible(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
 def require_text(value: str | None, *, field: str, label: str, max_length: int = 2000) -> str:
-    value = (value or "").strip()
+    """The text without leading/trailing blanks; ApplicationError (400 on `field`) when it is empty or holds
+    only whitespace and invisible characters (zero-width, format, control), or is longer than max_length.
+    Filing and every move that takes a text check it here."""
+    value = _trimmed(value)
     if not value:
-        raise ApplicationError(f"{label}不能为空", code="required", extra={"field": field})
+        raise ApplicationError(f"{label}不能为空（不能只含空白或不可见字符）", code="required", extra={"field": field})
     if len(value) > max_length:
         raise ApplicationError(f"{label}不能超过{max_length}字", code="too_long", extra={"field": field})
     return value
+
+
+def optional_text(value: str | None, *, field: str, label: str, max_length: int = 500) -> str:
+    """An optional text: "" when none is given; like require_text when some is (a text made only of
+    invisible characters is an error, not an empty one)."""
+    if not value or not value.strip():
+        return ""
+    return require_text(value, field=field, label=label, max_length=max_length)
 
 
 def require_category(code: str | None, *, field: str = "category_code") -> str:

@@ -11,6 +11,7 @@ from dispatch.services.assignment import (
     fallback_for,
     max_returns,
     notify_dispatched,
+    require_serving,
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
 from dispatch.services.core import require_category, require_text
@@ -31,6 +32,8 @@ def ticket_dispatch(*, department, assists=(), category_code: str | None = None,
     now = timezone.now()
 
     def mutate(t, actor):
+        require_serving(t, [lead], field="department")
+        require_serving(t, assist_deps, field="assists")
         fields = _hand_to(t, actor, lead, DS.HUMAN, category_code, assist_deps, now)
         t.category_confirmed = bool(t.category_code)
         return fields + ["category_confirmed"]
@@ -52,6 +55,8 @@ def ticket_redispatch(*, department, assists=(), category_code: str | None = Non
     data = {"requested": requested.pk}
 
     def mutate(t, actor):
+        require_serving(t, [requested], field="department")
+        require_serving(t, assist_deps, field="assists")
         lead, source = (fallback_for(t), DS.FALLBACK) if t.return_count >= max_returns() else (requested, DS.HUMAN)
         data.update({"from": t.lead_department_id, "department": lead.pk, "fallback": lead != requested})
         t.signed_at = None
@@ -78,6 +83,8 @@ def ticket_return_review(
     def mutate(t, actor):
         if not approve:
             return start_sign_clock(t, now)
+        require_serving(t, [target_dep], field="department")
+        require_serving(t, assist_deps, field="assists")
         lead, source = (fallback_for(t), DS.FALLBACK) if t.return_count >= max_returns() else (target_dep, DS.HUMAN)
         if lead is None:
             fields = []

@@ -5,7 +5,7 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import resume_handle_clock, start_handle_clock, stop_clock
-from dispatch.services.core import notify_lead, require_category, require_text
+from dispatch.services.core import notify_lead, optional_text, require_category, require_text
 from dispatch.services.moves.plan import Plan, ticket_move
 
 S = Ticket.Status
@@ -43,6 +43,7 @@ def ticket_callback(*, satisfaction: str, note: str = "") -> Plan:
     fresh handling limit)."""
     if satisfaction not in Ticket.Satisfaction.values:
         raise ApplicationError("未知的满意度", code="invalid_choice", extra={"field": "satisfaction"})
+    note = optional_text(note, field="note", label="回访记录")
     now = timezone.now()
     unsatisfied = satisfaction == Ticket.Satisfaction.UNSATISFIED
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from common.errors import ApplicationError, ConflictError
 from dispatch.actors import actor_for
 from dispatch.models import Notification, Ticket, TicketAssist, TicketCaller
-from dispatch.services.assignment import assists_add, departments_get
+from dispatch.services.assignment import assists_add, departments_get, require_serving
 from dispatch.services.clocks import stop_clock
 from dispatch.services.core import notify, notify_lead, require_text, ticket_transition, write_event
 from dispatch.services.moves.plan import Plan, ticket_move
@@ -75,6 +75,7 @@ def ticket_whistle(*, departments, reason: str) -> Plan:
     data: dict = {"departments": [d.pk for d in deps]}
 
     def mutate(t, actor):
+        require_serving(t, deps, field="departments")
         added.extend(assists_add(t, deps, source=TicketAssist.Source.WHISTLE, by=actor.user))
         data["added"] = [d.pk for d in added]
         return []
