@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
+    "notifications-requeue": {"task": "dispatch.notifications_requeue", "schedule": timedelta(minutes=5)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
     # Mondays 03:00 (Asia/Shanghai): a candidate classifier from the week's corrections, promoted if not worse
     "classifier-candidate": {

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch.models import CityMode, Notification, Ticket
+from dispatch.services.core import notify_once
 from dispatch.services.sla import Limits, WorkCalendar, add_limit, limits_for
 
 # Default scale and priority boost per city operating mode (a switch may override them).
@@ -163,16 +164,13 @@ def note_fallback_years(years) -> None:
     """Tell supervisors (once per year) that deadlines are counted Monday–Friday for a year whose
     holidays are not in the working calendar."""
     for year in sorted(years):
-        key = f"calendar-missing-{year}"
-        if Notification.objects.filter(dedupe_key=key).exists():
-            continue
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    kind=Notification.Kind.CALENDAR,
-                    dedupe_key=key,
-                    message=f"{year}年节假日安排未录入工作日历，相关时限暂按周一至周五计算，请在后台录入。",
-                )
-            ],
-            ignore_conflicts=True,
+        notify_once(
+            kind=Notification.Kind.CALENDAR,
+            key=calendar_missing_key(year),
+            message=f"{year}年节假日安排未录入工作日历，相关时限暂按周一至周五计算，请在后台录入。",
         )
+
+
+def calendar_missing_key(year: int) -> str:
+    """One warning per year whose holidays are missing, whoever notices first (a clock or the sweep)."""
+    return f"calendar-missing-{year}"
