@@ -22,14 +22,13 @@ from dispatch.models import (
     TicketEvent,
     WorkCalendarDay,
 )
+from dispatch.selectors.privacy import CALLER_NAME_ROLES
 from dispatch.workflow import MOVES, actor_may, status_allows
 from governance import roles
 from governance.models import Department, Grid, Region
 from governance.selectors import Directory, departments_near, is_fallback_department
 
 S = Ticket.Status
-# Roles that read caller names in full (the hotline centre); everyone else sees them masked.
-CALLER_NAME_ROLES = {roles.OPERATOR, roles.DISPATCHER, roles.ADMIN}
 
 
 # --- Scope ------------------------------------------------------------------------------------
@@ -46,17 +45,20 @@ def _visible_filter(actor: Actor) -> Q | None:
         if not rq:
             everything = True
         q |= rq
+    handlers = Q(pk__in=[])
     if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
         assists = TicketAssist.objects.filter(ticket=OuterRef("pk"), department=actor.department)
-        q |= Q(lead_department=actor.department) | Q(Exists(assists))
+        handlers |= Q(lead_department=actor.department) | Q(Exists(assists))
     if actor.has(roles.GRID_WORKER):
-        q |= grid_q(actor.grid_codes)
-    # 保密件: only their owners — whoever filed it, the hotline centre that routes it, the lead unit.
-    owners = Q(created_by_id=actor.user_id)
+        handlers |= grid_q(actor.grid_codes)
+    q |= handlers
+    # 保密件: only those who route and work it — whoever filed it, the hotline centre's dispatchers, every
+    # staff member of the lead and 协办 units, the grid workers of its grid (a unit's staff share the
+    # unit's tickets). Not supervisors, other operators or other units. What they see of the caller:
+    # dispatch.selectors.privacy.
+    owners = Q(created_by_id=actor.user_id) | handlers
     if actor.has(roles.DISPATCHER):
         owners |= region_q(actor.region) or Q(pk__isnull=False)
-    if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
-        owners |= Q(lead_department=actor.department)
     confidential = Q(confidential=False) | owners
     if everything:
         return confidential
@@ -120,30 +122,15 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
     return names
 
 
-def may_read_caller_name(user) -> bool:
-    return bool(actor_for(user).roles & CALLER_NAME_ROLES)
-
-
 def may_reveal_phone(user, ticket: Ticket) -> bool:
-    """The hotline centre and whoever handles the ticket may read the caller's full number (recorded)."""
+    """The hotline centre and whoever handles the ticket may read the caller's full number (recorded);
+    on a confidential ticket only the hotline centre."""
     actor = actor_for(user)
     if actor.roles & CALLER_NAME_ROLES:
         return True
+    if ticket.confidential:
+        return False
     return is_lead(actor, ticket) or on_grid(actor, ticket)
-
-
-def mask_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    if len(phone) >= 7:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "*" * len(phone)
-
-
-def mask_name(name: str) -> str:
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
 
 
 # --- Timeline, queues, lookups ------------------------------------------------------------------
@@ -281,6 +268,10 @@ def notifications_for_user(user) -> QuerySet[Notification]:
         else:
             q |= Q(region_id__in=_ancestor_codes(actor.region))
         q |= Q(kind=Notification.Kind.CALENDAR)
+    if not actor.is_admin:
+        # Nobody learns of a confidential ticket they cannot open (a unit it moved away from, a supervisor).
+        secret = ticket_list_for_user(user, queryset=Ticket.objects.filter(confidential=True)).values("pk")
+        q &= Q(ticket__isnull=True) | Q(ticket__confidential=False) | Q(ticket_id__in=secret)
     read = NotificationRead.objects.filter(notification=OuterRef("pk"), user_id=actor.user_id).values("read_at")[:1]
     return (
         Notification.objects.filter(q)

@@ -15,7 +15,14 @@ from dispatch.actors import actor_for
 from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketAssist, TicketCaller, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
-from dispatch.services.core import enqueue_after_commit, require_category, require_text, ticket_transition, write_event
+from dispatch.services.core import (
+    enqueue_after_commit,
+    optional_text,
+    require_category,
+    require_text,
+    ticket_transition,
+    write_event,
+)
 from dispatch.services.moves import ticket_merge
 from governance import roles
 from governance.models import Grid, Region
@@ -177,11 +184,8 @@ def ticket_create(
         raise PermissionDenied("无权受理工单")
     content = require_text(content, field="content", label="诉求内容", max_length=content_max)
     phone = normalise_phone(caller_phone)
-    caller_name = (caller_name or "").strip()
-    if len(caller_name) > 32:
-        raise ApplicationError("来电人姓名过长", code="too_long", extra={"field": "caller_name"})
-    if len(address or "") > 200:
-        raise ApplicationError("地址不能超过200字", code="too_long", extra={"field": "address"})
+    caller_name = optional_text(caller_name, field="caller_name", label="来电人姓名", max_length=32)
+    address = optional_text(address, field="address", label="地址", max_length=200)
     for value, choices, field in (
         (channel, Ticket.Channel, "channel"),
         (type, Ticket.Type, "type"),

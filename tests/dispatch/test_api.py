@@ -121,18 +121,6 @@ def test_supervisor_may_not_reveal_the_phone(world, api):
     assert PhoneAccessLog.objects.count() == 0
 
 
-def test_confidential_ticket_is_hidden_beyond_its_owners(world, api):
-    ticket_id = api.file(confidential=True).data["id"]
-
-    assert client_for(world.staff).get(f"/api/tickets/{ticket_id}/").status_code == 200  # lead unit
-    assert client_for(world.operator).get(f"/api/tickets/{ticket_id}/").status_code == 200  # filed it
-    assert client_for(world.dispatcher).get(f"/api/tickets/{ticket_id}/").status_code == 200
-    assert client_for(world.worker).get(f"/api/tickets/{ticket_id}/").status_code == 404
-    assert client_for(world.supervisor).get(f"/api/tickets/{ticket_id}/").status_code == 404
-    assert client_for(world.staff_chengguan).get(f"/api/tickets/{ticket_id}/").status_code == 404  # only assists
-    assert client_for(world.supervisor).get("/api/tickets/").data["count"] == 0
-
-
 def test_sign_reply_through_the_api_and_timeline(world, api):
     ticket_id = api.file().data["id"]
     client = client_for(world.staff)

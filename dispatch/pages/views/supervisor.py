@@ -52,6 +52,7 @@ def queues(request):
             "page": paginate(request, queryset),
             "query": query_without_page(request),
             "category_names": dict(categories),
+            "callers": selectors.caller_view(request.user),
         },
     )
 
