@@ -91,3 +91,11 @@ def hotspots_detect() -> dict:
 
     result = detect()
     return {"created": len(result.created), "attached": result.attached, "closed": result.closed}
+
+
+@shared_task(name="dispatch.pii_anonymise", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def pii_anonymise() -> dict:
+    from dispatch.services.privacy import pii_anonymise_expired
+
+    run = pii_anonymise_expired()
+    return {"run": run.pk, "tickets": run.tickets, "callers": run.callers}

@@ -11,9 +11,16 @@ from cachetools import TTLCache, cached
 from django.conf import settings
 from django.utils import timezone
 
-from dispatch.models import CityMode, Notification, Ticket
+from dispatch.models import CityMode, Notification, Ticket, TimeLimit
 from dispatch.services.core import notify_once
-from dispatch.services.sla import Limits, WorkCalendar, add_limit, limits_for
+from dispatch.services.sla import (
+    Limits,
+    WorkCalendar,
+    add_limit,
+    add_working_hours,
+    limits_for,
+    working_hours_between,
+)
 
 # Default scale and priority boost per city operating mode (a switch may override them).
 CITY_MODE_DEFAULTS = {
@@ -63,8 +70,18 @@ def deadline_for(
         scaled = Decimal("0.01")
     cal = cal or WorkCalendar(timezone.localtime(start).date())
     due = add_limit(start, scaled, unit, cal)
-    warn_at = start + (due - start) * yellow_fraction()
+    warn_at = warn_point(start=start, due=due, unit=unit, cal=cal)
     return Deadline(due=due, warn_at=warn_at, fallback_years=frozenset(cal.fallback_years))
+
+
+def warn_point(*, start: datetime.datetime, due: datetime.datetime, unit: str, cal: WorkCalendar) -> datetime.datetime:
+    """When the light turns yellow: the yellow fraction of the limit, counted like the limit itself — in
+    working time for working-day and working-hour limits (a yellow light never comes at 06:48 or on a
+    Sunday), in clock time for clock-hour limits (emergencies run day and night)."""
+    if unit == TimeLimit.Unit.CLOCK_HOUR:
+        return start + (due - start) * yellow_fraction()
+    hours = working_hours_between(start, due, cal) * Decimal(str(yellow_fraction()))
+    return add_working_hours(start, hours, cal) if hours > 0 else due
 
 
 def light_for(*, now: datetime.datetime, due: datetime.datetime | None, warn_at: datetime.datetime | None) -> str:
