@@ -9,7 +9,7 @@ from classifier.pipeline import build_pipeline
 from classifier.registry import LoadedModel
 from tests.classifier.conftest import tiny_examples
 
-TINY = {"min_df": 1, "calibration_folds": 3}
+TINY = {"min_df": 1, "char_min_df": 1, "calibration_folds": 3}
 
 
 @pytest.fixture(scope="module")
