@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
+    "notifications-requeue": {"task": "dispatch.notifications_requeue", "schedule": timedelta(minutes=5)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
     # 个人信息保护: callers of tickets closed DISPATCH_PII_RETENTION_DAYS ago are anonymised, daily at 02:30.
     "pii-anonymise": {"task": "dispatch.pii_anonymise", "schedule": crontab(minute=30, hour=2)},

@@ -71,6 +71,13 @@ def send_notifications(ids: list[int]) -> int:
     return notifications_send(ids=ids)
 
 
+@shared_task(name="dispatch.notifications_requeue", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def notifications_requeue() -> int:
+    from dispatch.services import notifications_requeue as requeue
+
+    return requeue()
+
+
 @shared_task(name="dispatch.idempotency_keys_purge", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
 def idempotency_keys_purge() -> int:
     from dispatch.services.idempotency import idempotency_keys_purge as purge

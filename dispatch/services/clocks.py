@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch.models import CityMode, Notification, Ticket, TimeLimit
+from dispatch.services.core import notify_once
 from dispatch.services.sla import (
     Limits,
     WorkCalendar,
@@ -106,11 +107,20 @@ class ClockInputs:
     limits: Limits | None = None
 
     def for_ticket(self, t: Ticket, now: datetime.datetime) -> tuple[Limits, WorkCalendar]:
-        limits = self.limits or limits_for(category_code=t.category_code, urgency=t.urgency)
+        limits = self.limits or limits_for(
+            category_code=t.category_code, urgency=t.urgency, time_limit_class=ticket_time_limit_class(t)
+        )
         return limits, self.cal or WorkCalendar(timezone.localtime(now).date())
 
 
 READ_NOW = ClockInputs()
+
+
+def ticket_time_limit_class(t: Ticket) -> str:
+    """The time-limit class of the ticket's matter item (派单目录), "" when it has none."""
+    if t.catalogue_item_id is None:
+        return ""
+    return t.catalogue_item.time_limit_class
 
 
 def start_sign_clock(t: Ticket, now: datetime.datetime, given: ClockInputs = READ_NOW) -> list[str]:
@@ -171,16 +181,13 @@ def note_fallback_years(years) -> None:
     """Tell supervisors (once per year) that deadlines are counted Monday–Friday for a year whose
     holidays are not in the working calendar."""
     for year in sorted(years):
-        key = f"calendar-missing-{year}"
-        if Notification.objects.filter(dedupe_key=key).exists():
-            continue
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    kind=Notification.Kind.CALENDAR,
-                    dedupe_key=key,
-                    message=f"{year}年节假日安排未录入工作日历，相关时限暂按周一至周五计算，请在后台录入。",
-                )
-            ],
-            ignore_conflicts=True,
+        notify_once(
+            kind=Notification.Kind.CALENDAR,
+            key=calendar_missing_key(year),
+            message=f"{year}年节假日安排未录入工作日历，相关时限暂按周一至周五计算，请在后台录入。",
         )
+
+
+def calendar_missing_key(year: int) -> str:
+    """One warning per year whose holidays are missing, whoever notices first (a clock or the sweep)."""
+    return f"calendar-missing-{year}"

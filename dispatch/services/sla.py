@@ -137,13 +137,31 @@ class Limits:
     max_extension: Decimal
 
 
-def limits_for(*, category_code: str, urgency: str) -> Limits:
-    """The TimeLimit row for a category and urgency, else the urgency's default row, else 1/5/2 working days."""
+# A matter item's time-limit class times the ticket at least at this urgency (Ticket.Urgency values).
+CLASS_URGENCY = {"emergency": "emergency", "utility": "urgent"}
+URGENCY_RANK = {"normal": 0, "urgent": 1, "emergency": 2}
+
+
+def timed_urgency(*, urgency: str, time_limit_class: str = "") -> str:
+    """The urgency a ticket is timed at: the operator's, raised by its item's class (a gas leak filed as
+    一般 still gets the 2-hour limit); never lowered."""
+    raised = CLASS_URGENCY.get(time_limit_class or "", "normal")
+    return max(urgency, raised, key=lambda u: URGENCY_RANK.get(u, 0))
+
+
+def limits_for(*, category_code: str, urgency: str, time_limit_class: str = "") -> Limits:
+    """The TimeLimit row for a ticket: at the urgency `timed_urgency` gives, the most specific of
+    (category, class), (any category, class), (category, any class), the urgency's default row; else
+    1/5/2 working days. `time_limit_class` is the matter item's (派单目录), "" when the ticket has none."""
+    urgency = timed_urgency(urgency=urgency, time_limit_class=time_limit_class)
+    code, klass = category_code or "", time_limit_class or ""
     rows = {
-        row.category_code: row
-        for row in TimeLimit.objects.filter(urgency=urgency, category_code__in=[category_code or "", ""])
+        (row.category_code, row.time_limit_class): row
+        for row in TimeLimit.objects.filter(
+            urgency=urgency, category_code__in=[code, ""], time_limit_class__in=[klass, ""]
+        )
     }
-    row = rows.get(category_code or "") or rows.get("")
+    row = rows.get((code, klass)) or rows.get(("", klass)) or rows.get((code, "")) or rows.get(("", ""))
     if row is None:
         d = DEFAULT_LIMIT
         return Limits(d["unit"], Decimal(d["sign"]), Decimal(d["handle"]), Decimal(d["return"]), Decimal(10))
