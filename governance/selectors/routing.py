@@ -14,6 +14,7 @@ What callers may rely on:
 
 from dataclasses import dataclass, field
 
+from governance.caching import memo
 from governance.models import CatalogueItem, Region
 from governance.selectors.catalogue import ItemChoice, item_choose
 from governance.selectors.items import ItemAssignment, department_for_item
@@ -68,7 +69,8 @@ def routing_decision(
     (None when no model is active) and `classifier_confident` whether its top one reached its threshold;
     `district`/`street` are the ticket's resolved place, or None."""
     choice = item_choose(text=text, category_probabilities=category_probabilities)
-    items = CatalogueItem.objects.in_bulk([s.item_id for s in choice.top])
+    ids = tuple(s.item_id for s in choice.top)
+    items = memo(("catalogue-items", *ids), lambda: CatalogueItem.objects.in_bulk(ids))
     assignments = {
         s.item_id: department_for_item(item=items[s.item_id], district=district, street=street)
         for s in choice.top

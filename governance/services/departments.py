@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from governance import names
+from governance.caching import governance_cache_invalidate
 from governance.models import Department, DispatchCatalogue, Region
 
 # dept_type → (city department name, district counterpart suffix). The district counterpart is named
@@ -178,6 +179,7 @@ def departments_seed() -> SeedResult:
     existing = set(Department.objects.filter(code__in=[d.code for d in plan]).values_list("code", flat=True))
     new = [d for d in plan if d.code not in existing]
     Department.objects.bulk_create(new, batch_size=2000)
+    governance_cache_invalidate()
     created_catalogue = 0
     for code, lead, assists, level, description in CATALOGUE:
         _, created = DispatchCatalogue.objects.get_or_create(
