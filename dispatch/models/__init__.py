@@ -4,6 +4,7 @@ from dispatch.models.events import AppendOnlyError, Notification, NotificationRe
 from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
+from dispatch.models.sketches import TicketSketch
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
 from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
@@ -28,6 +29,7 @@ __all__ = [
     "Ticket",
     "TicketAssist",
     "TicketCaller",
+    "TicketSketch",
     "TicketEvent",
     "TicketNumberCounter",
     "TimeLimit",
