@@ -212,6 +212,18 @@ def route_rate_through_worker(ids: list[int], *, env: dict | None = None, timeou
         proc.wait(60)
 
 
+def sketch_recall() -> tuple[int, int]:
+    """Of the constructed pairs (bench/dispatch.py) at or above the strict threshold, how many share a
+    sketch band (would be a candidate however many open tickets the community has)."""
+    from bench.dispatch import duplicate_pairs
+    from dispatch.duplicates import THRESHOLD, similarity, sketch_bands
+
+    dup_pairs, neg_pairs = duplicate_pairs()
+    above = [(a, b) for a, b in dup_pairs + neg_pairs if similarity(a, b) >= THRESHOLD]
+    found = sum(1 for a, b in above if set(sketch_bands(a)) & set(sketch_bands(b)))
+    return found, len(above)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=400, help="tickets routed per measurement")
@@ -229,6 +241,8 @@ def main():
     say(f"database: {connection.vendor}; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     busy_community = region_for_address(BUSY).community
     add_tickets(texts(args.busy, 1), address=BUSY, status=Ticket.Status.DISPATCHED, community=busy_community, tag="B")
+    found, above = sketch_recall()
+    say(f"sketch recall: {found} of {above} constructed pairs at or above the strict threshold share a band")
     figures: dict = {}
     try:
         for label, address in (("quiet", QUIET), ("busy", BUSY)):
@@ -261,6 +275,7 @@ def main():
         "in_process_ms_p50": round(figures["quiet"]["parts"]["route"][0], 2),
         "in_process_ms_p50_busy": round(figures["busy"]["parts"]["route"][0], 2),
         "duplicates_ms_p50_busy": round(figures["busy"]["parts"]["duplicates"][0], 2),
+        "sketch_recall": round(found / above, 4) if above else None,
         "load": round(os.getloadavg()[0], 2),
     }
     if args.json:
