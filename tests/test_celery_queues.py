@@ -30,6 +30,6 @@ def test_routing_has_a_worker_of_its_own():
     assert settings.CELERY_TASK_ROUTES["dispatch.route_ticket"] == {"queue": "routing"}
     for text in [(ROOT / "Procfile").read_text(), (ROOT / "deploy/systemd/grid12345-worker.service").read_text()]:
         assert "-Q routing " in text
-    others = {q for (q,) in [(r["queue"],) for r in settings.CELERY_TASK_ROUTES.values()]} - {"routing"}
+    others = {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()} - {"routing"}
     background = (ROOT / "deploy/systemd/grid12345-background.service").read_text()
     assert "routing" not in consumed_queues(background) and others <= consumed_queues(background)
