@@ -224,6 +224,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 API_THROTTLE_ENABLED = env_bool("API_THROTTLE_ENABLED", True)
 API_RATE_USER = os.environ.get("API_RATE_USER", "600/min")
 API_RATE_ANON = os.environ.get("API_RATE_ANON", "60/min")
+# List pages and the API count matching rows up to this many ("10000+" beyond; common/pagination.py).
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 
 # Served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure cookies, HSTS, redirect.
 HTTPS = env_bool("HTTPS", False)
@@ -250,7 +252,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["config.security.UserThrottle", "config.security.AnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_RATE_USER, "anon": API_RATE_ANON},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Counts stop at LIST_COUNT_CAP (common/pagination.py): no unbounded COUNT(*) on a list page.
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
