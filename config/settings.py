@@ -164,6 +164,8 @@ CELERY_TASK_ROUTES = {
     "dispatch.stats_rollup": {"queue": "statistics"},
     "dispatch.hotspots_detect": {"queue": "hotspots"},
     "dispatch.send_notifications": {"queue": "notifications"},
+    "dispatch.notifications_requeue": {"queue": "notifications"},
+    "dispatch.pii_anonymise": {"queue": "sweeps"},
     "dispatch.webhook_deliver": {"queue": "notifications"},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -187,8 +189,11 @@ CELERY_BEAT_SCHEDULE = {
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
+    "notifications-requeue": {"task": "dispatch.notifications_requeue", "schedule": timedelta(minutes=5)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
     "sketches-purge": {"task": "dispatch.sketches_purge", "schedule": timedelta(hours=1)},
+    # 个人信息保护: callers of tickets closed DISPATCH_PII_RETENTION_DAYS ago are anonymised, daily at 02:30.
+    "pii-anonymise": {"task": "dispatch.pii_anonymise", "schedule": crontab(minute=30, hour=2)},
     # Mondays 03:00 (Asia/Shanghai): a candidate classifier from the week's corrections, promoted if not worse
     "classifier-candidate": {
         "task": "classifier.train_candidate",
@@ -350,6 +355,10 @@ DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTE
 # Routing's memo of governance reads (governance/caching.py): dropped on every save of those rows, and at
 # the latest after this many seconds (a write that bypassed the signals); 0 = off.
 GOVERNANCE_CACHE_SECONDS = float(os.environ.get("GOVERNANCE_CACHE_SECONDS", "300"))
+
+# --- Dispatch: personal data lifecycle (dispatch/services/privacy.py) -------------------------------
+# Callers' names and numbers are anonymised this many days after their ticket is closed (daily beat task).
+DISPATCH_PII_RETENTION_DAYS = int(os.environ.get("DISPATCH_PII_RETENTION_DAYS", "180"))
 
 # --- Dispatch: moves, SLA, sweep, outbound notifications -------------------------------------
 # After this many 退单 the ticket goes to the district government (兜底) instead of back to the queue.
