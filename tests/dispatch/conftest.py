@@ -139,6 +139,7 @@ def eager_worker():
     """Tasks queued after commit run at once in this process, as a worker would run them."""
     from config.celery import app
 
+    app.loader.import_default_modules()  # the tasks are known by name even when no test imported them yet
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
