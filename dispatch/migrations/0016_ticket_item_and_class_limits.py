@@ -17,7 +17,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dispatch", "0016_pii_lifecycle"),
+        ("dispatch", "0015_stats_snapshots_and_open_lights"),
         ("governance", "0004_catalogue_items"),
     ]
 
