@@ -11,6 +11,7 @@ from dispatch.apis.tickets import (
     TicketPhotoApi,
     TicketRevealPhoneApi,
     TicketsByPhoneApi,
+    TicketSearchApi,
     TicketTimelineApi,
 )
 
@@ -19,6 +20,7 @@ app_name = "dispatch-api"
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("tickets/", TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/search/", TicketSearchApi.as_view(), name="ticket-search"),
     path("tickets/duplicates/", TicketDuplicatesApi.as_view(), name="ticket-duplicates"),
     path("tickets/by-phone/", TicketsByPhoneApi.as_view(), name="tickets-by-phone"),
     path("tickets/<int:pk>/", TicketDetailApi.as_view(), name="ticket-detail"),
