@@ -86,6 +86,7 @@ class TicketDetailOutput(TicketListOutput):
     merged_into_number = serializers.CharField(source="merged_into.number", default=None)
     allowed_actions = serializers.SerializerMethodField()
     reply_photo = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta(TicketListOutput.Meta):
         fields = TicketListOutput.Meta.fields + [
@@ -112,6 +113,7 @@ class TicketDetailOutput(TicketListOutput):
             "answer",
             "reply_text",
             "reply_photo",
+            "photos",
             "routed_at",
             "dispatched_at",
             "signed_at",
@@ -135,6 +137,15 @@ class TicketDetailOutput(TicketListOutput):
         url = reverse("dispatch-api:ticket-photo", args=[obj.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    def get_photos(self, obj) -> list[dict]:
+        """The ticket's photos (巡查照片, 处置前, 处置后), each served by the ticket's photo endpoint."""
+        request = self.context.get("request")
+        rows = []
+        for p in obj.photos.all():
+            url = reverse("dispatch-api:ticket-photos", args=[obj.pk, p.pk])
+            rows.append({"id": p.pk, "kind": p.kind, "url": request.build_absolute_uri(url) if request else url})
+        return rows
 
     def get_allowed_actions(self, obj) -> list[str]:
         request = self.context.get("request")

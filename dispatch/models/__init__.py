@@ -6,7 +6,7 @@ from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
-from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter, TicketPhoto
 from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "TicketCaller",
     "TicketEvent",
     "TicketNumberCounter",
+    "TicketPhoto",
     "TimeLimit",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -184,8 +184,25 @@ def require_category(code: str | None, *, field: str = "category_code") -> str:
 # --- Notifications --------------------------------------------------------------------------------
 
 
+def ticket_brief(ticket: Ticket) -> str:
+    """What a notification says a ticket is about, beside its number: the category and a short place
+    (street and community) — never personal data: no caller, no address line, no content. A confidential
+    ticket's place is left out too (a place can point at the caller)."""
+    from governance.models import DispatchCatalogue
+
+    name = DispatchCatalogue.objects.filter(category_code=ticket.category_code).values_list("category_name", flat=True)
+    parts = [(name.first() or ticket.category_code) if ticket.category_code else "未分类"]
+    if not ticket.confidential:
+        place = "".join(r.name for r in (ticket.street, ticket.community) if r is not None)
+        parts.append(place or (ticket.district.name if ticket.district else ""))
+    return " · ".join(p for p in parts if p)
+
+
 def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, department=None, region=None) -> Notification:
-    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit."""
+    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit.
+    A ticket's notification names what it is about after the message (`ticket_brief`)."""
+    if ticket is not None:
+        message = f"{message}｜{ticket_brief(ticket)}"
     (note,) = notify_many(
         [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
     )

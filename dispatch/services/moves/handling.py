@@ -4,9 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError
-from dispatch.models import Notification, Ticket, TicketEvent
+from dispatch.models import Notification, Ticket, TicketEvent, TicketPhoto
 from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock
 from dispatch.services.core import notify, require_text, ticket_transition
+from dispatch.services.photos import PhotoUpload, photos_attach, photos_check
 from dispatch.services.sla import limits_for
 from dispatch.workflow import MOVES
 
@@ -106,9 +107,15 @@ def ticket_extension_approve(
     return t
 
 
-def ticket_reply(*, ticket, by, text: str, photo=None, expected_version: int | None = None) -> Ticket:
-    """答复: the unit's account of what it did (optional photo); goes to the centre for 审核."""
+def ticket_reply(
+    *, ticket, by, text: str, photo=None, before_photos=(), after_photos=(), expected_version: int | None = None
+) -> Ticket:
+    """答复: the unit's account of what it did; goes to the centre for 审核. Photos are optional: `photo`
+    (one, the reply's own field) and any number up to nine of 处置前 / 处置后 (`before_photos`,
+    `after_photos`, stored as TicketPhoto rows in the move's transaction)."""
     text = require_text(text, field="text", label="答复内容")
+    before = photos_check(before_photos, field="before_photos", label="处置前照片")
+    after = photos_check(after_photos, field="after_photos", label="处置后照片")
     now = timezone.now()
     data: dict = {}
 
@@ -122,6 +129,22 @@ def ticket_reply(*, ticket, by, text: str, photo=None, expected_version: int | N
             fields.append("reply_photo")
         return fields + stop_clock(t)
 
-    return ticket_transition(
-        ticket=ticket, by=by, action="reply", reason=text, mutate=mutate, data=data, expected_version=expected_version
-    )
+    if before or after:
+        data["photos"] = len(before) + len(after)
+    with transaction.atomic():
+        t = ticket_transition(
+            ticket=ticket,
+            by=by,
+            action="reply",
+            reason=text,
+            mutate=mutate,
+            data=data,
+            expected_version=expected_version,
+        )
+        photos_attach(
+            ticket=t,
+            by=by,
+            photos=[PhotoUpload(TicketPhoto.Kind.BEFORE, f) for f in before]
+            + [PhotoUpload(TicketPhoto.Kind.AFTER, f) for f in after],
+        )
+    return t
