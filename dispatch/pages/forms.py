@@ -12,7 +12,7 @@ from common.errors import ApplicationError
 from dispatch.models import CityMode, Ticket
 from dispatch.services.intake import CONTENT_MAX, normalise_phone, place_check
 from governance.models import Department, Grid, Region
-from governance.selectors import departments_near
+from governance.selectors import departments_near, may_report_in
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
@@ -209,7 +209,8 @@ class WhistleForm(ReasonForm):
 
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = _departments(ticket)
+        units = _departments(ticket)
+        self.fields["departments"].queryset = units.filter(pk__in=[u.pk for u in units if may_report_in(u)])
 
 
 class CallbackForm(forms.Form):

@@ -10,6 +10,7 @@ from dispatch.services.assignment import assists_add, departments_get
 from dispatch.services.clocks import stop_clock
 from dispatch.services.core import notify, require_text, ticket_transition, write_event
 from governance.models import Department
+from governance.selectors import may_report_in
 
 N = Notification.Kind
 
@@ -68,6 +69,8 @@ def ticket_whistle(*, ticket, by, departments, reason: str, expected_version: in
     deps = departments_get(departments, field="departments")
     if not deps:
         raise ApplicationError("请选择要报到的部门", code="required", extra={"field": "departments"})
+    if any(not may_report_in(d) for d in deps):
+        raise ApplicationError("12345热线中心不是报到单位", code="invalid", extra={"field": "departments"})
     added: list[Department] = []
     data: dict = {"departments": [d.pk for d in deps]}
 
