@@ -125,3 +125,9 @@ def test_patrol_api_files_both_ways_and_serves_the_photos_only_within_scope(worl
     refused = client_for(world.operator).post("/api/patrol/", {"content": FOUND, "photos": [png()]}, format="multipart")
     assert refused.status_code == 403
     assert Ticket.objects.count() == 2
+
+
+def test_the_api_leaves_the_model_figures_out_for_workers_and_staff(world, dispatched):
+    for user, shown in ((world.dispatcher, True), (world.staff, False), (world.worker, False)):
+        body = client_for(user).get(f"/api/tickets/{dispatched.pk}/").json()
+        assert (body["ai_probability"] is not None, body["ai_top3"] != []) == (shown, shown), user
