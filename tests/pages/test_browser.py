@@ -414,6 +414,7 @@ def test_grid_worker_reports_a_patrol_finding_both_ways_on_a_phone(browse, world
     page.wait_for_selector("#patrol-form")
     assert page.input_value("#id_grid") == z.community_grid.code  # the worker's own grid by default
     assert not page.is_visible("#id_note")  # 处置情况 shows only for 自行处置
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing wider than the phone
     shot(page, "worker-patrol-phone")
 
     # 上报: routed like a call
@@ -455,6 +456,7 @@ def test_grid_worker_reports_a_patrol_finding_both_ways_on_a_phone(browse, world
     page.goto(page.url.split("/dashboard/")[0] + "/dashboard/")
     row = page.locator("#patrol-counts tbody tr", has_text=z.street.name)
     assert row.locator("td").all_inner_texts()[:3] == ["2", "1", "1"]
+    page.locator("#patrol-counts").screenshot(path=str(SHOTS / "supervisor-dashboard-patrol.png"))
 
 
 def test_grid_worker_on_a_phone_taps_a_card_replies_with_two_photos_and_reads_the_count(browse, world, tmp_path):
@@ -473,6 +475,7 @@ def test_grid_worker_on_a_phone_taps_a_card_replies_with_two_photos_and_reads_th
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#ticket-status")
     assert page.url.endswith(f"/tickets/{ticket.pk}/")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     site, content = page.locator("#ticket-site").bounding_box(), page.locator("#ticket-main").bounding_box()
     assert site["y"] < content["y"]  # the address first
     assert "农大家属院3号楼" in page.locator("#site-address").inner_text()
