@@ -131,3 +131,17 @@ def test_the_api_leaves_the_model_figures_out_for_workers_and_staff(world, dispa
     for user, shown in ((world.dispatcher, True), (world.staff, False), (world.worker, False)):
         body = client_for(user).get(f"/api/tickets/{dispatched.pk}/").json()
         assert (body["ai_probability"] is not None, body["ai_top3"] != []) == (shown, shown), user
+
+
+def test_a_finding_closed_on_the_spot_counts_as_closed_not_in_the_resolution_rate(world):
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from dispatch.models import DailyTicketStat
+    from dispatch.services.stats import stats_rollup_days
+
+    patrol_report(by=world.worker, content=FOUND, photos=[png()], handled=True, note="已清理。", after_photos=[png()])
+    stats_rollup_days(days=[timezone.localdate()])
+
+    sums = DailyTicketStat.objects.aggregate(t=Sum("total"), c=Sum("closed"), r=Sum("resolved"), d=Sum("dispatched"))
+    assert sums == {"t": 1, "c": 1, "r": 0, "d": 0}
