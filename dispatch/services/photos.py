@@ -44,6 +44,7 @@ def photos_check(files, *, field: str, required: bool = False, label: str = "照
 
 def photos_attach(*, ticket: Ticket, by, photos: list[PhotoUpload]) -> list[TicketPhoto]:
     """Store the photos of a ticket (inside the caller's transaction; checked by `photos_check`)."""
+    getattr(ticket, "_prefetched_objects_cache", {}).pop("photos", None)  # a fresh ticket's "none yet"
     rows = []
     for p in photos:
         row = TicketPhoto(ticket=ticket, kind=p.kind, uploaded_by=by if getattr(by, "pk", None) else None)

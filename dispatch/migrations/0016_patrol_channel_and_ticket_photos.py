@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0014_hotspots'),
+        ('dispatch', '0015_stats_snapshots_and_open_lights'),
         ('governance', '0004_catalogue_items'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
