@@ -145,3 +145,32 @@ def test_a_finding_closed_on_the_spot_counts_as_closed_not_in_the_resolution_rat
 
     sums = DailyTicketStat.objects.aggregate(t=Sum("total"), c=Sum("closed"), r=Sum("resolved"), d=Sum("dispatched"))
     assert sums == {"t": 1, "c": 1, "r": 0, "d": 0}
+
+
+def test_found_self_handled_and_escalated_are_counted_by_the_level_below_the_region(world, predict, client):
+    import datetime
+
+    from django.utils import timezone
+
+    from dispatch.selectors.patrol import patrol_counts
+    from dispatch.selectors.stats import DashboardFilter
+
+    s = world.small
+    patrol_report(by=world.worker, content=FOUND, photos=[png()], handled=False)
+    patrol_report(by=world.worker, content=FOUND, photos=[png()], handled=False, grid=s.micro_grid)
+    patrol_report(by=world.worker, content=FOUND, photos=[png()], handled=True, note="已清理。", after_photos=[png()])
+    patrol_report(by=world.worker_other, content=FOUND, photos=[png()], handled=False)  # 中牟县
+    today = timezone.localdate()
+
+    def rows(region):
+        counts = patrol_counts(flt=DashboardFilter(start=today - datetime.timedelta(days=6), end=today, region=region))
+        return counts["level_label"], [(r.label, r.found, r.self_handled, r.escalated) for r in counts["rows"]]
+
+    assert rows(s.district) == ("街道", [("文化路街道", 3, 1, 2)])
+    assert rows(s.street) == ("社区", [("农大社区", 3, 1, 2)])
+    assert rows(s.community) == ("网格", [("农大社区第1网格", 2, 1, 1), ("农大家属院1-6号楼微网格", 1, 0, 1)])
+    assert rows(None)[1] == [("文化路街道", 3, 1, 2), ("东风路街道", 1, 0, 1)]
+    client.force_login(world.supervisor)
+    response = client.get("/dashboard/", {"format": "csv", "list": "patrol"})
+    csv = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "网格发现" in csv and "文化路街道,3,1,2" in csv
