@@ -8,7 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0015_stats_snapshots_and_open_lights'),
+        ('dispatch', '0016_pii_lifecycle'),
+        ('dispatch', '0016_ticket_item_and_class_limits'),
         ('governance', '0004_catalogue_items'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
