@@ -8,8 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0016_pii_lifecycle'),
-        ('dispatch', '0016_ticket_item_and_class_limits'),
+        ('dispatch', '0017_pii_lifecycle'),
         ('governance', '0004_catalogue_items'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
