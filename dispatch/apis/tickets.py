@@ -17,7 +17,7 @@ from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
 from dispatch.apis.idempotency import idempotent
 from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
-from dispatch.models import Ticket, TicketAssist
+from dispatch.models import Ticket, TicketAssist, TicketPhoto
 from dispatch.services.intake import CONTENT_MAX, normalise_phone
 
 
@@ -140,7 +140,7 @@ def detail_queryset():
         selectors.ticket_queryset()
         .select_related("merged_into", "catalogue_item")
         .prefetch_related(
-            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers"
+            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers", "photos"
         )
     )
 
@@ -160,6 +160,19 @@ class TicketTimelineApi(APIView):
         return Response(EventOutput(selectors.ticket_timeline(ticket), many=True).data)
 
 
+def _serve_photo(field, missing: str):
+    """One stored photo as a private download (its type guessed from the file name, as Django does)."""
+    if not field:
+        raise Http404(missing)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("现场照片文件不存在") from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 class TicketPhotoApi(APIView):
     """The reply's site photo, to users who may see the ticket (404 to everyone else: it shows where a
     citizen lives). The only way uploaded photos are served; /media/ itself is for admins."""
@@ -167,15 +180,17 @@ class TicketPhotoApi(APIView):
     @extend_schema(responses={(200, "image/*"): bytes})
     def get(self, request, pk: int):
         ticket = visible_ticket(request, pk)
-        if not ticket.reply_photo:
-            raise Http404("该工单没有现场照片")
-        try:
-            handle = ticket.reply_photo.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("现场照片文件不存在") from exc
-        response = FileResponse(handle)  # its type guessed from the file name, as Django does
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return _serve_photo(ticket.reply_photo, "该工单没有现场照片")
+
+
+class TicketPhotosApi(APIView):
+    """One of a ticket's photos (巡查照片, 处置前, 处置后), under the same rule as the reply photo."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request, pk: int, photo_id: int):
+        ticket = visible_ticket(request, pk)
+        photo = TicketPhoto.objects.filter(ticket=ticket, pk=photo_id).first()
+        return _serve_photo(photo.image if photo else None, "该照片不存在")
 
 
 class TicketRevealPhoneApi(APIView):
