@@ -305,3 +305,17 @@ def test_list_counts_stop_at_the_cap(world, api, settings):
     assert (response.data["count"], response.data["count_capped"]) == (3, True)
     assert len(response.data["results"]) == 3  # pages stop at the cap: filters reach the rest
     assert client.get("/api/tickets/", {"urgency": "normal"}).data["count_capped"] is True
+
+
+def test_worklist_query_count_does_not_grow_with_rows(world, api):
+    client = client_for(world.staff)
+    api.file()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/queues/worklist/")
+    for _ in range(5):
+        api.file()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/queues/worklist/")
+
+    assert response.data["count"] == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
