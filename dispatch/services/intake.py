@@ -17,8 +17,10 @@ from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import (
     enqueue_after_commit,
+    item_category,
     optional_text,
     require_category,
+    require_item,
     require_text,
     ticket_transition,
     write_event,
@@ -162,6 +164,7 @@ def ticket_create(
     community=None,
     grid=None,
     category_code: str = "",
+    item=None,
     close_at_intake: bool = False,
     answer: str = "",
     content_max: int = CONTENT_MAX,
@@ -193,6 +196,8 @@ def ticket_create(
             raise ApplicationError("未知的选项", code="invalid_choice", extra={"field": field})
     place = place_check(district=district, street=street, community=community, grid=grid)
     category_code = require_category(category_code)
+    item = require_item(item)
+    category_code = item_category(item, category_code)
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
 
@@ -215,6 +220,7 @@ def ticket_create(
             urgency=urgency,
             priority=(mode.priority_boost if mode else 0) + (2 if urgency == Ticket.Urgency.EMERGENCY else 0),
             category_code=category_code,
+            catalogue_item=item,
             confidential=bool(confidential),
             created_by=actor.user,
             created_at=now,
