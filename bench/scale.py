@@ -52,6 +52,9 @@ def parse_args():
     parser.add_argument("--routed", type=int, default=300, help="tickets routed by the worker")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--steps", default="1,2,3,4,5", help="which of the five parts to run, e.g. 1 or 4,5")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure 4 and 5 again on a database kept by --keep (no set-up, no load)"
+    )
     return parser.parse_args()
 
 
@@ -75,7 +78,7 @@ def drop_database(server: str) -> None:
 
 def setup_django(args):
     server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    os.environ["DATABASE_URL"] = create_database(server)
+    os.environ["DATABASE_URL"] = f"{server}/{DB_NAME}" if args.reuse else create_database(server)
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     os.environ["CLASSIFIER_ARTIFACTS_DIR"] = tempfile.mkdtemp(prefix="bench-scale-models-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -439,7 +442,7 @@ def rollup_minute(operator) -> dict:
     with transaction.atomic():
         for i in range(35):
             Ticket.objects.create(
-                number=f"MIN{i:05d}", content=TEXTS[i % 3], created_at=timezone.now(), created_by=operator
+                number=f"MIN{os.getpid()}-{i:03d}", content=TEXTS[i % 3], created_at=timezone.now(), created_by=operator
             )
     older = list(
         Ticket.objects.filter(number__startswith="BJ", status="closed").order_by("?").values_list("pk", flat=True)[:15]
@@ -525,7 +528,12 @@ def main():
             sys.exit("bench/scale.py needs PostgreSQL (BENCH_PG) and Redis (REDIS_URL)")
         say(f"scale bench on {DB_NAME} (PostgreSQL), Redis {settings.REDIS_URL}, load {figures['load_before']:.1f}")
         steps = {int(x) for x in args.steps.split(",")}
-        world = prepare(model=bool(steps & {2, 3}))
+        if args.reuse:
+            from dispatch.management.demo import demo_accounts
+
+            world, steps = demo_accounts(), steps & {4, 5}
+        else:
+            world = prepare(model=bool(steps & {2, 3}))
         operator = world.users["operator"]
         token, _ = Token.objects.get_or_create(user=operator)
 
@@ -562,7 +570,7 @@ def main():
                 figures["classify_batch_per_s"] / figures["baseline_batch_per_s"], 3
             )
 
-        if steps & {4, 5}:
+        if steps & {4, 5} and not args.reuse:
             say(f"4. statistics: {args.history_days} days × {BEIJING_PER_DAY:,} tickets, {args.open:,} of them open")
             seconds, total = timed(load_history, args.history_days, args.open)
             figures.update(history_tickets=total, history_load_s=round(seconds))
@@ -588,7 +596,7 @@ def main():
             )
     finally:
         figures["load_after"] = os.getloadavg()[0]
-        if not args.keep:
+        if not (args.keep or args.reuse):
             drop_database(server)
     print(json.dumps(figures, ensure_ascii=False))
 
