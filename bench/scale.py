@@ -475,11 +475,12 @@ def list_figures() -> dict:
     from common.pagination import bounded_count
     from dispatch import selectors
     from dispatch.models import Ticket
+    from dispatch.selectors.tickets import WORKLIST_STATUSES
     from governance import roles
     from governance.models import Department, StaffProfile
 
     busiest = (
-        Ticket.objects.filter(status__in=selectors.WORKLIST_STATUSES)
+        Ticket.objects.filter(status__in=WORKLIST_STATUSES)
         .values("lead_department")
         .annotate(n=Count("id"))
         .order_by("-n")
@@ -500,9 +501,7 @@ def list_figures() -> dict:
 
     worklist = selectors.worklist_for_user(user)
     old = (
-        selectors.ticket_list_for_user(user)
-        .filter(status__in=selectors.WORKLIST_STATUSES)
-        .order_by("-priority", "sla_due", "id")
+        selectors.ticket_list_for_user(user).filter(status__in=WORKLIST_STATUSES).order_by("-priority", "sla_due", "id")
     )
     dispatcher = User.objects.get(username="dispatcher")
     everything = selectors.ticket_list_for_user(dispatcher)
