@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,7 +17,7 @@ from common.inputs import BoundedIsoDateTimeFilter
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
 from dispatch.apis.idempotency import idempotent
-from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
+from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketFiledOutput, TicketListOutput
 from dispatch.models import Ticket, TicketAssist, TicketPhoto
 from dispatch.services.intake import CONTENT_MAX, normalise_phone
 
@@ -99,13 +100,18 @@ class TicketListCreateApi(RequestListApi):
     def request_queryset(self):
         return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(request=InputSerializer, responses={201: TicketDetailOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: TicketFiledOutput},
+        description="201: the filed ticket's id, number, status, version and place (no re-read of the row); "
+        "its full detail is GET /api/tickets/{id}/ (the Location header).",
+    )
     @idempotent
     def post(self, request):
         ticket = services.ticket_create(by=request.user, **validated(self.InputSerializer, request.data))
-        if ticket.status != Ticket.Status.RECEIVED:  # 即办: closed under a fresh lock, its relations not loaded
-            ticket = detail_queryset().get(pk=ticket.pk)
-        return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        body = TicketFiledOutput(ticket, context={"request": request}).data
+        location = reverse("dispatch-api:ticket-detail", args=[ticket.pk])
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class BodyFilterBackend(DjangoFilterBackend):

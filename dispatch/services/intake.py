@@ -12,15 +12,7 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch.actors import actor_for
-from dispatch.models import (
-    CityMode,
-    PhoneAccessLog,
-    Ticket,
-    TicketAssist,
-    TicketCaller,
-    TicketNumberCounter,
-    TicketPhoto,
-)
+from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import (
@@ -197,9 +189,7 @@ def ticket_create(
     content_max: int = CONTENT_MAX,
     route: bool = True,
 ) -> Ticket:
-    """File a ticket (受理). The returned row carries its place's rows (and, unless closed at intake,
-    its empty assists and extra callers), so serialising it reads nothing more. The row and its
-    `created` event are committed first; routing is enqueued
+    """File a ticket (受理). The row and its `created` event are committed first; routing is enqueued
     after commit ("dispatch.route_ticket"), and a broker failure never fails the filing — the
     reconciler routes tickets left in `received`. With `close_at_intake` the operator answered on the
     spot (即办): the ticket is closed in the same transaction and never routed.
@@ -261,12 +251,6 @@ def ticket_create(
             ticket_close_at_intake(ticket=ticket, by=by, answer=answer)
         elif route:
             enqueue_after_commit("dispatch.route_ticket", ticket.pk)
-            # A ticket just filed has neither: reading them back (the API's 201 body) costs no query.
-            ticket._prefetched_objects_cache = {
-                "assists": TicketAssist.objects.none(),
-                "extra_callers": TicketCaller.objects.none(),
-                "photos": TicketPhoto.objects.none(),
-            }
     return ticket
 
 
