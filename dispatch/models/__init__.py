@@ -15,7 +15,7 @@ from dispatch.models.stats import (
     StatsRollupState,
     TicketStatSnapshot,
 )
-from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter, TicketPhoto
 from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "TicketSketch",
     "TicketEvent",
     "TicketNumberCounter",
+    "TicketPhoto",
     "TimeLimit",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -84,5 +84,4 @@ def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=N
     tickets = Ticket.objects.filter(pk__in=set(ids)).only(
         "id", "number", "content", "status", "created_at", "community_id"
     )
-    ranked = rank_duplicates(content, sorted(tickets, key=lambda t: t.created_at, reverse=True), limit=limit)
-    return ranked
+    return rank_duplicates(content, sorted(tickets, key=lambda t: t.created_at, reverse=True), limit=limit)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0015_stats_snapshots_and_open_lights'),
+        ('dispatch', '0016_ticket_item_and_class_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

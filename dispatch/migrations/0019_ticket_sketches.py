@@ -7,8 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0016_pii_lifecycle'),
-        ('dispatch', '0016_ticket_item_and_class_limits'),
+        ('dispatch', '0018_patrol_channel_and_ticket_photos'),
         ('governance', '0004_catalogue_items'),
     ]
 
