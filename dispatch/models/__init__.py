@@ -5,6 +5,7 @@ from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.privacy import CallerDataRequest, PiiAnonymisationRun
+from dispatch.models.sketches import TicketSketch
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import (
     DailyDistrictVolume,
@@ -40,6 +41,7 @@ __all__ = [
     "Ticket",
     "TicketAssist",
     "TicketCaller",
+    "TicketSketch",
     "TicketEvent",
     "TicketNumberCounter",
     "TicketPhoto",

@@ -1,14 +1,13 @@
 """Reads. Tickets, queues, timeline, notifications and what a user may do now (tickets.py); the dashboard
 (stats.py); 集中诉求预警 and 每月一题 (hotspots.py, imported from there)."""
 
-from dispatch.selectors.duplicates import duplicate_hints
+from dispatch.selectors.duplicates import duplicate_candidates, duplicate_hints
 from dispatch.selectors.privacy import HIDDEN, CallerView, caller_view, mask_name, mask_phone, may_read_caller_name
 from dispatch.selectors.tickets import (
     allowed_actions,
     callback_queue,
     can_view,
     city_mode_history,
-    duplicate_candidates,
     extension_queue,
     human_dispatch_options,
     human_dispatch_queue,

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from classifier.text import mask_pii
 from dispatch.actors import Actor, actor_for, grid_q, is_lead, on_grid, region_q
-from dispatch.duplicates import rank_duplicates
 from dispatch.models import (
     CityMode,
     Notification,
@@ -338,22 +337,3 @@ def ticket_confirmed_examples() -> Iterable[tuple[str, str]]:
     )
     for content, category in rows.iterator(chunk_size=2000):
         yield mask_pii(content), category
-
-
-def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=None, limit: int = 5) -> list:
-    """Open tickets in the same community, filed in the last 30 days, whose text is very similar.
-
-    Returns [(ticket, similarity)] best first. Conservative on purpose: a false merge hides a citizen's
-    request, a missed one only costs a second dispatch (threshold: dispatch.duplicates.THRESHOLD)."""
-    if community is None or not content:
-        return []
-    since = timezone.now() - datetime.timedelta(days=30)
-    qs = (
-        Ticket.objects.filter(community=community, created_at__gte=since)
-        .exclude(status__in=Ticket.FINAL_STATUSES)
-        .only("id", "number", "content", "status", "created_at", "community_id")
-        .order_by("-created_at")[:500]
-    )
-    if exclude_pk is not None:
-        qs = [t for t in qs if t.pk != exclude_pk]
-    return rank_duplicates(content, list(qs), limit=limit)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from governance import names
+from governance.caching import governance_cache_invalidate
 from governance.models import Department, DispatchCatalogue, Region
 
 # dept_type → (city department name, district counterpart suffix). The district counterpart is named
@@ -223,6 +224,7 @@ def departments_seed() -> SeedResult:
     existing = set(Department.objects.filter(code__in=[d.code for d in plan]).values_list("code", flat=True))
     new = [d for d in plan if d.code not in existing]
     Department.objects.bulk_create(new, batch_size=2000)
+    governance_cache_invalidate()
     created_catalogue = catalogue_rows_add(DispatchCatalogue, CATALOGUE)
     from governance.services.catalogue import catalogue_seed  # the catalogue checks types against these rows
 
