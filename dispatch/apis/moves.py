@@ -99,6 +99,9 @@ class ExtensionApproveInput(MoveInput):
 class ReplyInput(MoveInput):
     text = serializers.CharField(max_length=2000)
     photo = serializers.ImageField(required=False, allow_null=True, default=None)
+    # 处置前 / 处置后, several each; their content is checked by the service (dispatch/services/photos.py).
+    before_photos = serializers.ListField(child=serializers.FileField(), max_length=9, required=False, default=list)
+    after_photos = serializers.ListField(child=serializers.FileField(), max_length=9, required=False, default=list)
 
     def validate_photo(self, value):
         if value is not None and value.size > 5 * 1024 * 1024:

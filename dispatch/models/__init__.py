@@ -14,7 +14,7 @@ from dispatch.models.stats import (
     StatsRollupState,
     TicketStatSnapshot,
 )
-from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter, TicketPhoto
 from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "TicketCaller",
     "TicketEvent",
     "TicketNumberCounter",
+    "TicketPhoto",
     "TimeLimit",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -23,7 +23,7 @@ from dispatch.models import (
     WorkCalendarDay,
 )
 from dispatch.selectors.privacy import CALLER_NAME_ROLES
-from dispatch.workflow import MOVES, actor_may, status_allows
+from dispatch.workflow import INTERNAL_MOVES, MOVES, actor_may, status_allows
 from governance import roles
 from governance.models import Department, Grid, Region
 from governance.selectors import Directory, departments_near, is_fallback_department
@@ -102,6 +102,8 @@ def move_blocker(name: str, ticket: Ticket, *, now: datetime.datetime | None = N
             return "兜底承办单位不能退单"
         if ticket.return_due and now > ticket.return_due:
             return "已超过退单时限"
+    if name == "self_handle" and ticket.channel != Ticket.Channel.PATROL:
+        return "只有巡查发现的问题可以自行处置"
     return None
 
 
@@ -111,7 +113,7 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
     now = timezone.now()
     names = []
     for move in MOVES.values():
-        if move.name == "route":
+        if move.name in INTERNAL_MOVES:
             continue
         if (
             status_allows(move, ticket)
@@ -120,6 +122,16 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
         ):
             names.append(move.name)
     return names
+
+
+# Roles that use the model's figures (confidence, version, top-3): the centre that dispatches and reviews.
+MODEL_FIGURE_ROLES = {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}
+
+
+def may_see_model_figures(user) -> bool:
+    """Grid workers and department staff act on the ticket, not on the model: its confidence, version and
+    alternatives are noise to them (and invite arguing with the dispatch), so pages leave them out."""
+    return bool(actor_for(user).roles & MODEL_FIGURE_ROLES)
 
 
 def may_reveal_phone(user, ticket: Ticket) -> bool:
@@ -279,6 +291,11 @@ def notifications_for_user(user) -> QuerySet[Notification]:
         .select_related("ticket")
         .order_by("-created_at", "-id")
     )
+
+
+def notifications_unread_count(user) -> int:
+    """How many of the notifications addressed to the user they have not read (the menu's badge)."""
+    return notifications_for_user(user).filter(read_at__isnull=True).count()
 
 
 def _ancestor_codes(region: Region) -> list[str]:

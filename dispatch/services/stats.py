@@ -74,7 +74,9 @@ FLAGS = {
     "signed": Q(signed_at__isnull=False),
     "responded": Q(signed_at__isnull=False, sign_due__isnull=False, signed_at__lte=F("sign_due")),
     "closed": Q(status=S.CLOSED),
-    "resolved": Q(status=S.CLOSED) & ~Q(satisfaction=Ticket.Satisfaction.UNSATISFIED),
+    # Among dispatched tickets (the rate's denominator): a patrol finding closed on the spot is 办结, not 解决率.
+    "resolved": Q(status=S.CLOSED, first_lead_department__isnull=False)
+    & ~Q(satisfaction=Ticket.Satisfaction.UNSATISFIED),
     "rated": Q(satisfaction__in=RATED),
     "satisfied": Q(satisfaction__in=GOOD),
     "reopened": Q(reopen_count__gt=0),

@@ -173,6 +173,12 @@ def department_serves(unit: Department, *, district_code: str | None) -> bool:
     return unit_district is None or unit_district == district_code
 
 
+def may_report_in(unit: Department) -> bool:
+    """Whether a unit can be whistled in (吹哨报到): every handling unit, not the hotline centre itself
+    (it runs the loop; it is never a 协办 that reports to a site)."""
+    return unit.dept_type != CITY_GOV
+
+
 def street_office_for(*, street: Region) -> Department | None:
     """The 街道办事处/乡镇政府 of a street (a community is accepted and mapped to its street)."""
     if street.level == Region.Level.COMMUNITY:

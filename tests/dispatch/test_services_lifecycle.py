@@ -342,6 +342,22 @@ def test_whistle_by_an_unrelated_department_is_refused(world, handling):
     assert snapshot(handling) == before
 
 
+def test_the_hotline_centre_is_never_whistled_in_nor_offered_for_it(world, handling):
+    from dispatch.pages.forms import WhistleForm
+    from governance.models import Department
+
+    centre = Department.objects.get(dept_type="city_gov")
+    before = snapshot(handling)
+
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_whistle(ticket=handling, by=world.worker, departments=[centre], reason="请热线中心到场")
+
+    assert err.value.extra["field"] == "departments"
+    assert snapshot(handling) == before
+    offered = WhistleForm(ticket=handling).fields["departments"].queryset
+    assert not offered.filter(pk=centre.pk).exists() and offered.filter(dept_type="jiaotong").exists()
+
+
 def test_urge_and_supervise(world, handling):
     ticket = services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快办理")
     ticket = services.ticket_urge(ticket=ticket, by=world.supervisor, reason="逾期督办", supervise=True)
