@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from classifier.models import ModelVersion
-from classifier.selectors import model_rollback_target
 from classifier.registry import (
     LoadedModel,
     ModelLoadError,
@@ -28,6 +27,7 @@ from classifier.registry import (
     artifact_load,
     get_active_model,
 )
+from classifier.selectors import model_rollback_target
 from classifier.text import mask_pii, normalize, preprocess
 from common.errors import ApplicationError
 
