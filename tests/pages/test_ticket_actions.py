@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from dispatch.actors import actor_for
 from dispatch.models import Ticket, TicketEvent
 from tests.pages.html import field_errors
 
@@ -214,3 +215,24 @@ def test_extension_request_rejects_too_many_days_next_to_the_field(client, accou
     assert field_errors(response.content.decode(), "extension_request-days") == ["确保该值小于或等于10。"]
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.HANDLING
+
+
+def test_the_timeline_names_people_and_their_units_not_usernames(client, accounts, make_ticket, zhengzhou_small):
+    accounts.staff.first_name = "王伟"
+    accounts.staff.save()
+    accounts.dispatcher.first_name = ""  # an account without a name: its username, with its unit
+    accounts.dispatcher.save()
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    worker = zhengzhou_small.workers["nongda1"]
+    client.force_login(accounts.dispatcher)
+
+    html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    timeline = html[html.index('id="timeline"') :]
+
+    assert "接线员（12345热线中心）" in timeline  # operator, named "接线员"
+    assert "disp（12345热线中心）" in timeline
+    assert "王伟（金水区住房和城乡建设局）" in timeline
+    assert ">zhujian<" not in timeline and ">op<" not in timeline
+    worker.name = "李娜"
+    worker.save()
+    assert actor_for(worker.user).label == "李娜（网格员）"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
 from dispatch import selectors
+from dispatch.actors import actor_for
 from dispatch.models import Ticket
 from dispatch.pages import actions
 from dispatch.pages.exports import csv_response, wants_csv
@@ -196,11 +197,21 @@ STATUS_LABELS = dict(Ticket.Status.choices)
 
 
 def timeline_rows(ticket):
-    """The ticket's events with Chinese labels for the action and the new status."""
+    """The ticket's events with Chinese labels for the action and the new status, and who acted by
+    name and unit (events written before labels carried names show the account's current ones)."""
+    labels: dict[int, str] = {}
+
+    def actor(e):
+        if e.actor_id is None or e.actor_label != e.actor.get_username():
+            return e.actor_label or "系统"
+        if e.actor_id not in labels:
+            labels[e.actor_id] = actor_for(e.actor).label
+        return labels[e.actor_id]
+
     return [
         {
             "label": EVENT_LABELS.get(e.action, e.action),
-            "actor": e.actor_label or "系统",
+            "actor": actor(e),
             "created_at": e.created_at,
             "to_status": STATUS_LABELS.get(e.to_status, "") if e.to_status != e.from_status else "",
             "reason": e.reason,
