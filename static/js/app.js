@@ -10,3 +10,8 @@ document.addEventListener("submit", function (evt) {
   var form = evt.target.closest && evt.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) { evt.preventDefault(); evt.stopImmediatePropagation(); }
 }, true);
+
+// <button data-print>: the page's print stylesheet gives the paper version (inline handlers are refused by the CSP).
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest && evt.target.closest("[data-print]")) { window.print(); }
+});
