@@ -111,6 +111,24 @@ def test_place_panel_resolves_a_typed_address(client, accounts, zhengzhou_small)
     assert f'<option value="{zhengzhou_small.micro_grid.pk}" selected>' in html
 
 
+@pytest.mark.parametrize(
+    ("address", "note"),
+    [
+        ("金水区文化路街道农大社区农大家属院3号楼", "地址已自动识别"),
+        ("金水區文化路街道農大社區農大家屬院3號樓", "地址已自动识别"),  # traditional characters
+        ("金水区文化路街道", "已识别到文化路街道，请选择社区/村"),  # no community: not "识别" yet
+    ],
+)
+def test_place_panel_says_recognised_only_when_the_community_was_found(
+    client, accounts, zhengzhou_small, address, note
+):
+    client.force_login(accounts.operator)
+
+    html = client.post("/intake/place/", {"address": address}, headers={"HX-Trigger-Name": "address"}).content.decode()
+
+    assert f">{note}</span>" in html
+
+
 def test_place_panel_cascades_and_drops_children_of_another_parent(client, accounts, zhengzhou_small):
     z = zhengzhou_small
     client.force_login(accounts.operator)

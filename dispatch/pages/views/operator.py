@@ -169,7 +169,8 @@ def place_panel(request):
         if match is not None and match.certain:
             district, street, community = match.district, match.street, match.community
             grid = grid_for_address(community=community, text=address) if community else None
-            note = "地址已自动识别"
+            # "识别" only when the place is known down to the community (the grid follows from it).
+            note = "地址已自动识别" if community else f"已识别到{(street or district).name}，请选择社区/村"
         elif match is not None and match.candidates:
             note = "地址不确定，请从候选中选择或手动选择"
         elif address.strip():
