@@ -128,6 +128,8 @@ class UrgeInput(MoveInput):
 
 class CloseAtIntakeInput(MoveInput):
     answer = serializers.CharField(max_length=2000)
+    # Required by the service when the ticket has no category yet (every 即办 ticket has one).
+    category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
 class MoveSchema(AutoSchema):

@@ -138,8 +138,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "close_at_intake": Action(
         "即办办结",
-        forms.ReasonForm,
-        lambda t, by, d: services.ticket_close_at_intake(ticket=t, by=by, answer=d["reason"]),
+        forms.CloseAtIntakeForm,
+        lambda t, by, d: services.ticket_close_at_intake(
+            ticket=t, by=by, answer=d["reason"], category_code=d.get("category_code") or ""
+        ),
+        needs_categories=True,
     ),
 }
 

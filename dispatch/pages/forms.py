@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 
 from common.errors import ApplicationError
 from dispatch.models import CityMode, Ticket
-from dispatch.services.intake import CONTENT_MAX, normalise_phone, place_check
+from dispatch.services.intake import CLOSE_NEEDS_CATEGORY, CONTENT_MAX, normalise_phone, place_check
 from governance.models import Department, Grid, Region
 from governance.selectors import departments_near
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# Django's own "确保该值不超过…字符" reads like a programmer's message; the intake page counts as it is typed.
+CONTENT_TOO_LONG = "诉求内容最多 %(limit_value)d 字，现有 %(show_value)d 字，请精简或将补充情况另行记录"
 
 
 class IntakeForm(forms.Form):
@@ -35,6 +37,7 @@ class IntakeForm(forms.Form):
     content = forms.CharField(
         label="诉求内容",
         max_length=CONTENT_MAX,
+        error_messages={"max_length": CONTENT_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 7, "placeholder": "记录市民诉求：时间、地点、事项、诉求"}),
     )
     confidential = forms.BooleanField(label="保密件", required=False)
@@ -45,10 +48,14 @@ class IntakeForm(forms.Form):
     answer = forms.CharField(
         label="即办答复", max_length=CONTENT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    category_code = forms.ChoiceField(
+        label="事项类别", required=False, help_text="即办必选：默认采用智能分类建议，请确认或更改"
+    )
 
-    def __init__(self, *args, intent: str = "file", **kwargs):
+    def __init__(self, *args, intent: str = "file", categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.intent = intent
+        self.fields["category_code"].choices = [("", "请选择类别…")] + list(categories)
         # Querysets cover the whole tree so a posted correction validates; the picker shows only the branch.
         self.fields["district"].queryset = Region.objects.filter(level=Region.Level.DISTRICT)
         self.fields["street"].queryset = Region.objects.filter(level=Region.Level.STREET)
@@ -78,6 +85,8 @@ class IntakeForm(forms.Form):
             self.add_error(exc.extra.get("field"), exc.message)
         if self.intent == "close" and not (data.get("answer") or "").strip():
             self.add_error("answer", "即办办结需填写答复内容")
+        if self.intent == "close" and not data.get("category_code"):
+            self.add_error("category_code", CLOSE_NEEDS_CATEGORY)
         return data
 
 
@@ -198,6 +207,17 @@ class CallbackForm(forms.Form):
         label="满意度", choices=Ticket.Satisfaction.choices, widget=forms.RadioSelect, help_text="不满意将退回重办"
     )
     reason = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseAtIntakeForm(ReasonForm):
+    """即办办结 of a filed ticket: the answer, and the category when it has none yet."""
+
+    category_code = forms.ChoiceField(label="事项类别", required=False, help_text="工单尚无类别时必选")
+    field_order = ["category_code", "reason"]
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
 
 
 class MergeForm(forms.Form):

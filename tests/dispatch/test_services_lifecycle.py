@@ -105,7 +105,9 @@ def test_grid_worker_of_another_grid_may_not_sign(world, dispatched):
 
 
 def test_close_at_intake_closes_without_routing(world, file_ticket):
-    ticket = file_ticket(route=False, close_at_intake=True, answer="已告知供暖开始时间为11月15日。")
+    ticket = file_ticket(
+        route=False, close_at_intake=True, answer="已告知供暖开始时间为11月15日。", category_code="城乡建设"
+    )
 
     assert ticket.status == S.CLOSED_AT_INTAKE
     assert ticket.answer == "已告知供暖开始时间为11月15日。"
@@ -309,7 +311,7 @@ def test_merge_keeps_every_caller_on_the_survivor(world, file_ticket):
 
 
 def test_merge_into_a_closed_ticket_is_refused_and_changes_nothing(world, file_ticket):
-    closed = file_ticket(route=False, close_at_intake=True, answer="已答复")
+    closed = file_ticket(route=False, close_at_intake=True, answer="已答复", category_code="城乡建设")
     other = file_ticket(route=False)
     before = snapshot(other)
 

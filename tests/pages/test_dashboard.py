@@ -56,6 +56,7 @@ def three_tickets(make_ticket, accounts, zhengzhou_small, ai_routes):
         caller_phone="13800000000",
         close_at_intake=True,
         answer="已告知所需材料",
+        category_code="城乡建设",
     )
     return signed, bounced
 

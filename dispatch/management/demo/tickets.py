@@ -243,6 +243,7 @@ def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
     life.created(created, by=ctx.operator)
     if rng.random() < 0.2:  # 即办
         t.answer = "已根据知识库当场答复来电人。"
+        t.category_code, t.category_confirmed = label, True  # every 即办 has its category (the operator's)
         t.closed_at = created + datetime.timedelta(minutes=rng.randint(2, 8))
         life.move("close_at_intake", t.closed_at, by=ctx.operator, reason=t.answer)
         return plan

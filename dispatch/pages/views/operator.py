@@ -43,13 +43,18 @@ SUGGEST_MIN_CHARS = 6
 
 @role_required(*FILERS)
 def intake(request):
+    """受理登记. `?phone=…` is the caller popup a CTI integration opens: the number filled in and the
+    caller's earlier tickets shown. "提交并新建" files and comes back to an empty form."""
+    categories = category_choices()
     if request.method != "POST":
-        return render(request, "pages/intake.html", _intake_context(IntakeForm(), place_state()))
+        phone = _popup_phone(request.GET.get("phone", ""))
+        form = IntakeForm(initial={"caller_phone": phone} if phone else None, categories=categories)
+        return render(request, "pages/intake.html", _intake_context(request, form, place_state(), phone=phone))
     intent = request.POST.get("intent", "file")
     merge_into = request.POST.get("merge_into") or ""
     if merge_into:
         intent = "merge"
-    form = IntakeForm(request.POST, intent="close" if intent == "close" else "file")
+    form = IntakeForm(request.POST, intent="close" if intent == "close" else "file", categories=categories)
     if form.is_valid():
         try:
             ticket_pk = _file_once(request, form, intent=intent, merge_into=merge_into)
@@ -57,17 +62,34 @@ def intake(request):
             field = (exc.extra or {}).get("field")
             form.add_error(field if field in form.fields else None, exc.message)
         else:
+            if intent == "file_new":
+                return redirect("pages:intake")
             return redirect("pages:ticket_detail", pk=ticket_pk)
     # Re-render with the operator's place choices kept (the inconsistent ones dropped by the picker).
     data = getattr(form, "cleaned_data", {})
     place = place_state(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
-    return render(request, "pages/intake.html", _intake_context(form, place), status=400)
+    return render(request, "pages/intake.html", _intake_context(request, form, place), status=400)
 
 
-def _intake_context(form, place) -> dict:
+def _popup_phone(value: str) -> str:
+    try:
+        return normalise_phone(value[:30])
+    except ApplicationError:  # a withheld or odd caller id: the operator types the number
+        return ""
+
+
+def _intake_context(request, form, place, *, phone: str = "") -> dict:
     # Each rendering of the form carries a fresh Idempotency-Key: a double click or a resubmitted form
     # files one ticket (dispatch/services/idempotency.py); a failed submission keeps no key.
-    return {"form": form, "place": place, "idempotency_key": uuid.uuid4().hex}
+    history = list(selectors.tickets_by_phone(phone, user=request.user)[:10]) if phone else None
+    return {
+        "form": form,
+        "place": place,
+        "idempotency_key": uuid.uuid4().hex,
+        "content_max": CONTENT_MAX,
+        "history": history,
+        "phone": phone,
+    }
 
 
 def _file_once(request, form: IntakeForm, *, intent: str, merge_into: str) -> int:
@@ -104,9 +126,17 @@ def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
         messages.success(request, f"已受理 {ticket.number} 并并入 {target.number}（来电人已追加到原工单）")
         return target
     if intent == "close":
-        ticket = services.ticket_create(by=request.user, **fields, **place, close_at_intake=True, answer=data["answer"])
+        ticket = services.ticket_create(
+            by=request.user,
+            **fields,
+            **place,
+            close_at_intake=True,
+            answer=data["answer"],
+            category_code=data["category_code"],
+        )
         messages.success(request, f"工单 {ticket.number} 已即办办结")
         return ticket
+    # Filed tickets get their category from routing (and a person where it is unsure).
     ticket = services.ticket_create(by=request.user, **fields, **place)
     messages.success(request, f"工单 {ticket.number} 已受理，系统正在智能分拨")
     return ticket
