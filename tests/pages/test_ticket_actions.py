@@ -236,3 +236,22 @@ def test_the_timeline_names_people_and_their_units_not_usernames(client, account
     worker.name = "李娜"
     worker.save()
     assert actor_for(worker.user).label == "李娜（网格员）"
+
+
+def test_the_ticket_page_polls_routing_until_the_ticket_is_routed(client, accounts, zhengzhou_small):
+    from dispatch import services
+
+    ticket = services.ticket_create(
+        by=accounts.operator, content="农大家属院3号楼下水道堵塞污水外溢", caller_phone="13812345678"
+    )
+    client.force_login(accounts.operator)
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    waiting = client.get(f"/tickets/{ticket.pk}/progress/")
+    services.ticket_route(ticket_id=ticket.pk)  # no model here: it waits for a person
+    routed = client.get(f"/tickets/{ticket.pk}/progress/")
+
+    assert 'id="routing-progress"' in page and 'hx-trigger="every 2s"' in page
+    assert "正在智能分拨" in waiting.content.decode() and "HX-Refresh" not in waiting.headers
+    assert routed["HX-Refresh"] == "true"
+    assert 'id="routing-progress"' not in client.get(f"/tickets/{ticket.pk}/").content.decode()

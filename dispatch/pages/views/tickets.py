@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -124,6 +124,18 @@ def ticket_detail(request, pk: int):
     allowed = selectors.allowed_actions(request.user, ticket)
     forms = actions.forms_for(ticket=ticket, allowed=allowed, categories=category_choices())
     return _render_detail(request, ticket, allowed, forms)
+
+
+@login_required
+def ticket_progress(request, pk: int):
+    """Polled by the ticket page while routing runs (htmx, every 2 s): the waiting note until the
+    ticket leaves 已受理, then a full refresh so 派单信息 and the buttons show the result."""
+    ticket = selectors.ticket_get_for_user(request.user, pk)
+    if ticket.status != Ticket.Status.RECEIVED:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "pages/_routing_progress.html", {"ticket": ticket})
 
 
 def _render_detail(request, ticket, allowed, forms, status=200):
