@@ -322,6 +322,15 @@ CLASSIFIER_TRAIN_JOBS = min(2, int(os.environ.get("CLASSIFIER_TRAIN_JOBS", "2"))
 # lost: broker down at commit, or the worker died mid-routing). Tests set it to 0 instead of waiting.
 DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTER_SECONDS", "60"))
 
+# --- Dispatch: the centre's own pages (dispatch queue, dashboard) -----------------------------
+# 派单时限 of the human dispatch queue, in clock minutes from filing (the centre works around the clock):
+# emergencies, everything else. Rows past it show as overdue.
+DISPATCH_QUEUE_LIMIT_MINUTES = int(os.environ.get("DISPATCH_QUEUE_LIMIT_MINUTES", "120"))
+DISPATCH_QUEUE_URGENT_LIMIT_MINUTES = int(os.environ.get("DISPATCH_QUEUE_URGENT_LIMIT_MINUTES", "30"))
+# 三率 rankings rank only units with at least this many dispatched tickets in the period; the others are
+# listed apart (a street first on 23 tickets beside units with hundreds is not a ranking).
+DASHBOARD_RANKING_MIN_TICKETS = int(os.environ.get("DASHBOARD_RANKING_MIN_TICKETS", "30"))
+
 # --- Dispatch: moves, SLA, sweep, outbound notifications -------------------------------------
 # After this many 退单 the ticket goes to the district government (兜底) instead of back to the queue.
 DISPATCH_MAX_RETURNS = int(os.environ.get("DISPATCH_MAX_RETURNS", "2"))

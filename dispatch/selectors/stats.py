@@ -18,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -228,8 +229,16 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     top_streets = sorted(by_street.values(), key=lambda t: -t.total)[:HEAT_STREETS]
     heat_max = max((n for s in top_streets for n in heat[s.key].values()), default=0)
 
+    minimum = settings.DASHBOARD_RANKING_MIN_TICKETS
+
     def ranked(bucket: dict) -> list[Tally]:
-        return sorted((t for t in bucket.values() if t.dispatched), key=lambda t: (-t.score, -t.dispatched))
+        """Units with enough dispatched tickets, best 三率 first (the others: `small_sample`)."""
+        eligible = (t for t in bucket.values() if t.dispatched >= max(minimum, 1))
+        return sorted(eligible, key=lambda t: (-t.score, -t.dispatched))
+
+    def small_sample(bucket: dict) -> list[Tally]:
+        """Units with some but too few dispatched tickets to rank, most tickets first."""
+        return sorted((t for t in bucket.values() if 0 < t.dispatched < minimum), key=lambda t: -t.dispatched)
 
     return {
         "total": total,
@@ -238,6 +247,10 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
         "rank_district": ranked(by_district),
         "rank_street": ranked(by_street),
         "rank_department": ranked(by_department),
+        "rank_minimum": minimum,
+        "small_district": small_sample(by_district),
+        "small_street": small_sample(by_street),
+        "small_department": small_sample(by_department),
         "confusion": {
             "predicted": [{"code": c, "label": names.get(c, c)} for c in predicted],
             "final": [{"code": c, "label": names.get(c, c)} for c in finals],

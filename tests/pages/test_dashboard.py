@@ -103,7 +103,8 @@ def test_rollup_picks_up_a_later_move_on_an_older_ticket(three_tickets, accounts
     assert day_sums()["stayed"] == 0
 
 
-def test_breakdown_rates_and_confusion(three_tickets, zhengzhou_small):
+def test_breakdown_rates_and_confusion(three_tickets, zhengzhou_small, settings):
+    settings.DASHBOARD_RANKING_MIN_TICKETS = 1
     stats_rollup_recent()
     today = timezone.localdate()
 
@@ -240,3 +241,31 @@ def test_long_periods_read_months_and_agree_with_the_days(three_tickets, zhengzh
     assert sum(sum(s["data"]) for s in volume["series"]) == 3
     street = dashboard_volume(flt=DashboardFilter(start=flt.start, end=flt.end, region=zhengzhou_small.street))
     assert sum(sum(s["data"]) for s in street["series"]) == 2
+
+
+def test_rankings_list_units_below_the_minimum_sample_apart(three_tickets, zhengzhou_small, settings, client, accounts):
+    settings.DASHBOARD_RANKING_MIN_TICKETS = 3  # the street has 2 dispatched tickets
+    stats_rollup_recent()
+    today = timezone.localdate()
+
+    b = dashboard_breakdown(flt=DashboardFilter(start=today, end=today, region=zhengzhou_small.district))
+
+    assert b["rank_street"] == []
+    assert [(t.label, t.dispatched) for t in b["small_street"]] == [("文化路街道", 2)]
+    client.force_login(accounts.supervisor)
+    html = client.get("/dashboard/?period=7").content.decode()
+    street_table = html[html.index('id="table-rank_street"') :].split("</table>")[0]
+    assert 'class="small-sample"' in street_table and "文化路街道" in street_table
+    assert "派单不少于 3 件的单位参与排名" in html
+
+
+def test_todays_partial_day_is_marked_on_the_volume_chart(three_tickets, client, accounts):
+    stats_rollup_recent()
+    client.force_login(accounts.supervisor)
+
+    today_html = client.get("/dashboard/?period=7").content.decode()
+    past = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    past_html = client.get(f"/dashboard/?period=custom&start={past}&end={past}").content.decode()
+
+    assert 'id="partial-day"' in today_html and '"partial": true' in today_html
+    assert 'id="partial-day"' not in past_html and '"partial": false' in past_html

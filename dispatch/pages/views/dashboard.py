@@ -81,6 +81,8 @@ def dashboard(request):
             "redispatched": [t.redispatched for t in rows],
         }
 
+    # Today is still filling up: marked (a dashed last segment and a note) instead of drawn as a cliff.
+    volume["partial"] = flt.end >= timezone.localdate()
     charts = {
         "volume": volume,
         "by_category": chart_rows(breakdown["by_category"]),
