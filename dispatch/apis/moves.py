@@ -109,7 +109,16 @@ class ReplyReviewInput(MoveInput):
 
 
 class CallbackInput(MoveInput):
+    """The 回访 script's answers; `reason` is required when 不满意 (the service says so)."""
+
     satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices)
+    contacted = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="承办单位是否联系过诉求人"
+    )
+    resolved = serializers.ChoiceField(choices=Ticket.Resolution.choices, required=False, allow_blank=True, default="")
+    reason = serializers.ChoiceField(
+        choices=Ticket.UnsatisfiedReason.choices, required=False, allow_blank=True, default="", help_text="不满意原因"
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

@@ -113,7 +113,13 @@ ACTIONS: dict[str, Action] = {
         "回访",
         forms.CallbackForm,
         lambda t, by, d: services.ticket_callback(
-            ticket=t, by=by, satisfaction=d["satisfaction"], note=d.get("reason", "")
+            ticket=t,
+            by=by,
+            satisfaction=d["satisfaction"],
+            note=d.get("note", ""),
+            contacted=d.get("contacted") if d.get("contacted") in (True, False) else None,
+            resolved=d.get("resolved") or "",
+            reason=d.get("reason") or "",
         ),
     ),
     "close": Action(

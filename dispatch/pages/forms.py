@@ -203,10 +203,43 @@ class WhistleForm(ReasonForm):
 
 
 class CallbackForm(forms.Form):
-    satisfaction = forms.ChoiceField(
-        label="满意度", choices=Ticket.Satisfaction.choices, widget=forms.RadioSelect, help_text="不满意将退回重办"
+    """回访 script: the three standard questions in the order they are asked, then the reason for 不满意."""
+
+    contacted = forms.TypedChoiceField(
+        label="① 承办单位是否与您联系过？",
+        choices=[("1", "已联系"), ("0", "未联系")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        required=False,
     )
-    reason = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolved = forms.ChoiceField(
+        label="② 您反映的问题是否已经解决？",
+        choices=Ticket.Resolution.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    satisfaction = forms.ChoiceField(
+        label="③ 您对办理结果是否满意？",
+        choices=Ticket.Satisfaction.choices,
+        widget=forms.RadioSelect,
+        help_text="不满意将退回承办单位重办；未联系上诉求人时选「未联系上」",
+    )
+    reason = forms.ChoiceField(
+        label="不满意原因", required=False, choices=[("", "请选择…")] + list(Ticket.UnsatisfiedReason.choices)
+    )
+    note = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        satisfaction = data.get("satisfaction")
+        if satisfaction and satisfaction != Ticket.Satisfaction.UNREACHABLE:
+            if data.get("contacted") in (None, ""):
+                self.add_error("contacted", "请记录承办单位是否联系过诉求人")
+            if not data.get("resolved"):
+                self.add_error("resolved", "请记录问题是否解决")
+        if satisfaction == Ticket.Satisfaction.UNSATISFIED and not data.get("reason"):
+            self.add_error("reason", "请选择不满意原因")
+        return data
 
 
 class CloseAtIntakeForm(ReasonForm):

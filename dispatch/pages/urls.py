@@ -27,6 +27,7 @@ page_patterns = [
     path("tickets/", tickets.ticket_list, name="ticket_list"),
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/progress/", tickets.ticket_progress, name="ticket_progress"),
+    path("tickets/<int:pk>/phone/", tickets.ticket_phone, name="ticket_phone"),
     path("tickets/<int:pk>/<slug:action>/", tickets.ticket_act, name="ticket_act"),
     path("queues/", supervisor.queues, name="queues"),
     path("notifications/", inbox.notifications, name="notifications"),

@@ -23,8 +23,9 @@ from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, Ticket
+from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, Ticket, TicketEvent
 from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
+from dispatch.workflow import MOVES
 from governance.models import Department, DispatchCatalogue, Region
 
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in Ticket.FINAL_STATUSES]
@@ -298,3 +299,35 @@ def overdue_tickets(*, flt: DashboardFilter):
         .select_related("lead_department", "street", "district")
         .order_by("sla_due")
     )
+
+
+def callback_reasons(*, flt: DashboardFilter) -> dict:
+    """回访 in the period and region, read from the callback events (their data holds the script's
+    answers): {"callbacks": n, "unsatisfied": n, "reasons": [{code, label, n}] most first, every reason
+    listed}. A ticket called back twice counts twice: each is a caller's verdict."""
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(flt.start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(flt.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    region = flt.region
+    scope = Q()
+    if region is not None and region.level != Region.Level.CITY:
+        scope = Q(**{f"ticket__{region.level}_id": region.code})
+    events = TicketEvent.objects.filter(
+        scope, action=MOVES["callback"].event, created_at__gte=since, created_at__lt=until
+    )
+    totals = events.aggregate(
+        callbacks=Count("id"), unsatisfied=Count("id", filter=Q(data__satisfaction=Ticket.Satisfaction.UNSATISFIED))
+    )
+    counts = dict(
+        events.filter(data__satisfaction=Ticket.Satisfaction.UNSATISFIED)
+        .values_list("data__reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reasons = [
+        {"code": code, "label": label, "n": counts.get(code, 0)} for code, label in Ticket.UnsatisfiedReason.choices
+    ]
+    unknown = sum(n for code, n in counts.items() if code not in Ticket.UnsatisfiedReason.values)
+    if unknown:  # callbacks recorded before the reasons were asked
+        reasons.append({"code": "", "label": "未记录原因", "n": unknown})
+    return {**totals, "reasons": sorted(reasons, key=lambda r: -r["n"])}

@@ -278,10 +278,42 @@ def test_unsatisfied_callback_reopens(world, handling):
     ticket = services.ticket_reply(ticket=handling, by=world.staff, text="已处理完毕")
     ticket = services.ticket_reply_review(ticket=ticket, by=world.dispatcher, approve=True)
 
-    ticket = services.ticket_callback(ticket=ticket, by=world.dispatcher, satisfaction="unsatisfied", note="水仍有异味")
+    ticket = services.ticket_callback(
+        ticket=ticket, by=world.dispatcher, satisfaction="unsatisfied", note="水仍有异味", reason="unsolved"
+    )
 
     assert ticket.status == S.HANDLING and ticket.reopen_count == 1 and ticket.satisfaction == "unsatisfied"
     assert ticket.closed_at is None and ticket.sla_due == ticket.handle_due
+
+
+def test_the_callback_records_the_scripts_answers_and_an_unsatisfied_one_needs_a_reason(world, handling):
+    ticket = services.ticket_reply(ticket=handling, by=world.staff, text="已处理完毕")
+    ticket = services.ticket_reply_review(ticket=ticket, by=world.dispatcher, approve=True)
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_callback(ticket=ticket, by=world.dispatcher, satisfaction="unsatisfied")
+    assert err.value.extra == {"field": "reason"}
+    ticket.refresh_from_db()
+    assert ticket.status == S.CALLBACK and ticket.satisfaction == ""
+
+    ticket = services.ticket_callback(
+        ticket=ticket,
+        by=world.dispatcher,
+        satisfaction="unsatisfied",
+        contacted=False,
+        resolved="unsolved",
+        reason="shirking",
+    )
+
+    event = TicketEvent.objects.filter(ticket=ticket, action="called_back").get()
+    assert event.data == {
+        "satisfaction": "unsatisfied",
+        "contacted": False,
+        "resolved": "unsolved",
+        "reason": "shirking",
+    }
+    assert ticket.status == S.HANDLING
+    note = Notification.objects.get(ticket=ticket, kind="reopened")
+    assert "回访不满意（推诿扯皮），请重办" in note.message
 
 
 def test_closed_ticket_reopens_and_close_without_callback(world, handling):

@@ -7,12 +7,14 @@ from dispatch import services
 from dispatch.models import DailyTicketStat, MonthlyTicketStat, StatsRollupState, Ticket
 from dispatch.selectors.stats import (
     DashboardFilter,
+    callback_reasons,
     dashboard_breakdown,
     dashboard_sla,
     dashboard_volume,
     period_pieces,
 )
 from dispatch.services.stats import FLAGS, stats_rollup_recent
+from governance.models import Region
 from tests.dispatch.classifier_stub import FakePrediction
 from tests.pages.html import field_errors
 
@@ -269,3 +271,41 @@ def test_todays_partial_day_is_marked_on_the_volume_chart(three_tickets, client,
 
     assert 'id="partial-day"' in today_html and '"partial": true' in today_html
     assert 'id="partial-day"' not in past_html and '"partial": false' in past_html
+
+
+def test_unsatisfied_callbacks_are_counted_by_reason_on_the_dashboard(make_ticket, accounts, client):
+    def called_back(satisfaction, reason=""):
+        ticket = make_ticket(status=Ticket.Status.HANDLING)
+        services.ticket_reply(ticket=ticket, by=accounts.staff, text="已处理完毕，现场已恢复")
+        services.ticket_reply_review(ticket=ticket, by=accounts.dispatcher, approve=True)
+        services.ticket_callback(
+            ticket=ticket,
+            by=accounts.dispatcher,
+            satisfaction=satisfaction,
+            contacted=True,
+            resolved="unsolved",
+            reason=reason,
+        )
+
+    called_back("unsatisfied", "shirking")
+    called_back("unsatisfied", "shirking")
+    called_back("unsatisfied", "overdue")
+    called_back("satisfied")
+    today = timezone.localdate()
+
+    found = callback_reasons(flt=DashboardFilter(start=today, end=today))
+    elsewhere = callback_reasons(flt=DashboardFilter(start=today, end=today, region=_zhongmou()))
+
+    assert (found["callbacks"], found["unsatisfied"]) == (4, 3)
+    assert found["reasons"][:2] == [
+        {"code": "shirking", "label": "推诿扯皮", "n": 2},
+        {"code": "overdue", "label": "办理超时", "n": 1},
+    ]
+    assert (elsewhere["callbacks"], elsewhere["unsatisfied"]) == (0, 0)
+    client.force_login(accounts.supervisor)
+    html = client.get("/dashboard/?period=7").content.decode()
+    assert '<td class="num" data-reason="shirking">2</td>' in html
+
+
+def _zhongmou():
+    return Region.objects.get(code="410122000000")

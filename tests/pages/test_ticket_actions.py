@@ -255,3 +255,81 @@ def test_the_ticket_page_polls_routing_until_the_ticket_is_routed(client, accoun
     assert "正在智能分拨" in waiting.content.decode() and "HX-Refresh" not in waiting.headers
     assert routed["HX-Refresh"] == "true"
     assert 'id="routing-progress"' not in client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+
+@pytest.fixture
+def awaiting_callback(make_ticket, accounts):
+    from dispatch import services
+
+    ticket = make_ticket(status=Ticket.Status.HANDLING)
+    services.ticket_reply(ticket=ticket, by=accounts.staff, text="已疏通下水道并清理路面")
+    services.ticket_reply_review(ticket=ticket, by=accounts.dispatcher, approve=True)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CALLBACK
+    return ticket
+
+
+def test_the_callback_section_has_the_script_and_a_recorded_reveal_with_a_tel_link(client, accounts, awaiting_callback):
+    from dispatch.models import PhoneAccessLog
+
+    client.force_login(accounts.dispatcher)
+    html = client.get(f"/tickets/{awaiting_callback.pk}/").content.decode()
+    section = html[html.index('id="action-callback"') :].split("</details>")[0]
+
+    assert "回访话术" in section and "138****5678" in section
+    for question in ("承办单位是否与您联系过", "问题是否已经解决", "是否满意", "不满意原因"):
+        assert question in section
+    assert "13812345678" not in html  # masked until revealed
+
+    revealed = client.post(f"/tickets/{awaiting_callback.pk}/phone/", {"purpose": "回访"})
+
+    assert revealed.status_code == 200
+    assert 'href="tel:13812345678"' in revealed.content.decode()
+    log = PhoneAccessLog.objects.get()
+    assert (log.user, log.ticket_id, log.purpose) == (accounts.dispatcher, awaiting_callback.pk, "回访")
+
+
+def test_a_user_who_may_not_reveal_gets_403_and_nothing_is_recorded(client, accounts, awaiting_callback):
+    from dispatch.models import PhoneAccessLog
+
+    client.force_login(accounts.other_staff)  # 教育局: may not even see the ticket
+    assert client.post(f"/tickets/{awaiting_callback.pk}/phone/").status_code == 404
+    client.force_login(accounts.supervisor)  # sees it, may not read the number
+    response = client.post(f"/tickets/{awaiting_callback.pk}/phone/")
+
+    assert response.status_code == 403
+    assert PhoneAccessLog.objects.count() == 0
+
+
+def test_an_unsatisfied_callback_needs_a_reason_then_reopens_the_ticket(client, accounts, awaiting_callback):
+    client.force_login(accounts.dispatcher)
+    url = f"/tickets/{awaiting_callback.pk}/callback/"
+    answers = {"callback-contacted": "1", "callback-resolved": "unsolved", "callback-satisfaction": "unsatisfied"}
+
+    refused = client.post(url, answers)
+
+    assert refused.status_code == 400
+    assert field_errors(refused.content.decode(), "callback-reason") == ["请选择不满意原因"]
+    awaiting_callback.refresh_from_db()
+    assert awaiting_callback.status == Ticket.Status.CALLBACK
+
+    client.post(url, {**answers, "callback-reason": "unsolved", "callback-note": "污水仍在外溢"})
+
+    awaiting_callback.refresh_from_db()
+    assert (awaiting_callback.status, awaiting_callback.reopen_count) == (Ticket.Status.HANDLING, 1)
+    event = TicketEvent.objects.filter(ticket=awaiting_callback, action="called_back").get()
+    assert (event.data["contacted"], event.data["reason"], event.reason) == (True, "unsolved", "污水仍在外溢")
+
+
+def test_a_satisfied_callback_asks_the_first_two_questions_too(client, accounts, awaiting_callback):
+    client.force_login(accounts.dispatcher)
+
+    refused = client.post(f"/tickets/{awaiting_callback.pk}/callback/", {"callback-satisfaction": "satisfied"})
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    # radio groups nest <div>s, so the messages are read from each field's wrapper up to the next field
+    contacted = html[html.index('id="field-callback-contacted"') : html.index('id="field-callback-resolved"')]
+    resolved = html[html.index('id="field-callback-resolved"') : html.index('id="field-callback-satisfaction"')]
+    assert "请记录承办单位是否联系过诉求人" in contacted
+    assert "请记录问题是否解决" in resolved

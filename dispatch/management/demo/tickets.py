@@ -35,6 +35,15 @@ TYPES = [("complaint", 45), ("help", 20), ("consult", 15), ("report", 8), ("sugg
 CHANNELS = [("phone", 70), ("wechat", 12), ("app", 10), ("web", 8)]
 URGENCY = [("normal", 90), ("urgent", 8), ("emergency", 2)]
 SATISFACTION = [("satisfied", 78), ("basic", 14), ("unsatisfied", 5), ("unreachable", 3)]
+RESOLUTION = [("solved", 90), ("partly", 10)]
+UNSATISFIED_REASONS = [
+    ("unsolved", 45),
+    ("overdue", 15),
+    ("shirking", 12),
+    ("attitude", 10),
+    ("untrue_reply", 10),
+    ("other", 8),
+]
 REPLIES = [
     "已联系来电人并现场核实，相关问题已督促责任单位整改完毕。",
     "经核实情况属实，已协调物业及相关部门处理，后续将持续跟踪。",
@@ -355,5 +364,12 @@ def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
         t.closed_at = callback_at
         stop_clock(t)
         to = S.CLOSED
-    life.move("callback", callback_at, to=to, by=ctx.dispatcher, data={"satisfaction": t.satisfaction})
+    # The 回访 script's answers, from a generator of their own so the rest of the demo stays as it was.
+    answers, script = {"satisfaction": t.satisfaction}, random.Random(f"callback {t.created_at.isoformat()}")
+    if t.satisfaction != Ticket.Satisfaction.UNREACHABLE:
+        answers["contacted"] = script.random() < 0.95
+        answers["resolved"] = "unsolved" if to == S.HANDLING else _pick(script, RESOLUTION)
+    if to == S.HANDLING:
+        answers["reason"] = _pick(script, UNSATISFIED_REASONS)
+    life.move("callback", callback_at, to=to, by=ctx.dispatcher, data=answers)
     return plan

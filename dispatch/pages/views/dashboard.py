@@ -97,6 +97,7 @@ def dashboard(request):
             "flt": flt,
             "b": breakdown,
             "sla": sla,
+            "callbacks": stats.callback_reasons(flt=flt),
             "charts": charts,
             "query": request.GET.urlencode(),
         },

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
-from dispatch import selectors
+from dispatch import selectors, services
 from dispatch.actors import actor_for
 from dispatch.models import Ticket
 from dispatch.pages import actions
@@ -138,6 +138,22 @@ def ticket_progress(request, pk: int):
     return render(request, "pages/_routing_progress.html", {"ticket": ticket})
 
 
+@require_POST
+@login_required
+def ticket_phone(request, pk: int):
+    """拨打: the caller's full number(s) for a call back, revealed through the service that records every
+    reveal (as the API's reveal-phone does), shown with tel: links."""
+    ticket = selectors.ticket_get_for_user(request.user, pk)
+    purpose = (request.POST.get("purpose") or "回访").strip()[:200]
+    try:
+        numbers = services.ticket_reveal_phone(
+            ticket=ticket, by=request.user, purpose=purpose, ip=request.META.get("REMOTE_ADDR")
+        )
+    except PermissionDenied:
+        return HttpResponse('<span class="muted">您无权查看完整号码</span>', status=403)
+    return render(request, "pages/_phone_revealed.html", {"numbers": numbers})
+
+
 def _render_detail(request, ticket, allowed, forms, status=200):
     show_name = selectors.may_read_caller_name(request.user)
     categories = dict(category_choices())
@@ -154,6 +170,7 @@ def _render_detail(request, ticket, allowed, forms, status=200):
         "extra_callers": ticket.extra_callers.all(),
         "caller_name": ticket.caller_name if show_name else selectors.mask_name(ticket.caller_name),
         "caller_phone": selectors.mask_phone(ticket.caller_phone),
+        "may_reveal": bool(ticket.caller_phone) and selectors.may_reveal_phone(request.user, ticket),
         "allowed": allowed,
         "action_forms": forms,
         "top3": top3,

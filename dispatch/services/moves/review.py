@@ -52,13 +52,39 @@ def ticket_reply_review(
     return t
 
 
-def ticket_callback(*, ticket, by, satisfaction: str, note: str = "", expected_version: int | None = None) -> Ticket:
-    """回访: the caller's verdict. 满意/基本满意/未联系上 → 办结; 不满意 → 重办 (back to the unit with a
-    fresh handling limit)."""
+def ticket_callback(
+    *,
+    ticket,
+    by,
+    satisfaction: str,
+    note: str = "",
+    contacted: bool | None = None,
+    resolved: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """回访: the caller's answers to the script — 是否联系 (`contacted`: did the unit contact them),
+    是否解决 (`resolved`: Ticket.Resolution), 是否满意 (`satisfaction`) and, when 不满意, the reason
+    (`reason`: Ticket.UnsatisfiedReason, required). 满意/基本满意/未联系上 → 办结; 不满意 → 重办 (back to
+    the unit with a fresh handling limit, the reason in its notification). The answers are the event's
+    data, which the dashboard counts."""
     if satisfaction not in Ticket.Satisfaction.values:
         raise ApplicationError("未知的满意度", code="invalid_choice", extra={"field": "satisfaction"})
-    now = timezone.now()
+    if resolved and resolved not in Ticket.Resolution.values:
+        raise ApplicationError("未知的解决情况", code="invalid_choice", extra={"field": "resolved"})
     unsatisfied = satisfaction == Ticket.Satisfaction.UNSATISFIED
+    if unsatisfied and reason not in Ticket.UnsatisfiedReason.values:
+        message = "请选择不满意原因" if not reason else "未知的不满意原因"
+        raise ApplicationError(message, code="required", extra={"field": "reason"})
+    note = (note or "").strip()[:500]
+    data = {"satisfaction": satisfaction}
+    if contacted is not None:
+        data["contacted"] = bool(contacted)
+    if resolved:
+        data["resolved"] = resolved
+    if unsatisfied:
+        data["reason"] = reason
+    now = timezone.now()
 
     def mutate(t, actor):
         t.satisfaction = satisfaction
@@ -77,12 +103,16 @@ def ticket_callback(*, ticket, by, satisfaction: str, note: str = "", expected_v
             to_status=S.HANDLING if unsatisfied else S.CLOSED,
             reason=note,
             mutate=mutate,
-            data={"satisfaction": satisfaction},
+            data=data,
             expected_version=expected_version,
         )
         if unsatisfied:
+            label = Ticket.UnsatisfiedReason(reason).label
             notify(
-                kind=N.REOPENED, ticket=t, department=t.lead_department, message=f"工单 {t.number} 回访不满意，请重办"
+                kind=N.REOPENED,
+                ticket=t,
+                department=t.lead_department,
+                message=f"工单 {t.number} 回访不满意（{label}），请重办",
             )
     return t
 
