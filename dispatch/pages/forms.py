@@ -149,14 +149,19 @@ class UrgeForm(ReasonForm):
     supervise = forms.BooleanField(label="升级为督办", required=False)
 
 
+UNIT_PICKER = {"data-unit-picker": ""}  # static/js/unit-picker.js adds the search box
+
+
 class DepartmentChoiceField(forms.ModelChoiceField):
+    widget = forms.Select(attrs=UNIT_PICKER)
+
     def label_from_instance(self, obj):
         return obj.name
 
 
 def _departments(ticket=None):
     """Units to pick from for a ticket (governance.selectors.departments_near), as a queryset for the field."""
-    near = departments_near(district_code=getattr(ticket, "district_id", None))
+    near = departments_near(district_code=getattr(ticket, "district_id", None), exclude_centre=True)
     return Department.objects.filter(pk__in=[unit.pk for unit in near]).order_by("level", "region_id", "name")
 
 
@@ -193,7 +198,9 @@ class ReturnReviewForm(DecisionForm):
 
 class WhistleForm(ReasonForm):
     departments = forms.ModelMultipleChoiceField(
-        label="召集单位", queryset=Department.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+        label="召集单位",
+        queryset=Department.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6, **UNIT_PICKER}),
     )
     field_order = ["departments", "reason"]
 
@@ -322,3 +329,47 @@ class DashboardFilterForm(forms.Form):
         if street and district and street.parent_id != district.code:
             self.add_error("street", "所选街道不属于所选区县")
         return data
+
+
+class QueueFilterForm(forms.Form):
+    """The human dispatch queue's filters (dispatch.selectors.queue)."""
+
+    district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False, empty_label="全部")
+    street = forms.ModelChoiceField(label="街道", queryset=Region.objects.none(), required=False, empty_label="全部")
+    category = forms.ChoiceField(label="类别（含AI判断）", required=False)
+    channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部")] + list(Ticket.Channel.choices))
+    waiting = forms.ChoiceField(label="等待时间", required=False)
+
+    def __init__(self, *args, categories=(), waiting=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Region.objects.filter(level=Region.Level.DISTRICT)
+        district = self.data.get("district") if self.is_bound else None
+        # Streets of the chosen district only (a street posted without its district still validates).
+        streets = Region.objects.filter(level=Region.Level.STREET)
+        self.fields["street"].queryset = streets
+        self.street_options = list(streets.filter(parent_id=district)) if district else []
+        self.fields["category"].choices = [("", "全部")] + list(categories)
+        self.fields["waiting"].choices = [("", "全部")] + list(waiting)
+
+
+class BatchDispatchForm(forms.Form):
+    """批量派单: the rows ticked ("id:version" each) and one lead unit for all of them."""
+
+    tickets = forms.MultipleChoiceField(label="工单", error_messages={"required": "请先勾选要批量派单的工单"})
+    department = DepartmentChoiceField(label="主办单位", queryset=Department.objects.none())
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any well-formed "id:version" is a choice: which of them are still in the queue is the view's
+        # question, and a ticket gone meanwhile is reported, not a reason to refuse the rest.
+        posted = self.data.getlist("tickets") if self.is_bound else []
+        self.fields["tickets"].choices = [(v, v) for v in posted if re.fullmatch(r"\d{1,12}:\d{1,9}", v)]
+        units = departments_near(district_code=None, exclude_centre=True)
+        self.fields["department"].queryset = Department.objects.filter(pk__in=[u.pk for u in units]).order_by(
+            "level", "region_id", "name"
+        )
+        self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
+
+    def versions(self) -> dict[int, int]:
+        return {int(pk): int(version) for pk, version in (v.split(":") for v in self.cleaned_data["tickets"])}

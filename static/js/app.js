@@ -15,3 +15,12 @@ document.addEventListener("submit", function (evt) {
 document.addEventListener("click", function (evt) {
   if (evt.target.closest && evt.target.closest("[data-print]")) { window.print(); }
 });
+
+// <input type="checkbox" data-select-all="NAME">: ticks or clears every checkbox named NAME on the page.
+document.addEventListener("change", function (evt) {
+  var all = evt.target.closest && evt.target.closest("[data-select-all]");
+  if (!all) { return; }
+  document.querySelectorAll('input[type=checkbox][name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});

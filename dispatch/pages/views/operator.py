@@ -5,22 +5,18 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch import selectors, services
-from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import CONTENT_MAX, IntakeForm
 from dispatch.pages.templatetags import highlight_terms
-from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
-from dispatch.pages.views.tickets import ticket_columns
+from dispatch.pages.views.common import role_required
 from dispatch.services.idempotency import Answer, idempotent_call
 from dispatch.services.intake import FILERS, normalise_phone, place_trim
-from governance import roles
 from governance.models import Grid, Region
 from governance.selectors import (
     category_choices,
@@ -33,7 +29,6 @@ from governance.selectors import (
 )
 from governance.selectors.routing import routing_decision
 
-DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
 FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
 SUGGEST_MIN_CHARS = 6
 
@@ -296,47 +291,3 @@ def history_panel(request):
         phone = ""
     tickets = list(selectors.tickets_by_phone(phone, user=request.user)[:10]) if phone else []
     return render(request, "pages/_history_panel.html", {"tickets": tickets, "phone": phone})
-
-
-# --- Human dispatch queue ---------------------------------------------------------------------------
-
-
-@role_required(*DISPATCH_ROLES)
-def dispatch_queue(request):
-    queryset = selectors.human_dispatch_queue(request.user)
-    if wants_csv(request):
-        return csv_response(filename="dispatch-queue", columns=ticket_columns(request.user), rows=queryset.iterator())
-    page = paginate(request, queryset, size=20)
-    return render(
-        request,
-        "pages/dispatch_queue.html",
-        {
-            "page": page,
-            "rows": selectors.human_dispatch_options(page),
-            "categories": category_choices(),
-            "query": query_without_page(request),
-        },
-    )
-
-
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def dispatch_one(request, pk: int):
-    ticket = get_object_or_404(selectors.human_dispatch_queue(request.user), pk=pk)
-    department = request.POST.get("department") or ""
-    category = request.POST.get("category_code") or ""
-    if category and category not in dict(category_choices()):
-        messages.error(request, "未知的事项类别")
-        return redirect("pages:dispatch_queue")
-    if not is_id(department):
-        messages.error(request, f"工单 {ticket.number}：请选择主办单位")
-        return redirect("pages:dispatch_queue")
-    try:
-        services.ticket_dispatch(ticket=ticket, by=request.user, department=int(department), category_code=category)
-    except PermissionDenied:
-        messages.error(request, "您无权派发此工单")
-    except ApplicationError as exc:
-        report_error(request, exc)
-    else:
-        messages.success(request, f"工单 {ticket.number} 已派发至 {ticket.lead_department.name}")
-    return redirect("pages:dispatch_queue")
