@@ -75,6 +75,7 @@ bench: setup
 	$(PY) bench/duplicates.py
 	$(PY) bench/routing.py
 	$(PY) bench/hotspots.py
+	$(PY) bench/scale.py --json
 
 clean:
 	rm -rf var static/vendor node_modules

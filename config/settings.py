@@ -158,6 +158,9 @@ DISPATCH_BROKER_DOWN_SECONDS = float(os.environ.get("DISPATCH_BROKER_DOWN_SECOND
 # Idempotency-Key answers are kept this long (at least 24 h; dispatch/services/idempotency.py).
 DISPATCH_IDEMPOTENCY_HOURS = float(os.environ.get("DISPATCH_IDEMPOTENCY_HOURS", "48"))
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The roll-up runs on its own queue, so it never holds a worker process that routes tickets (issue 15);
+# workers consume "celery" and "statistics" (-Q) or a separate worker takes "statistics".
+CELERY_TASK_ROUTES = {"dispatch.stats_rollup": {"queue": "statistics"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # crontab.guru: every minute
 CELERY_BEAT_SCHEDULE = {
@@ -201,6 +204,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 API_THROTTLE_ENABLED = env_bool("API_THROTTLE_ENABLED", True)
 API_RATE_USER = os.environ.get("API_RATE_USER", "600/min")
 API_RATE_ANON = os.environ.get("API_RATE_ANON", "60/min")
+# List pages and the API count matching rows up to this many ("10000+" beyond; common/pagination.py).
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 
 # Served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure cookies, HSTS, redirect.
 HTTPS = env_bool("HTTPS", False)
@@ -227,7 +232,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["config.security.UserThrottle", "config.security.AnonThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_RATE_USER, "anon": API_RATE_ANON},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Counts stop at LIST_COUNT_CAP (common/pagination.py): no unbounded COUNT(*) on a list page.
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",

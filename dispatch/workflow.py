@@ -21,7 +21,16 @@ OPEN_WORK = (S.DISPATCHED, S.HANDLING, S.RETURN_PENDING, S.EXTENSION_PENDING)
 MERGEABLE = (S.RECEIVED, S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING, S.RETURN_PENDING, S.EXTENSION_PENDING)
 
 CENTRE = {roles.DISPATCHER: "region", roles.ADMIN: "any"}
+# The centre's decisions that a supervisor may also take within the region (the supervisor's queues hold
+# returns waiting for 派单异议审核 and extension requests).
+CENTRE_OR_SUPERVISOR = {**CENTRE, roles.SUPERVISOR: "region"}
+# The intake desk (operators) and the centre: 即办 at filing.
+INTAKE = {roles.OPERATOR: "region", **CENTRE}
+# Also the operator: the desk works the human dispatch queue (one-click dispatch of suggestions) and merges.
+DESK = {roles.OPERATOR: "region", **CENTRE_OR_SUPERVISOR}
 HANDLER = {roles.DEPARTMENT_STAFF: "handler", roles.GRID_WORKER: "handler", roles.ADMIN: "any"}
+LEAD = {roles.DEPARTMENT_STAFF: "lead", roles.ADMIN: "any"}
+WHISTLERS = {roles.GRID_WORKER: "whistler", roles.DEPARTMENT_STAFF: "whistler", roles.ADMIN: "any"}
 
 
 @dataclass(frozen=True)
@@ -38,39 +47,23 @@ MOVES: dict[str, Move] = {
     m.name: m
     for m in [
         Move("route", "智能分拨", (S.RECEIVED,), (S.DISPATCHED, S.PENDING_DISPATCH), {"system": "any"}, "routed"),
-        Move(
-            "dispatch",
-            "人工派单",
-            (S.PENDING_DISPATCH,),
-            (S.DISPATCHED,),
-            # The operator works the human dispatch queue too (one-click dispatch of suggestions).
-            {roles.OPERATOR: "region", **CENTRE, roles.SUPERVISOR: "region"},
-            "dispatched",
-        ),
+        Move("dispatch", "人工派单", (S.PENDING_DISPATCH,), (S.DISPATCHED,), DESK, "dispatched"),
         Move(
             "close_at_intake",
             "即办办结",
             (S.RECEIVED, S.PENDING_DISPATCH),
             (S.CLOSED_AT_INTAKE,),
-            {roles.OPERATOR: "region", **CENTRE},
+            INTAKE,
             "closed_at_intake",
         ),
         Move("sign", "签收", (S.DISPATCHED,), (S.HANDLING,), HANDLER, "signed"),
-        Move(
-            "return",
-            "退单",
-            (S.DISPATCHED, S.HANDLING),
-            (S.RETURN_PENDING,),
-            {roles.DEPARTMENT_STAFF: "lead", roles.ADMIN: "any"},
-            "returned",
-        ),
+        Move("return", "退单", (S.DISPATCHED, S.HANDLING), (S.RETURN_PENDING,), LEAD, "returned"),
         Move(
             "return_review",
             "派单异议审核",
             (S.RETURN_PENDING,),
             (S.PENDING_DISPATCH, S.DISPATCHED),
-            # The supervisor's queues include returns waiting for 派单异议审核.
-            {**CENTRE, roles.SUPERVISOR: "region"},
+            CENTRE_OR_SUPERVISOR,
             "return_reviewed",
         ),
         Move(
@@ -78,7 +71,7 @@ MOVES: dict[str, Move] = {
             "改派",
             (S.RETURN_PENDING, S.DISPATCHED, S.HANDLING),
             (S.DISPATCHED,),
-            {**CENTRE, roles.SUPERVISOR: "region"},
+            CENTRE_OR_SUPERVISOR,
             "redispatched",
         ),
         Move("extension_request", "申请延期", (S.HANDLING,), (S.EXTENSION_PENDING,), HANDLER, "extension_requested"),
@@ -87,32 +80,18 @@ MOVES: dict[str, Move] = {
             "延期审批",
             (S.EXTENSION_PENDING,),
             (S.HANDLING,),
-            {**CENTRE, roles.SUPERVISOR: "region"},
+            CENTRE_OR_SUPERVISOR,
             "extension_decided",
         ),
         Move("reply", "答复", (S.HANDLING, S.EXTENSION_PENDING), (S.REPLIED,), HANDLER, "replied"),
         Move("reply_review", "审核答复", (S.REPLIED,), (S.CALLBACK, S.HANDLING), CENTRE, "reply_reviewed"),
         Move("callback", "回访", (S.CALLBACK,), (S.CLOSED, S.HANDLING), CENTRE, "called_back"),
         Move("close", "办结", (S.CALLBACK,), (S.CLOSED,), CENTRE, "closed"),
-        Move("reopen", "重办", (S.CLOSED,), (S.HANDLING,), {**CENTRE, roles.SUPERVISOR: "region"}, "reopened"),
+        Move("reopen", "重办", (S.CLOSED,), (S.HANDLING,), CENTRE_OR_SUPERVISOR, "reopened"),
         # Supervisors merge a hotspot's tickets (集中诉求并单) within their region.
-        Move(
-            "merge",
-            "并单",
-            MERGEABLE,
-            (S.MERGED,),
-            {roles.OPERATOR: "region", **CENTRE, roles.SUPERVISOR: "region"},
-            "merged",
-        ),
-        Move(
-            "whistle",
-            "吹哨报到",
-            (S.HANDLING, S.EXTENSION_PENDING),
-            (),
-            {roles.GRID_WORKER: "whistler", roles.DEPARTMENT_STAFF: "whistler", roles.ADMIN: "any"},
-            "whistled",
-        ),
-        Move("urge", "催办/督办", OPEN_WORK + (S.REPLIED,), (), {**CENTRE, roles.SUPERVISOR: "region"}, "urged"),
+        Move("merge", "并单", MERGEABLE, (S.MERGED,), DESK, "merged"),
+        Move("whistle", "吹哨报到", (S.HANDLING, S.EXTENSION_PENDING), (), WHISTLERS, "whistled"),
+        Move("urge", "催办/督办", OPEN_WORK + (S.REPLIED,), (), CENTRE_OR_SUPERVISOR, "urged"),
     ]
 }
 

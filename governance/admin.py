@@ -87,13 +87,33 @@ def _department_type_choices():
     return [(t, f"{DEPARTMENT_TYPE_LABELS.get(t, t)}（{t}）") for t in sorted(known)]
 
 
-class DispatchCatalogueForm(forms.ModelForm):
-    """Department types are picked from the types that exist, so a typo cannot orphan a category."""
+class DepartmentTypesForm(forms.ModelForm):
+    """Unit types are picked from the types that exist, so a typo cannot orphan a category or an item;
+    a 协办 type equal to the lead type is dropped."""
 
-    lead_department_type = forms.ChoiceField(label="主办单位职能类型")
+    TYPE_FIELDS = ("lead_department_type", "assist_department_types")
+
     assist_department_types = forms.MultipleChoiceField(
         label="协办单位职能类型", required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _department_type_choices()
+        for name in self.TYPE_FIELDS:
+            self.fields[name].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead_department_type")
+        cleaned["assist_department_types"] = [t for t in cleaned.get("assist_department_types") or [] if t != lead]
+        return cleaned
+
+
+class DispatchCatalogueForm(DepartmentTypesForm):
+    TYPE_FIELDS = (*DepartmentTypesForm.TYPE_FIELDS, "fallback_department_type")
+
+    lead_department_type = forms.ChoiceField(label="主办单位职能类型")
     fallback_department_type = forms.ChoiceField(label="兜底单位职能类型")
 
     class Meta:
@@ -109,43 +129,18 @@ class DispatchCatalogueForm(forms.ModelForm):
             "is_active",
         )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = _department_type_choices()
-        for name in ("lead_department_type", "assist_department_types", "fallback_department_type"):
-            self.fields[name].choices = choices
-
-    def clean(self):
-        cleaned = super().clean()
-        lead = cleaned.get("lead_department_type")
-        cleaned["assist_department_types"] = [t for t in cleaned.get("assist_department_types") or [] if t != lead]
-        return cleaned
-
 
 @admin.register(DispatchCatalogue)
 class DispatchCatalogueAdmin(admin.ModelAdmin):
     form = DispatchCatalogueForm
-    list_display = (
-        "category_code",
-        "category_name",
-        "lead_department_type",
-        "assist_department_types",
-        "level",
-        "fallback_department_type",
-        "is_active",
-    )
+    list_display = tuple(f for f in DispatchCatalogueForm.Meta.fields if f != "description")  # the long text aside
     list_editable = ("level", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("category_code", "category_name", "description")
 
 
-class CatalogueItemForm(forms.ModelForm):
-    """Unit types are picked from the types that exist, so a typo cannot orphan an item."""
-
+class CatalogueItemForm(DepartmentTypesForm):
     lead_department_type = forms.ChoiceField(label="牵头单位职能类型")
-    assist_department_types = forms.MultipleChoiceField(
-        label="协办单位职能类型", required=False, widget=forms.CheckboxSelectMultiple
-    )
 
     class Meta:
         model = CatalogueItem
@@ -164,16 +159,9 @@ class CatalogueItemForm(forms.ModelForm):
             "is_active",
         )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = _department_type_choices()
-        for name in ("lead_department_type", "assist_department_types"):
-            self.fields[name].choices = choices
-
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead_department_type")
-        cleaned["assist_department_types"] = [t for t in cleaned.get("assist_department_types") or [] if t != lead]
         if lead == "street_office" and cleaned.get("place_needed") != CatalogueItem.PlaceNeeded.STREET:
             self.add_error("place_needed", "街道牵头的属地事项须明确街道")
         return cleaned

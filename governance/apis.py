@@ -10,7 +10,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.apis import RequestListApi, validated
 from common.inputs import is_id
+from config.schema import AutoSchema
 from governance.models import Department, DispatchCatalogue, Grid, Region
 from governance.selectors import grid_for_address, grids_under, region_for_address
 
@@ -47,7 +49,29 @@ def _region_or_400(code: str, field: str) -> Region:
     return region
 
 
-class RegionListApi(ListAPIView):
+class FilteredListSchema(AutoSchema):
+    """The list's query-string parameters are its view's `FilterSerializer`."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), self.view.FilterSerializer]
+
+
+# A paginated list filtered by the query string: the view's `FilterSerializer` checks it (400 naming the
+# field) and `filtered(data)` returns the queryset for the valid filters. (A comment, not a docstring: the
+# schema would give the base's docstring to every list without its own.)
+class FilteredListApi(ListAPIView):
+    schema = FilteredListSchema()
+    pagination_class = Pagination
+    FilterSerializer: type[serializers.Serializer]
+
+    def get_queryset(self):
+        return self.filtered(validated(self.FilterSerializer, self.request.query_params))
+
+    def filtered(self, data: dict):
+        raise NotImplementedError
+
+
+class RegionListApi(FilteredListApi):
     """Top of the tree (the city) by default; `level`, `parent` or `q` list matching regions instead."""
 
     class FilterSerializer(serializers.Serializer):
@@ -55,17 +79,9 @@ class RegionListApi(ListAPIView):
         parent = serializers.CharField(required=False, max_length=12)
         q = serializers.CharField(required=False, max_length=64)
 
-    pagination_class = Pagination
     serializer_class = RegionOutputSerializer
 
-    @extend_schema(parameters=[FilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+    def filtered(self, data: dict):
         qs = Region.objects.order_by("code")
         if not data:
             return qs.filter(parent__isnull=True)
@@ -97,18 +113,17 @@ class RegionDetailApi(APIView):
         return Response(self.OutputSerializer(region).data)
 
 
-class RegionChildrenApi(ListAPIView):
+class RegionChildrenApi(RequestListApi):
+    model = Region
     pagination_class = Pagination
     serializer_class = RegionOutputSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
-            return Region.objects.none()
+    def request_queryset(self):
         parent = get_object_or_404(Region, code=self.kwargs["code"])
         return Region.objects.filter(parent=parent).order_by("code")
 
 
-class GridListApi(ListAPIView):
+class GridListApi(FilteredListApi):
     """Grids under a region (its whole subtree, by code prefix), optionally of one kind."""
 
     class FilterSerializer(serializers.Serializer):
@@ -134,17 +149,9 @@ class GridListApi(ListAPIView):
             worker = grid.responsible
             return {"id": worker.id, "name": worker.name, "role": worker.role, "role_label": worker.get_role_display()}
 
-    pagination_class = Pagination
     serializer_class = OutputSerializer
 
-    @extend_schema(parameters=[FilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+    def filtered(self, data: dict):
         if "region" in data:
             qs = grids_under(region=_region_or_400(data["region"], "region"), kind=data.get("kind"))
         else:
@@ -156,7 +163,7 @@ class GridListApi(ListAPIView):
         return qs.select_related("region", "responsible")
 
 
-class DepartmentListApi(ListAPIView):
+class DepartmentListApi(FilteredListApi):
     class FilterSerializer(serializers.Serializer):
         level = serializers.ChoiceField(choices=Department.Level.choices, required=False)
         dept_type = serializers.CharField(required=False, max_length=32)
@@ -171,17 +178,9 @@ class DepartmentListApi(ListAPIView):
             model = Department
             fields = ("id", "code", "name", "level", "dept_type", "region", "is_active")
 
-    pagination_class = Pagination
     serializer_class = OutputSerializer
 
-    @extend_schema(parameters=[FilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+    def filtered(self, data: dict):
         qs = Department.objects.select_related("region").order_by("code")
         if "level" in data:
             qs = qs.filter(level=data["level"])
@@ -199,17 +198,7 @@ class CatalogueListApi(ListAPIView):
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = DispatchCatalogue
-            fields = (
-                "id",
-                "category_code",
-                "category_name",
-                "lead_department_type",
-                "assist_department_types",
-                "level",
-                "fallback_department_type",
-                "description",
-                "is_active",
-            )
+            fields = "__all__"  # a category row is public, every column of it
 
     pagination_class = Pagination
     serializer_class = OutputSerializer
@@ -247,13 +236,12 @@ class AddressResolveApi(APIView):
 
     @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
     def get(self, request):
-        params = self.InputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        text = params.validated_data["q"]
+        params = validated(self.InputSerializer, request.query_params)
+        text = params["q"]
         match = region_for_address(text)
         district, street, community = match.district, match.street, match.community
-        if "community" in params.validated_data:
-            community = _region_or_400(params.validated_data["community"], "community")
+        if "community" in params:
+            community = _region_or_400(params["community"], "community")
             if community.level != Region.Level.COMMUNITY:
                 raise serializers.ValidationError({"community": ["不是社区/村"]})
             street, district = community.parent, community.parent.parent

@@ -24,3 +24,16 @@ def _broker_not_marked_down():
     broker_state_reset()
     yield
     broker_state_reset()
+
+
+@pytest.fixture(autouse=True)
+def _process_caches_cleared():
+    """Rows a test rolls back leave no trace in the per-process caches (who a user is, the city mode,
+    whether webhooks are subscribed): rollbacks send no signals."""
+    from dispatch.actors import actor_cache_clear
+    from dispatch.services.clocks import current_city_mode
+    from dispatch.services.webhooks import any_active_subscription
+
+    for clear in (actor_cache_clear, current_city_mode.cache_clear, any_active_subscription.cache_clear):
+        clear()
+    yield

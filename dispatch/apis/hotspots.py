@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.apis import RequestListApi, validated
 from dispatch.models import Hotspot
 from dispatch.selectors.hotspots import READERS, hotspot_list_for_user
 from dispatch.services.hotspots import hotspot_merge, hotspot_open_proactive
@@ -77,15 +77,19 @@ def _require_reader(request):
         raise PermissionDenied("仅督办/指挥中心可查看集中诉求预警")
 
 
-class HotspotListApi(ListAPIView):
+def _hotspot_for(request, pk) -> Hotspot:
+    """A hotspot of the reader's region, live or past (404 otherwise)."""
+    return get_object_or_404(hotspot_list_for_user(request.user, live_only=False), pk=pk)
+
+
+class HotspotListApi(RequestListApi):
     """Live hotspots (预警中, 已并单, 已主动治理) in the reader's region; `?status=closed` for past ones."""
 
+    model = Hotspot
     serializer_class = HotspotOutput
     filterset_class = HotspotFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Hotspot.objects.none()
+    def request_queryset(self):
         _require_reader(self.request)
         live_only = not self.request.query_params.get("status")
         return hotspot_list_for_user(self.request.user, live_only=live_only)
@@ -103,12 +107,9 @@ class HotspotMergeApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: HotspotOutput})
     def post(self, request, pk):
         _require_reader(request)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        hotspot = get_object_or_404(hotspot_list_for_user(request.user, live_only=False), pk=pk)
-        hotspot, merged = hotspot_merge(
-            hotspot=hotspot, by=request.user, lead_ticket=data.validated_data.get("lead_ticket")
-        )
+        data = validated(self.InputSerializer, request.data)
+        hotspot = _hotspot_for(request, pk)
+        hotspot, merged = hotspot_merge(hotspot=hotspot, by=request.user, lead_ticket=data.get("lead_ticket"))
         fresh = hotspot_list_for_user(request.user, live_only=False).get(pk=hotspot.pk)
         return Response({"merged": merged, "hotspot": HotspotOutput(fresh).data})
 
@@ -125,8 +126,7 @@ class HotspotProactiveApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request, pk):
         _require_reader(request)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        hotspot = get_object_or_404(hotspot_list_for_user(request.user, live_only=False), pk=pk)
-        ticket = hotspot_open_proactive(hotspot=hotspot, by=request.user, note=data.validated_data["note"])
+        data = validated(self.InputSerializer, request.data)
+        hotspot = _hotspot_for(request, pk)
+        ticket = hotspot_open_proactive(hotspot=hotspot, by=request.user, note=data["note"])
         return Response({"ticket": ticket.pk, "number": ticket.number}, status=status.HTTP_201_CREATED)

@@ -3,10 +3,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.apis import RequestListApi, validated
 from dispatch import selectors, services
 from dispatch.apis.serializers import NotificationOutput, TicketListOutput
 from dispatch.models import CityMode, Notification, Ticket
@@ -21,28 +21,26 @@ QUEUES = {
 }
 
 
-class QueueApi(ListAPIView):
+class QueueApi(RequestListApi):
     """A work queue: dispatch (待人工派单), returns, extensions, replies, callbacks, worklist."""
 
+    model = Ticket
     serializer_class = TicketListOutput
     filter_backends = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Ticket.objects.none()
+    def request_queryset(self):
         queue = QUEUES.get(self.kwargs["name"])
         if queue is None:
             raise NotFound("没有这个队列")
         return queue(self.request.user)
 
 
-class NotificationListApi(ListAPIView):
+class NotificationListApi(RequestListApi):
+    model = Notification
     serializer_class = NotificationOutput
     filter_backends = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
+    def request_queryset(self):
         return selectors.notifications_for_user(self.request.user)
 
 
@@ -59,9 +57,8 @@ class NotificationReadApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: dict})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        marked = services.notifications_mark_read(by=request.user, ids=data.validated_data.get("ids"))
+        data = validated(self.InputSerializer, request.data)
+        marked = services.notifications_mark_read(by=request.user, ids=data.get("ids"))
         return Response({"marked": marked})
 
 
@@ -99,7 +96,5 @@ class CityModeApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: CityModeOutput})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        switch = services.city_mode_switch(by=request.user, **data.validated_data)
+        switch = services.city_mode_switch(by=request.user, **validated(self.InputSerializer, request.data))
         return Response(CityModeOutput(switch).data, status=status.HTTP_201_CREATED)

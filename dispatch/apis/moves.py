@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.apis import validated
 from common.inputs import is_id
 from config.inputs import DepthLimitedJSONParser
 from config.schema import AutoSchema
@@ -169,9 +170,7 @@ class TicketMoveApi(APIView):
     @idempotent
     def post(self, request, pk: int):
         ticket = visible_ticket(request, pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(self.InputSerializer, request.data))
         data["expected_version"] = data.pop("version", None)
         self.move(request, ticket, **data)
         fresh = detail_queryset().get(pk=ticket.pk)

@@ -1,28 +1,31 @@
-"""Output serializers shared by the ticket APIs. Personal data is masked here unless the request's
-user may read it (see dispatch.selectors.may_read_caller_name); the full phone is never serialised —
-it is only returned by the recorded reveal-phone endpoint."""
+"""Output serializers shared by the ticket APIs. Caller data shows as dispatch.selectors.caller_view says
+(masked, or hidden on a confidential ticket); the full phone is never serialised — it is only returned by
+the recorded reveal-phone endpoint."""
 
 from django.urls import reverse
 from rest_framework import serializers
 
 from dispatch.models import Notification, Ticket, TicketEvent
-from dispatch.selectors import allowed_actions, mask_name, mask_phone, may_read_caller_name
+from dispatch.selectors import allowed_actions, caller_view
 
 
 class CallerMaskingMixin:
-    def _may_read_name(self) -> bool:
-        cached = self.context.get("_may_read_name")
+    def _callers(self):
+        cached = self.context.get("_caller_view")
         if cached is None:
             request = self.context.get("request")
-            cached = bool(request and may_read_caller_name(request.user))
-            self.context["_may_read_name"] = cached
+            cached = caller_view(request.user if request else None)
+            self.context["_caller_view"] = cached
         return cached
 
     def get_caller_name(self, obj) -> str:
-        return obj.caller_name if self._may_read_name() else mask_name(obj.caller_name)
+        return self._callers().name(obj)
 
     def get_caller_phone(self, obj) -> str:
-        return mask_phone(obj.caller_phone)
+        return self._callers().phone(obj)
+
+    def get_content(self, obj) -> str:
+        return self._callers().content(obj)
 
 
 class TicketListOutput(CallerMaskingMixin, serializers.ModelSerializer):
@@ -31,6 +34,7 @@ class TicketListOutput(CallerMaskingMixin, serializers.ModelSerializer):
     urgency_label = serializers.CharField(source="get_urgency_display")
     caller_name = serializers.SerializerMethodField()
     caller_phone = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField()
     district_name = serializers.CharField(source="district.name", default=None)
     street_name = serializers.CharField(source="street.name", default=None)
     community_name = serializers.CharField(source="community.name", default=None)
@@ -122,11 +126,7 @@ class TicketDetailOutput(TicketListOutput):
         ]
 
     def get_extra_callers(self, obj) -> list[dict]:
-        read = self._may_read_name()
-        return [
-            {"name": c.name if read else mask_name(c.name), "phone": mask_phone(c.phone)}
-            for c in obj.extra_callers.all()
-        ]
+        return self._callers().extra_callers(obj)
 
     def get_reply_photo(self, obj) -> str | None:
         """Where the photo is served to users in the ticket's scope (never a bare /media/ address)."""

@@ -7,10 +7,10 @@ from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.apis import RequestListApi, validated
 from common.inputs import BoundedIsoDateTimeFilter
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
@@ -60,7 +60,7 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(Q(number=value) | Q(content__icontains=value))
 
 
-class TicketListCreateApi(ListAPIView):
+class TicketListCreateApi(RequestListApi):
     """GET: the tickets the user may see (filters, pagination). POST: file a ticket (operators)."""
 
     class InputSerializer(serializers.Serializer):
@@ -89,21 +89,19 @@ class TicketListCreateApi(ListAPIView):
                 raise serializers.ValidationError({"answer": ["即办须填写答复内容"]})
             return attrs
 
+    model = Ticket
     serializer_class = TicketListOutput
     filterset_class = TicketFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Ticket.objects.none()
+    def request_queryset(self):
         return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(request=InputSerializer, responses={201: TicketDetailOutput})
     @idempotent
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_create(by=request.user, **data.validated_data)
-        ticket = selectors.ticket_queryset().get(pk=ticket.pk)
+        ticket = services.ticket_create(by=request.user, **validated(self.InputSerializer, request.data))
+        if ticket.status != Ticket.Status.RECEIVED:  # 即办: closed under a fresh lock, its relations not loaded
+            ticket = detail_queryset().get(pk=ticket.pk)
         return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -162,10 +160,9 @@ class TicketRevealPhoneApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: dict})
     def post(self, request, pk: int):
         ticket = visible_ticket(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(self.InputSerializer, request.data)
         result = services.ticket_reveal_phone(
-            ticket=ticket, by=request.user, purpose=data.validated_data["purpose"], ip=request.META.get("REMOTE_ADDR")
+            ticket=ticket, by=request.user, purpose=data["purpose"], ip=request.META.get("REMOTE_ADDR")
         )
         return Response(result)
 
@@ -184,12 +181,11 @@ class TicketDuplicatesApi(APIView):
     def get(self, request):
         from governance.models import Region
 
-        data = self.InputSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        community = Region.objects.filter(code=data.validated_data["community"], level="community").first()
+        data = validated(self.InputSerializer, request.query_params)
+        community = Region.objects.filter(code=data["community"], level="community").first()
         if community is None:
             raise serializers.ValidationError({"community": ["未知的社区编码"]})
-        pairs = selectors.duplicate_candidates(content=data.validated_data["content"], community=community)
+        pairs = selectors.duplicate_candidates(content=data["content"], community=community)
         visible = set(
             selectors.ticket_list_for_user(request.user)
             .filter(pk__in=[t.pk for t, _ in pairs])
@@ -205,9 +201,10 @@ class TicketDuplicatesApi(APIView):
         return Response(out)
 
 
-class TicketsByPhoneApi(ListAPIView):
+class TicketsByPhoneApi(RequestListApi):
     """A caller's earlier tickets (the operator's side panel)."""
 
+    model = Ticket
     serializer_class = TicketListOutput
     filter_backends = []
 
@@ -217,15 +214,11 @@ class TicketsByPhoneApi(ListAPIView):
 
         phone = serializers.CharField(max_length=20)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Ticket.objects.none()
+    def request_queryset(self):
         # Looking people up by phone is the hotline's job, not every role's.
         if not selectors.may_read_caller_name(self.request.user):
             raise PermissionDenied("无权按号码查询")
-        data = self.InputSerializer(data=self.request.query_params)
-        data.is_valid(raise_exception=True)
-        phone = normalise_phone(data.validated_data["phone"], field="phone")
+        phone = normalise_phone(validated(self.InputSerializer, self.request.query_params)["phone"], field="phone")
         return selectors.tickets_by_phone(phone, user=self.request.user)
 
     @extend_schema(parameters=[InputSerializer])

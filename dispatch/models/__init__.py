@@ -5,7 +5,14 @@ from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
-from dispatch.models.stats import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, StatsRollupState
+from dispatch.models.stats import (
+    DailyDistrictVolume,
+    DailyTicketStat,
+    MonthlyTicketStat,
+    OpenTicketLight,
+    StatsRollupState,
+    TicketStatSnapshot,
+)
 from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
 from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
@@ -13,6 +20,8 @@ __all__ = [
     "AppendOnlyError",
     "CityMode",
     "DailyDistrictVolume",
+    "TicketStatSnapshot",
+    "OpenTicketLight",
     "DailyTicketStat",
     "Hotspot",
     "HotspotScan",

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common.models import optional_ref
+
 
 class AppendOnlyError(Exception):
     """An attempt to edit or delete a row of an append-only table."""
@@ -35,15 +37,7 @@ class TicketEvent(models.Model):
     action = models.CharField("动作", max_length=32, choices=event_choices)
     from_status = models.CharField("原状态", max_length=24, blank=True)
     to_status = models.CharField("新状态", max_length=24, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    actor = optional_ref(settings.AUTH_USER_MODEL, "操作人")
     actor_label = models.CharField("操作人/单位", max_length=64, blank=True)
     reason = models.TextField("原因/说明", blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
@@ -111,30 +105,9 @@ class Notification(models.Model):
     ticket = models.ForeignKey(
         "dispatch.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        db_index=False,
-    )
-    department = models.ForeignKey(
-        "governance.Department",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        db_index=False,
-    )
-    region = models.ForeignKey(
-        "governance.Region",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        db_index=False,
-    )
+    user = optional_ref(settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE)
+    department = optional_ref("governance.Department", related_name="notifications", on_delete=models.CASCADE)
+    region = optional_ref("governance.Region", related_name="notifications", on_delete=models.CASCADE)
     message = models.CharField("内容", max_length=255)
     # What the message summarises, e.g. the sweep's one line per department: {"count": n, "tickets": [numbers]}.
     data = models.JSONField("数据", default=dict, blank=True)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from common.models import optional_ref
+
 
 class Hotspot(models.Model):
     """A surge found by the detection pass (services/hotspots.py). New tickets about the same matter
@@ -40,33 +42,9 @@ class Hotspot(models.Model):
     expected = models.FloatField("基线期望", null=True, blank=True)
     summary = models.CharField("摘要", max_length=200)
     keywords = models.JSONField("关键词", default=list, blank=True)
-    lead_department = models.ForeignKey(
-        "governance.Department",
-        verbose_name="责任单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    lead_ticket = models.ForeignKey(
-        "dispatch.Ticket",
-        verbose_name="并单主工单",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    proactive_ticket = models.ForeignKey(
-        "dispatch.Ticket",
-        verbose_name="主动治理工单",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    lead_department = optional_ref("governance.Department", "责任单位")
+    lead_ticket = optional_ref("dispatch.Ticket", "并单主工单")
+    proactive_ticket = optional_ref("dispatch.Ticket", "主动治理工单")
     tickets = models.ManyToManyField("dispatch.Ticket", through="HotspotTicket", related_name="hotspots")
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
 

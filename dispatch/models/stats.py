@@ -4,8 +4,8 @@ The supervisor dashboard reads these instead of the ticket table, so a year of Z
 (3.6 million tickets) aggregates from roll-up rows: DailyTicketStat (~1 million rows a year at that
 scale) for short periods and streets, MonthlyTicketStat (~55 thousand) for the full months of long
 periods, DailyDistrictVolume (~40 thousand) for the city/district volume curve. They are derived data: the periodic
-task "dispatch.stats_rollup" recomputes whole days from Ticket (idempotently: delete the day, insert
-its aggregate), so a lost run or a bug fix is repaired by recomputing, never by patching counts.
+task "dispatch.stats_rollup" applies what the tickets touched since its last run changed (through each
+ticket's TicketStatSnapshot), and whole days are recomputed from Ticket on a first run or a repair.
 """
 
 from django.db import models
@@ -36,8 +36,8 @@ class StatCounts(models.Model):
         abstract = True
 
 
-class StatRow(StatCounts):
-    """Counts for one combination of the dimensions below."""
+class StatDimensions(models.Model):
+    """Where a ticket counts: the dimensions of the roll-up rows."""
 
     district_code = models.CharField("区县代码", max_length=12, blank=True)
     street_code = models.CharField("街道代码", max_length=12, blank=True)
@@ -50,9 +50,16 @@ class StatRow(StatCounts):
         abstract = True
 
 
+class StatRow(StatCounts, StatDimensions):
+    """Counts for one combination of the dimensions."""
+
+    class Meta:
+        abstract = True
+
+
 # The column lists the roll-up service and the dashboard use, read from the fields above (in their order).
 COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in StatCounts._meta.local_fields)
-DIMENSIONS: tuple[str, ...] = tuple(f.name for f in StatRow._meta.local_fields if f.name not in COUNT_FIELDS)
+DIMENSIONS: tuple[str, ...] = tuple(f.name for f in StatDimensions._meta.local_fields)
 
 
 class DailyTicketStat(StatRow):
@@ -111,6 +118,23 @@ class DailyDistrictVolume(models.Model):
         return f"{self.day} {self.district_code} {self.category_code}: {self.total}"
 
 
+class OpenTicketLight(models.Model):
+    """Open tickets per street (and district) and traffic light, as of the last roll-up run: the
+    dashboard's 红黄绿灯 counts read these few rows instead of the ticket table."""
+
+    district_code = models.CharField("区县代码", max_length=12, blank=True)
+    street_code = models.CharField("街道代码", max_length=12, blank=True)
+    light = models.CharField("时限灯", max_length=8)
+    total = models.PositiveIntegerField("未办结件数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "未办结工单时限灯统计"
+        indexes = [models.Index(fields=["district_code", "street_code"], name="open_light_place")]
+
+    def __str__(self):
+        return f"{self.street_code or self.district_code} {self.light}: {self.total}"
+
+
 class StatsRollupState(models.Model):
     """Where the roll-up task got to: events up to `watermark` are reflected in DailyTicketStat."""
 
@@ -123,3 +147,22 @@ class StatsRollupState(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.watermark}"
+
+
+class TicketStatSnapshot(StatDimensions):
+    """What one ticket adds to the roll-ups as they stand: its filing day, dimensions and flags (bit i
+    set: the ticket counts in the i-th count column). The roll-up rows are the sum of these; a run takes
+    a changed ticket's snapshot out of its rows and adds its new one (dispatch.services.stats)."""
+
+    ticket = models.OneToOneField(
+        "dispatch.Ticket", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name="工单"
+    )
+    day = models.DateField("日期", db_index=True)
+    flags = models.PositiveIntegerField("计数位")
+    open_light = models.CharField("未办结时限灯", max_length=8, blank=True, help_text="办结后为空")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单统计快照"
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.day}: {self.flags:b}"

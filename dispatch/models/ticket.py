@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common.models import optional_ref
+
 
 class Ticket(models.Model):
     """One citizen request and its place in the closed loop.
@@ -93,42 +95,10 @@ class Ticket(models.Model):
     caller_phone = models.CharField("来电号码", max_length=20, blank=True)
     content = models.TextField("诉求内容")
     address = models.CharField("地址", max_length=200, blank=True)
-    district = models.ForeignKey(
-        "governance.Region",
-        verbose_name="区县",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    street = models.ForeignKey(
-        "governance.Region",
-        verbose_name="街道",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    community = models.ForeignKey(
-        "governance.Region",
-        verbose_name="社区",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    grid = models.ForeignKey(
-        "governance.Grid",
-        verbose_name="网格",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tickets",
-        db_index=False,
-    )
+    district = optional_ref("governance.Region", "区县")
+    street = optional_ref("governance.Region", "街道")
+    community = optional_ref("governance.Region", "社区")
+    grid = optional_ref("governance.Grid", "网格", related_name="tickets")
     address_certain = models.BooleanField("地址确定", default=False)
     type = models.CharField("诉求类型", max_length=16, choices=Type.choices, default=Type.COMPLAINT)
     urgency = models.CharField("紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
@@ -136,24 +106,8 @@ class Ticket(models.Model):
     category_code = models.CharField("事项类别", max_length=64, blank=True)
     category_confirmed = models.BooleanField("类别经人工确认", default=False)
 
-    lead_department = models.ForeignKey(
-        "governance.Department",
-        verbose_name="主办单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="lead_tickets",
-        db_index=False,
-    )
-    first_lead_department = models.ForeignKey(
-        "governance.Department",
-        verbose_name="首次派单单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    lead_department = optional_ref("governance.Department", "主办单位", related_name="lead_tickets")
+    first_lead_department = optional_ref("governance.Department", "首次派单单位")
     assisting_departments = models.ManyToManyField(
         "governance.Department",
         verbose_name="协办单位",
@@ -183,15 +137,7 @@ class Ticket(models.Model):
     urge_count = models.PositiveSmallIntegerField("催办次数", default=0)
 
     confidential = models.BooleanField("保密件", default=False)
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name="并入工单",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_tickets",
-        db_index=False,
-    )
+    merged_into = optional_ref("self", "并入工单", related_name="merged_tickets")
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices, blank=True)
     return_count = models.PositiveSmallIntegerField("退单次数", default=0)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)

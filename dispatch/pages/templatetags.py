@@ -105,3 +105,13 @@ def heat_style(value, maximum) -> str:
 @register.filter
 def get_row(rows, index):
     return rows[int(index)]
+
+
+@register.filter
+def content_for(ticket, callers) -> str:
+    """The ticket's content as `callers` (the page's dispatch.selectors.CallerView) shows it; when a
+    page forgot to pass one, as to someone outside the hotline centre."""
+    from dispatch.selectors import CallerView
+
+    view = callers if isinstance(callers, CallerView) else CallerView(centre=False)
+    return view.content(ticket)

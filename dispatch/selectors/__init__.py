@@ -2,6 +2,7 @@
 (stats.py); 集中诉求预警 and 每月一题 (hotspots.py, imported from there)."""
 
 from dispatch.selectors.duplicates import duplicate_hints
+from dispatch.selectors.privacy import HIDDEN, CallerView, caller_view, mask_name, mask_phone, may_read_caller_name
 from dispatch.selectors.tickets import (
     allowed_actions,
     callback_queue,
@@ -11,9 +12,6 @@ from dispatch.selectors.tickets import (
     extension_queue,
     human_dispatch_options,
     human_dispatch_queue,
-    mask_name,
-    mask_phone,
-    may_read_caller_name,
     may_reveal_phone,
     move_blocker,
     notifications_for_user,
@@ -40,6 +38,9 @@ __all__ = [
     "may_reveal_phone",
     "mask_phone",
     "mask_name",
+    "caller_view",
+    "CallerView",
+    "HIDDEN",
     "ticket_timeline",
     "human_dispatch_options",
     "human_dispatch_queue",

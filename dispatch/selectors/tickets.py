@@ -1,9 +1,11 @@
 """Reads: what a user may see of tickets, the timeline, the queues, and what a user may do now."""
 
 import datetime
+import operator
 from collections.abc import Iterable
+from functools import reduce
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,14 +22,13 @@ from dispatch.models import (
     TicketEvent,
     WorkCalendarDay,
 )
+from dispatch.selectors.privacy import CALLER_NAME_ROLES
 from dispatch.workflow import MOVES, actor_may, status_allows
 from governance import roles
-from governance.models import Department, Region
+from governance.models import Department, Grid, Region
 from governance.selectors import Directory, departments_near, is_fallback_department
 
 S = Ticket.Status
-# Roles that read caller names in full (the hotline centre); everyone else sees them masked.
-CALLER_NAME_ROLES = {roles.OPERATOR, roles.DISPATCHER, roles.ADMIN}
 
 
 # --- Scope ------------------------------------------------------------------------------------
@@ -44,17 +45,20 @@ def _visible_filter(actor: Actor) -> Q | None:
         if not rq:
             everything = True
         q |= rq
+    handlers = Q(pk__in=[])
     if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
         assists = TicketAssist.objects.filter(ticket=OuterRef("pk"), department=actor.department)
-        q |= Q(lead_department=actor.department) | Q(Exists(assists))
+        handlers |= Q(lead_department=actor.department) | Q(Exists(assists))
     if actor.has(roles.GRID_WORKER):
-        q |= grid_q(actor.grid_codes)
-    # 保密件: only their owners — whoever filed it, the hotline centre that routes it, the lead unit.
-    owners = Q(created_by_id=actor.user_id)
+        handlers |= grid_q(actor.grid_codes)
+    q |= handlers
+    # 保密件: only those who route and work it — whoever filed it, the hotline centre's dispatchers, every
+    # staff member of the lead and 协办 units, the grid workers of its grid (a unit's staff share the
+    # unit's tickets). Not supervisors, other operators or other units. What they see of the caller:
+    # dispatch.selectors.privacy.
+    owners = Q(created_by_id=actor.user_id) | handlers
     if actor.has(roles.DISPATCHER):
         owners |= region_q(actor.region) or Q(pk__isnull=False)
-    if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
-        owners |= Q(lead_department=actor.department)
     confidential = Q(confidential=False) | owners
     if everything:
         return confidential
@@ -118,30 +122,15 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
     return names
 
 
-def may_read_caller_name(user) -> bool:
-    return bool(actor_for(user).roles & CALLER_NAME_ROLES)
-
-
 def may_reveal_phone(user, ticket: Ticket) -> bool:
-    """The hotline centre and whoever handles the ticket may read the caller's full number (recorded)."""
+    """The hotline centre and whoever handles the ticket may read the caller's full number (recorded);
+    on a confidential ticket only the hotline centre."""
     actor = actor_for(user)
     if actor.roles & CALLER_NAME_ROLES:
         return True
+    if ticket.confidential:
+        return False
     return is_lead(actor, ticket) or on_grid(actor, ticket)
-
-
-def mask_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    if len(phone) >= 7:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "*" * len(phone)
-
-
-def mask_name(name: str) -> str:
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
 
 
 # --- Timeline, queues, lookups ------------------------------------------------------------------
@@ -209,19 +198,53 @@ def callback_queue(user) -> QuerySet[Ticket]:
     return _queue(user, S.CALLBACK)
 
 
+# The worklist: open tickets a unit or a grid holds. What the holder must do next comes first (sign for
+# it, handle it), then what waits on the centre (a return, an extension), then replies under review;
+# within each, red, yellow, green, then priority and the nearest deadline (none last, on every database).
+WORKLIST_STATUSES = (S.DISPATCHED, S.HANDLING, S.EXTENSION_PENDING, S.RETURN_PENDING, S.REPLIED)
+WORKLIST_RANKS = ((S.DISPATCHED, S.HANDLING), (S.RETURN_PENDING, S.EXTENSION_PENDING), (S.REPLIED,))
+# Roles whose scope is wider than what they hold: their worklist is everything open they may see.
+WIDE_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
+
+
+def _held_ids(actor: Actor) -> QuerySet | None:
+    """Ids of the open tickets the actor's unit leads or assists or their grids hold, as one UNION of
+    indexed reads (lead unit + status, the assist table, grid + status). `lead = X OR EXISTS(assist)`
+    cannot use an index: it scans every open ticket of the city. None when the actor's scope is wider."""
+    if actor.has(*WIDE_ROLES):
+        return None
+    parts = []
+    open_ = Ticket.objects.filter(status__in=WORKLIST_STATUSES).order_by()
+    if actor.has(roles.DEPARTMENT_STAFF) and actor.department is not None:
+        parts.append(open_.filter(lead_department=actor.department).values("pk"))
+        parts.append(TicketAssist.objects.filter(department=actor.department).order_by().values("ticket_id"))
+    if actor.has(roles.GRID_WORKER) and actor.grid_codes:
+        grids = Grid.objects.filter(reduce(operator.or_, [Q(code__startswith=code) for code in actor.grid_codes]))
+        parts.append(open_.filter(grid__in=grids.values("pk")).values("pk"))
+    if not parts:
+        return Ticket.objects.none().values("pk")
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
 def worklist_for_user(user) -> QuerySet[Ticket]:
-    """Open tickets the user's unit or grids hold, most urgent first (red, yellow, then nearest due)."""
+    """Open tickets the user's unit or grids hold, in the order they should be worked on (WORKLIST_RANKS,
+    then red, yellow, green, then priority and the nearest deadline)."""
+    action_rank = Case(
+        *[When(status__in=statuses, then=Value(rank)) for rank, statuses in enumerate(WORKLIST_RANKS)],
+        output_field=IntegerField(),
+    )
     light_rank = Case(
         When(sla_light=Ticket.Light.RED, then=Value(0)),
         When(sla_light=Ticket.Light.YELLOW, then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
-    return (
-        ticket_list_for_user(user)
-        .filter(status__in=[S.DISPATCHED, S.HANDLING, S.EXTENSION_PENDING, S.RETURN_PENDING, S.REPLIED])
-        .annotate(light_rank=light_rank)
-        .order_by("light_rank", "-priority", "sla_due", "id")
+    qs = ticket_list_for_user(user).filter(status__in=WORKLIST_STATUSES)
+    held = _held_ids(actor_for(user))
+    if held is not None:
+        qs = qs.filter(pk__in=held)
+    return qs.annotate(action_rank=action_rank, light_rank=light_rank).order_by(
+        "action_rank", "light_rank", "-priority", F("sla_due").asc(nulls_last=True), "id"
     )
 
 
@@ -245,6 +268,10 @@ def notifications_for_user(user) -> QuerySet[Notification]:
         else:
             q |= Q(region_id__in=_ancestor_codes(actor.region))
         q |= Q(kind=Notification.Kind.CALENDAR)
+    if not actor.is_admin:
+        # Nobody learns of a confidential ticket they cannot open (a unit it moved away from, a supervisor).
+        secret = ticket_list_for_user(user, queryset=Ticket.objects.filter(confidential=True)).values("pk")
+        q &= Q(ticket__isnull=True) | Q(ticket__confidential=False) | Q(ticket_id__in=secret)
     read = NotificationRead.objects.filter(notification=OuterRef("pk"), user_id=actor.user_id).values("read_at")[:1]
     return (
         Notification.objects.filter(q)

@@ -46,6 +46,21 @@ def departments_get(values, *, field: str = "assists") -> list[Department]:
     return [department_get(v, field=field) for v in (values or [])]
 
 
+def require_serving(t: Ticket, departments, *, field: str) -> None:
+    """ApplicationError (400 on `field`) when one of the units does not serve the ticket's place: a
+    金水区 ticket cannot go to 中原区住建局 (governance.selectors.department_serves is the rule)."""
+    from governance.selectors import department_serves
+
+    for dep in departments:
+        if dep is not None and not department_serves(dep, district_code=t.district_id):
+            place = t.district.name if t.district_id else "该区域"
+            raise ApplicationError(
+                f"{dep.name}不负责{place}的工单，请选择服务该地的承办单位",
+                code="out_of_area",
+                extra={"field": field},
+            )
+
+
 def assign_lead(t: Ticket, lead: Department, now: datetime.datetime) -> list[str]:
     """Make `lead` the ticket's lead unit (the first one is remembered) and start its sign-for clock."""
     t.lead_department = lead

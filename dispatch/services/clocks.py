@@ -3,9 +3,11 @@ its light turns yellow. Moves call these from their `mutate`; the demo calls the
 timeline keeps the product's rules. Calendar arithmetic and the TimeLimit lookup are in services/sla.py."""
 
 import datetime
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cachetools import TTLCache, cached
 from django.conf import settings
 from django.utils import timezone
 
@@ -21,6 +23,12 @@ CITY_MODE_DEFAULTS = {
 }
 
 
+# Read by every filing and routing: kept per process for a few seconds (a switch in this process clears it
+# at once, dispatch.apps; other processes apply it within CITY_MODE_CACHE_SECONDS).
+CITY_MODE_CACHE_SECONDS = 5
+
+
+@cached(cache=TTLCache(maxsize=1, ttl=CITY_MODE_CACHE_SECONDS), lock=threading.Lock())
 def current_city_mode() -> CityMode | None:
     """The city operating mode in force (the latest switch), or None before the first switch."""
     return CityMode.objects.order_by("-switched_at", "-id").first()

@@ -3,6 +3,7 @@
 import datetime
 import json
 import logging
+import unicodedata
 from collections.abc import Callable
 from importlib import import_module
 
@@ -27,21 +28,24 @@ def ticket_transition(
     ticket: Ticket | int,
     by,
     action: str,
-    to_status: str | None = None,
+    to_status: str | Callable[[Ticket], str] | None = None,
     reason: str = "",
     data: dict | None = None,
     mutate: Callable[[Ticket, Actor], list[str]] | None = None,
     expected_version: int | None = None,
+    then: Callable[[Ticket, Actor], object] | None = None,
 ) -> Ticket:
     """Make one move of the transition table on a ticket, atomically.
 
     Locks the ticket row, checks the move is allowed from the current status (ConflictError → 409
     otherwise, also when `expected_version` is stale: the caller lost a race), checks the actor's role
     and relation to the ticket (PermissionDenied → 403), applies `mutate` (which returns the extra field
-    names it changed), saves only the changed fields, and writes one TicketEvent — all in one
-    transaction. A failed move changes nothing. Returns the updated ticket.
+    names it changed), saves only the changed fields, writes one TicketEvent and runs `then` (like
+    `mutate`, on the updated ticket and the actor: the notifications the move sends, rows it adds) — all
+    in one transaction. A failed move changes nothing. `to_status` may be a function of the locked ticket. Returns the updated ticket.
     """
     move = MOVES[action]
+    reason = optional_text(reason, field="reason", label="说明", max_length=2000)
     actor = actor_for(by)
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
     with transaction.atomic():
@@ -64,6 +68,8 @@ def ticket_transition(
         if blocker:
             raise ConflictError(blocker, code="blocked", extra={"status": locked.status})
         from_status = locked.status
+        if callable(to_status):  # chosen from the locked row
+            to_status = to_status(locked)
         target = to_status or (move.targets[0] if move.targets else from_status)
         if move.targets and target not in move.targets:
             raise ValueError(f"{action} cannot lead to {target}")
@@ -72,6 +78,8 @@ def ticket_transition(
         locked.version += 1
         locked.save(update_fields=sorted(changed | {"status", "version", "updated_at"}))
         write_event(ticket=locked, actor=actor, action=move.event, from_status=from_status, reason=reason, data=data)
+        if then is not None:
+            then(locked, actor)
     if isinstance(ticket, Ticket):
         _copy_into(locked, ticket)
     return locked
@@ -161,13 +169,43 @@ def events_insert_sql(*, source: str, action: str, reason: str, data: dict | Non
     return sql, params
 
 
+def _invisible(ch: str) -> bool:
+    # Whitespace, zero-width and other format characters (U+200B, U+FEFF, U+2060 …), controls, unassigned
+    # code points and lone combining marks: nothing a person reads.
+    return ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+
+
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"}
+
+
+def _trimmed(value: str | None) -> str:
+    value = value or ""
+    start, end = 0, len(value)
+    while start < end and _invisible(value[start]):
+        start += 1
+    while end > start and _invisible(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
 def require_text(value: str | None, *, field: str, label: str, max_length: int = 2000) -> str:
-    value = (value or "").strip()
+    """The text without leading/trailing blanks; ApplicationError (400 on `field`) when it is empty or holds
+    only whitespace and invisible characters (zero-width, format, control), or is longer than max_length.
+    Filing and every move that takes a text check it here."""
+    value = _trimmed(value)
     if not value:
-        raise ApplicationError(f"{label}不能为空", code="required", extra={"field": field})
+        raise ApplicationError(f"{label}不能为空（不能只含空白或不可见字符）", code="required", extra={"field": field})
     if len(value) > max_length:
         raise ApplicationError(f"{label}不能超过{max_length}字", code="too_long", extra={"field": field})
     return value
+
+
+def optional_text(value: str | None, *, field: str, label: str, max_length: int = 500) -> str:
+    """An optional text: "" when none is given; like require_text when some is (a text made only of
+    invisible characters is an error, not an empty one)."""
+    if not value or not value.strip():
+        return ""
+    return require_text(value, field=field, label=label, max_length=max_length)
 
 
 def require_category(code: str | None, *, field: str = "category_code") -> str:
@@ -190,6 +228,11 @@ def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, departm
         [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
     )
     return note
+
+
+def notify_lead(ticket: Ticket, kind: str, message: str) -> Notification:
+    """A notification to the ticket's lead unit (what most moves tell the unit)."""
+    return notify(kind=kind, ticket=ticket, department=ticket.lead_department, message=message)
 
 
 def notify_many(notes: list[Notification]) -> list[Notification]:

@@ -59,7 +59,8 @@ def _row(v: tuple) -> hd.Row:
 
 def _rows(start, end) -> list[hd.Row]:
     qs = (
-        Ticket.objects.filter(created_at__gt=start, created_at__lte=end, district__isnull=False)
+        # A confidential ticket's words never feed a hotspot's keywords or summary (read by supervisors).
+        Ticket.objects.filter(created_at__gt=start, created_at__lte=end, district__isnull=False, confidential=False)
         .exclude(channel=Ticket.Channel.PROACTIVE)
         .order_by("created_at", "id")
         .values_list(*ROW_FIELDS)

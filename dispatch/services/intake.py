@@ -7,19 +7,26 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch.actors import actor_for
-from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
+from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketAssist, TicketCaller, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
-from dispatch.services.core import enqueue_after_commit, require_category, require_text, ticket_transition, write_event
+from dispatch.services.core import (
+    enqueue_after_commit,
+    optional_text,
+    require_category,
+    require_text,
+    ticket_transition,
+    write_event,
+)
 from dispatch.services.moves import ticket_merge
 from governance import roles
 from governance.models import Grid, Region
+from governance.selectors import region_get
 
 logger = logging.getLogger(__name__)
 S = Ticket.Status
@@ -47,19 +54,17 @@ def normalise_phone(phone: str | None, *, field: str = "caller_phone") -> str:
 
 
 def next_ticket_number(day=None) -> str:
-    """ZZ + YYYYMMDD + a 6-digit per-day sequence; safe under concurrent intakes (one UPDATE per number)."""
+    """ZZ + YYYYMMDD + a 6-digit per-day sequence; safe under concurrent intakes: one upsert per number,
+    whose row lock serialises concurrent filings of the day until their transactions end."""
     day = day or timezone.localdate()
-    TicketNumberCounter.objects.bulk_create([TicketNumberCounter(day=day, last=0)], ignore_conflicts=True)
-    if connection.features.can_return_rows_from_bulk_insert and connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(
-                f"UPDATE {TicketNumberCounter._meta.db_table} SET last = last + 1 WHERE day = %s RETURNING last",
-                [day],
-            )
-            seq = cur.fetchone()[0]
-    else:
-        TicketNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-        seq = TicketNumberCounter.objects.get(day=day).last
+    table = connection.ops.quote_name(TicketNumberCounter._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        seq = cur.fetchone()[0]
     return f"ZZ{day:%Y%m%d}{seq:06d}"
 
 
@@ -101,10 +106,7 @@ def place_trim(*, district=None, street=None, community=None, grid=None) -> Plac
 def _region(code, level: str, field: str) -> Region | None:
     if code in (None, ""):
         return None
-    if isinstance(code, Region):
-        region = code
-    else:
-        region = Region.objects.filter(code=str(code)).first()
+    region = code if isinstance(code, Region) else region_get(code, level=level)
     if region is None or region.level != level:
         raise ApplicationError("未知的区划编码", code="unknown_code", extra={"field": field})
     return region
@@ -132,9 +134,9 @@ def place_check(*, district=None, street=None, community=None, grid=None) -> Pla
     if not community_in(community, street):
         raise ApplicationError("所选社区不属于所选街道", code="mismatch", extra={"field": "community"})
     if community and not street:
-        street = community.parent
+        street = region_get(community.parent_id, level=Region.Level.STREET)
     if street and not district:
-        district = street.parent
+        district = region_get(street.parent_id, level=Region.Level.DISTRICT)
     if not street_in(street, district):
         raise ApplicationError("所选街道不属于所选区县", code="mismatch", extra={"field": "street"})
     if not grid_in(grid, community):
@@ -165,7 +167,9 @@ def ticket_create(
     answer: str = "",
     content_max: int = CONTENT_MAX,
 ) -> Ticket:
-    """File a ticket (受理). The row and its `created` event are committed first; routing is enqueued
+    """File a ticket (受理). The returned row carries its place's rows (and, unless closed at intake,
+    its empty assists and extra callers), so serialising it reads nothing more. The row and its
+    `created` event are committed first; routing is enqueued
     after commit ("dispatch.route_ticket"), and a broker failure never fails the filing — the
     reconciler routes tickets left in `received`. With `close_at_intake` the operator answered on the
     spot (即办): the ticket is closed in the same transaction and never routed.
@@ -181,11 +185,8 @@ def ticket_create(
         raise PermissionDenied("无权受理工单")
     content = require_text(content, field="content", label="诉求内容", max_length=content_max)
     phone = normalise_phone(caller_phone)
-    caller_name = (caller_name or "").strip()
-    if len(caller_name) > 32:
-        raise ApplicationError("来电人姓名过长", code="too_long", extra={"field": "caller_name"})
-    if len(address or "") > 200:
-        raise ApplicationError("地址不能超过200字", code="too_long", extra={"field": "address"})
+    caller_name = optional_text(caller_name, field="caller_name", label="来电人姓名", max_length=32)
+    address = optional_text(address, field="address", label="地址", max_length=200)
     for value, choices, field in (
         (channel, Ticket.Channel, "channel"),
         (type, Ticket.Type, "type"),
@@ -230,6 +231,11 @@ def ticket_create(
             ticket_close_at_intake(ticket=ticket, by=by, answer=answer)
         else:
             enqueue_after_commit("dispatch.route_ticket", ticket.pk)
+            # A ticket just filed has neither: reading them back (the API's 201 body) costs no query.
+            ticket._prefetched_objects_cache = {
+                "assists": TicketAssist.objects.none(),
+                "extra_callers": TicketCaller.objects.none(),
+            }
     return ticket
 
 

@@ -1,9 +1,15 @@
-"""Keep DailyTicketStat in step with the tickets.
+"""Keep the roll-ups (DailyTicketStat, MonthlyTicketStat, DailyDistrictVolume, OpenTicketLight) in step
+with the tickets.
 
-A day's rows are recomputed from Ticket as a whole (delete the day, insert its aggregate) inside one
-transaction, so running twice gives the same rows and a crashed run leaves the previous rows intact.
-Which days to recompute: the filing days of every ticket that had an event since the last run, plus
-today — a ticket filed last week and closed now moves last week's figures.
+What each ticket adds to them (its filing day, dimensions and flags) is kept in TicketStatSnapshot: the
+roll-up rows are exactly the sum of the snapshots. A run finds the tickets touched since the watermark
+(an event, or a change to a ticket filed since), reads their current contribution with indexed lookups
+by id, and applies the difference to the rows they fall in (old minus new, found through the
+(day, street) indexes) — so its cost follows the number of touched tickets, not the table's size.
+
+Whole days are recomputed (snapshots and rows replaced, inside one transaction) on the first run of a
+database (the backlog, newest first, within a time budget) and by `stats_rollup_days` (a repair). Every
+write holds the StatsRollupState row lock, so runs never interleave.
 """
 
 import datetime as dt
@@ -16,7 +22,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import IntegerField as Int
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -24,9 +31,11 @@ from dispatch.models import (
     DailyDistrictVolume,
     DailyTicketStat,
     MonthlyTicketStat,
+    OpenTicketLight,
     StatsRollupState,
     Ticket,
     TicketEvent,
+    TicketStatSnapshot,
 )
 from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
 
@@ -34,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 ROLLUP_NAME = "daily_ticket_stat"
 # Events written by transactions still open while we scan carry an earlier timestamp than their commit:
-# re-scan a margin behind the watermark (recomputing a day twice is harmless).
+# re-scan a margin behind the watermark (a ticket read twice adds nothing the second time).
 WATERMARK_OVERLAP = dt.timedelta(minutes=5)
 # Stay well inside CELERY_TASK_SOFT_TIME_LIMIT (60 s) on a backlog.
 ROLLUP_BUDGET_SECONDS = 40.0
@@ -44,14 +53,12 @@ RATED = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC, Ticket.Satisf
 GOOD = [Ticket.Satisfaction.SATISFIED, Ticket.Satisfaction.BASIC]
 STAYED = Q(first_lead_department__isnull=False, return_count=0, lead_department=F("first_lead_department"))
 # Dispatched by the AI at routing. `dispatch_source` is overwritten by a later 改派, so the routing
-# event (data.auto) is what remembers that the first dispatch was automatic. Read through a LEFT JOIN
-# (a ticket is routed once): a correlated EXISTS inside an aggregate FILTER makes PostgreSQL hash every
-# routing event ever written, once per day recomputed.
-AUTO_ROUTED = Q(routed_auto__isnull=False)
+# event (data.auto) is what remembers that the first dispatch was automatic (an EXISTS per ticket, on
+# the (ticket, created_at) index of events).
+AUTO_ROUTED = Q(routed_auto=True)
 
-# Column -> which of the day's tickets it counts (one entry per count field of the model, checked below).
-# Every column is a count of tickets, so rates over any slice of the dashboard are sums of one column
-# over sums of another.
+# Column -> which tickets it counts (one entry per count field of the model, checked below). Every column
+# is a count of tickets, so rates over any slice of the dashboard are sums of one column over another's.
 FLAGS = {
     "total": Q(),
     "closed_at_intake": Q(status=S.CLOSED_AT_INTAKE),
@@ -71,7 +78,7 @@ FLAGS = {
     "reopened": Q(reopen_count__gt=0),
     "red": Q(sla_light=Ticket.Light.RED),
 }
-# Dimension -> where the day's aggregate reads it from the ticket (one entry per dimension field).
+# Dimension -> where it is read from the ticket (one entry per dimension field).
 SOURCES = {
     "district_code": Coalesce("district_id", Value("")),
     "street_code": Coalesce("street_id", Value("")),
@@ -94,53 +101,177 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def _aggregate_day(day: dt.date) -> list[DailyTicketStat]:
-    start, end = day_bounds(day)
-    counts = {name: Count("id", filter=q) if q else Count("id") for name, q in FLAGS.items()}
-    # Aliased: an annotation may not take a model field's own name.
-    alias = {f"d_{name}": expression for name, expression in SOURCES.items()}
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+# --- What one ticket adds ------------------------------------------------------------------------
+
+# A ticket's contribution: (day, dimensions in DIMENSIONS order, flags as a bit mask in FLAGS order, its
+# light while open or "").
+Contribution = tuple[dt.date, tuple, int, str]
+OPEN_LIGHT = Case(
+    When(status__in=[s for s in S.values if s not in Ticket.FINAL_STATUSES], then=F("sla_light")), default=Value("")
+)
+
+
+def _contributions(ticket_filter: Q) -> dict[int, Contribution]:
+    """The current contribution of each ticket matching the filter (one query, no aggregate)."""
+    routed_auto = TicketEvent.objects.filter(ticket=OuterRef("pk"), action="routed", data__auto=True)
+    flags = {
+        f"f_{name}": Case(When(q, then=Value(1)), default=Value(0), output_field=Int()) if q else Value(1)
+        for name, q in FLAGS.items()
+    }
     rows = (
-        Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(routed_auto=FilteredRelation("events", condition=Q(events__action="routed", events__data__auto=True)))
-        .values(**alias)
-        .annotate(**counts)
+        Ticket.objects.filter(ticket_filter)
+        .annotate(routed_auto=Exists(routed_auto))
+        .values_list("pk", TruncDate("created_at", tzinfo=local_tz()), OPEN_LIGHT, *SOURCES.values(), *flags.values())
         .order_by()
     )
+    n = len(DIMENSIONS)
+    out = {}
+    for row in rows.iterator(chunk_size=5000):
+        mask = 0
+        for bit, value in enumerate(row[3 + n :]):
+            mask |= value << bit
+        out[row[0]] = (row[1], tuple(row[3 : 3 + n]), mask, row[2])
+    return out
+
+
+def _vector(mask: int, sign: int) -> list[int]:
+    return [sign * ((mask >> bit) & 1) for bit in range(len(COUNT_FIELDS))]
+
+
+def _deltas(changes: Iterable[tuple[Contribution | None, Contribution | None]]):
+    """Per roll-up row key, what to add to each count column: the new contributions minus the old."""
+    daily, monthly = defaultdict(_zeros), defaultdict(_zeros)
+    volume, lights = defaultdict(lambda: [0]), defaultdict(lambda: [0])
+    for old, new in changes:
+        for contribution, sign in ((old, -1), (new, 1)):
+            if contribution is None:
+                continue
+            day, dims, mask, light = contribution
+            vector = _vector(mask, sign)
+            for table, key in ((daily, (day, *dims)), (monthly, (month_of(day), *dims))):
+                table[key] = [a + b for a, b in zip(table[key], vector, strict=True)]
+            volume[(day, dims[0], dims[2])][0] += sign  # district, category: the volume curve
+            if light:
+                lights[(dims[0], dims[1], light)][0] += sign  # district, street, light: open tickets now
+    return daily, monthly, volume, lights
+
+
+def _zeros() -> list[int]:
+    return [0] * len(COUNT_FIELDS)
+
+
+# --- Applying differences to the rows ----------------------------------------------------------------
+
+
+def _apply(model, period: str, dims: tuple[str, ...], counts: tuple[str, ...], by: str, deltas: dict) -> None:
+    """Add `deltas` ({(period, *dims): [per count]}) to the rows of `model`: rows found per period through
+    the index on (period, `by`), created when missing, deleted when their total reaches 0."""
+    changed = {key: delta for key, delta in deltas.items() if any(delta)}
+    wanted = defaultdict(set)
+    for key in changed:
+        wanted[key[0]].add(key[1 + dims.index(by)])
+    rows = {}
+    for value, slices in wanted.items():
+        for row in model.objects.filter(**{period: value, f"{by}__in": slices}):
+            rows.setdefault((value, *[getattr(row, d) for d in dims]), row)
+    update, create, delete = [], [], []
+    for key, delta in changed.items():
+        row = rows.get(key) or model(**{period: key[0]}, **dict(zip(dims, key[1:], strict=True)))
+        for name, add in zip(counts, delta, strict=True):
+            setattr(row, name, getattr(row, name) + add)
+        if min(getattr(row, name) for name in counts) < 0:
+            raise RuntimeError(f"stats roll-up: {model.__name__} {key} would go negative (recompute the day)")
+        if row.pk is None:
+            if row.total:
+                create.append(row)
+        elif row.total == 0:
+            delete.append(row.pk)
+        else:
+            update.append(row)
+    model.objects.bulk_create(create, batch_size=2000)
+    model.objects.bulk_update(update, list(counts), batch_size=2000)
+    model.objects.filter(pk__in=delete).delete()
+
+
+def _apply_all(daily=None, monthly=None, volume=None, lights=None) -> None:
+    _apply(DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS, "street_code", daily or {})
+    _apply(MonthlyTicketStat, "month", DIMENSIONS, COUNT_FIELDS, "street_code", monthly or {})
+    _apply(DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",), "district_code", volume or {})
+    _apply(OpenTicketLight, "district_code", ("street_code", "light"), ("total",), "street_code", lights or {})
+
+
+def _snapshot_rows(contributions: dict[int, Contribution]) -> list[TicketStatSnapshot]:
     return [
-        DailyTicketStat(
-            day=day,
-            **{name: row[f"d_{name}"] for name in DIMENSIONS},
-            **{name: row[name] for name in COUNT_FIELDS},
+        TicketStatSnapshot(
+            ticket_id=pk, day=day, flags=mask, open_light=light, **dict(zip(DIMENSIONS, dims, strict=True))
         )
-        for row in rows
+        for pk, (day, dims, mask, light) in contributions.items()
     ]
 
 
-def _volumes(day: dt.date, rows: list[DailyTicketStat]) -> list[DailyDistrictVolume]:
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows:
-        totals[(row.district_code, row.category_code)] += row.total
-    return [
-        DailyDistrictVolume(day=day, district_code=district, category_code=category, total=total)
-        for (district, category), total in totals.items()
-    ]
+def _snapshot_of(row: TicketStatSnapshot) -> Contribution:
+    return (row.day, tuple(getattr(row, d) for d in DIMENSIONS), row.flags, row.open_light)
+
+
+def _lock_rollup():
+    return StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)[0]
+
+
+def stats_rollup_tickets(*, ticket_ids: Iterable[int]) -> set[dt.date]:
+    """Bring the roll-ups up to date for these tickets: each one's old contribution (its snapshot) is
+    taken out of the rows it was in and its current one added. Idempotent. Returns the filing days of
+    the tickets whose contribution changed."""
+    ids = sorted(set(ticket_ids))
+    days = set()
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        with transaction.atomic():
+            _lock_rollup()
+            new = _contributions(Q(pk__in=chunk))
+            old = {row.ticket_id: _snapshot_of(row) for row in TicketStatSnapshot.objects.filter(ticket_id__in=chunk)}
+            pairs = [(old.get(pk), new.get(pk)) for pk in chunk if old.get(pk) != new.get(pk)]
+            if not pairs:
+                continue
+            _apply_all(*_deltas(pairs))
+            gone = [pk for pk in chunk if pk in old and pk not in new]
+            TicketStatSnapshot.objects.filter(ticket_id__in=gone).delete()
+            fresh = {pk: c for pk, c in new.items() if old.get(pk) != c}
+            TicketStatSnapshot.objects.bulk_create(
+                _snapshot_rows(fresh),
+                update_conflicts=True,
+                unique_fields=["ticket"],
+                update_fields=["day", "flags", "open_light", *DIMENSIONS],
+                batch_size=2000,
+            )
+            days.update(c[0] for pair in pairs for c in pair if c is not None)
+    return days
+
+
+# --- Whole days (the backlog, repairs) ------------------------------------------------------------
 
 
 def _recompute_day(day: dt.date) -> int:
-    rows = _aggregate_day(day)
+    start, end = day_bounds(day)
     with transaction.atomic():
-        # One day at a time across processes: two runs replacing the same day concurrently could
-        # otherwise both delete and then both insert.
-        StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
-        DailyTicketStat.objects.filter(day=day).delete()
-        DailyTicketStat.objects.bulk_create(rows, batch_size=2000)
-        DailyDistrictVolume.objects.filter(day=day).delete()
-        DailyDistrictVolume.objects.bulk_create(_volumes(day, rows), batch_size=2000)
-    return len(rows)
-
-
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+        # One writer at a time across processes (the incremental runs take the same lock).
+        _lock_rollup()
+        contributions = _contributions(Q(created_at__gte=start, created_at__lt=end))
+        daily, _, volume, lights = _deltas((None, c) for c in contributions.values())
+        # The open-light counts span days: take out what the day's old snapshots put in.
+        was_open = TicketStatSnapshot.objects.filter(day=day).exclude(open_light="").order_by()
+        for district, street, light, n in was_open.values_list("district_code", "street_code", "open_light").annotate(
+            n=Count("pk")
+        ):
+            lights[(district, street, light)][0] -= n
+        for model in (DailyTicketStat, DailyDistrictVolume, TicketStatSnapshot):
+            model.objects.filter(day=day).delete()
+        TicketStatSnapshot.objects.bulk_create(_snapshot_rows(contributions), batch_size=2000)
+        _apply_all(daily=daily, volume=volume, lights=lights)
+    return len(daily)
 
 
 def _recompute_month(month: dt.date) -> int:
@@ -159,7 +290,7 @@ def _recompute_month(month: dt.date) -> int:
         for row in sums
     ]
     with transaction.atomic():
-        StatsRollupState.objects.select_for_update().get_or_create(name=ROLLUP_NAME)
+        _lock_rollup()
         MonthlyTicketStat.objects.filter(month=month).delete()
         MonthlyTicketStat.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
@@ -171,9 +302,9 @@ def stats_rollup_months(*, months: Iterable[dt.date]) -> int:
 
 
 def stats_rollup_days(*, days: Iterable[dt.date]) -> int:
-    """Recompute the roll-up rows of each given day from the tickets filed that day, then the months
-    those days belong to. Idempotent; each day and month is replaced in its own transaction. Returns
-    the number of daily rows written."""
+    """Recompute the roll-up rows (and snapshots) of each given day from the tickets filed that day, then
+    the months those days belong to. Idempotent; each day and month is replaced in its own transaction.
+    Returns the number of daily rows written."""
     days = sorted(set(days))
     written = sum(_recompute_day(day) for day in days)
     for month in sorted({month_of(day) for day in days}):
@@ -192,22 +323,32 @@ def _days_of_tickets(ticket_filter: Q) -> set[dt.date]:
     return set(days)
 
 
-def stats_rollup_recent(*, now: dt.datetime | None = None, budget_seconds: float | None = None) -> list[dt.date]:
-    """Bring the roll-ups up to date; returns the days recomputed.
+def tickets_touched_since(since: dt.datetime) -> set[int]:
+    """Tickets with an event after `since`, or filed after it (through the created_at indexes)."""
+    touched = set(
+        TicketEvent.objects.filter(created_at__gt=since).values_list("ticket_id", flat=True).distinct().order_by()
+    )
+    touched.update(
+        Ticket.objects.filter(created_at__gte=since, updated_at__gt=since).values_list("pk", flat=True).order_by()
+    )
+    return touched
 
-    Normal runs recompute the filing days of tickets with an event (or a change) since the watermark,
-    plus today, and move the watermark to the run's start. The first run on an existing database has a
-    backlog (every day with tickets): it fills the days that have no roll-up rows yet, newest first,
-    within `budget_seconds` (so the task stays under Celery's time limit), and later runs continue;
-    the watermark is set once the backlog is done, to when the backlog began, so nothing that changed
-    meanwhile is missed.
+
+def stats_rollup_recent(*, now: dt.datetime | None = None, budget_seconds: float | None = None) -> list[dt.date]:
+    """Bring the roll-ups up to date; returns the filing days whose rows changed (or were recomputed).
+
+    Normal runs apply the tickets touched since the watermark (stats_rollup_tickets) and move the
+    watermark to the run's start. The first run on a database has a backlog (every day with tickets but
+    no snapshots): it recomputes those days, newest first, within `budget_seconds` (so the task stays
+    under Celery's time limit), and later runs continue; the watermark is set once the backlog is done,
+    to when the backlog began, so nothing that changed meanwhile is missed.
     """
     now = now or timezone.now()
     budget = budget_seconds if budget_seconds is not None else ROLLUP_BUDGET_SECONDS
     started = time.monotonic()
     state, _ = StatsRollupState.objects.get_or_create(name=ROLLUP_NAME)
     if state.watermark is None:
-        done = set(DailyTicketStat.objects.values_list("day", flat=True).distinct().order_by())
+        done = set(TicketStatSnapshot.objects.values_list("day", flat=True).distinct().order_by())
         backlog = sorted(_days_of_tickets(Q()) - done, reverse=True)
         recomputed = []
         for day in backlog:
@@ -223,11 +364,8 @@ def stats_rollup_recent(*, now: dt.datetime | None = None, budget_seconds: float
         # The row was created when the backlog began (updated_at is that moment until now).
         StatsRollupState.objects.filter(pk=state.pk).update(watermark=state.updated_at)
         return sorted(recomputed)
-    since = state.watermark - WATERMARK_OVERLAP
-    touched = TicketEvent.objects.filter(created_at__gt=since).values("ticket_id")
-    days = _days_of_tickets(Q(id__in=touched) | Q(updated_at__gt=since, created_at__gte=since))
-    days.add(timezone.localtime(now).date())
-    stats_rollup_days(days=days)
+    touched = tickets_touched_since(state.watermark - WATERMARK_OVERLAP)
+    days = stats_rollup_tickets(ticket_ids=touched)
     StatsRollupState.objects.filter(pk=state.pk).update(watermark=now, updated_at=now)
-    logger.info("stats roll-up recomputed %d day(s)", len(days))
+    logger.info("stats roll-up: %d touched ticket(s), %d day(s) changed", len(touched), len(days))
     return sorted(days)

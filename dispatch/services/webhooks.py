@@ -20,11 +20,13 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import time
 import urllib.error
 import urllib.request
 from datetime import UTC, timedelta
 
+from cachetools import TTLCache, cached
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
@@ -49,11 +51,24 @@ def max_attempts() -> int:
     return len(backoff()) + 1
 
 
+# Whether anyone subscribes, asked by every event written: kept per process for a few seconds (an edit in
+# this process clears it, dispatch.apps; a subscription added elsewhere gets events from at most
+# SUBSCRIPTIONS_CACHE_SECONDS later). The rows themselves are read fresh before deliveries are written.
+SUBSCRIPTIONS_CACHE_SECONDS = 5
+
+
+@cached(cache=TTLCache(maxsize=1, ttl=SUBSCRIPTIONS_CACHE_SECONDS), lock=threading.Lock())
+def any_active_subscription() -> bool:
+    return WebhookSubscription.objects.filter(is_active=True).exists()
+
+
 def webhook_deliveries_create(*, event: TicketEvent) -> list[WebhookDelivery]:
     """Inside the event's transaction: one pending delivery per active subscription that wants
-    `event.action`, each attempted after commit. Costs one query when nobody subscribes."""
+    `event.action`, each attempted after commit. Costs no query when nobody subscribes."""
     from dispatch.services.core import enqueue_after_commit
 
+    if not any_active_subscription():
+        return []
     subscriptions = [s for s in WebhookSubscription.objects.filter(is_active=True) if s.wants(event.action)]
     if not subscriptions:
         return []

@@ -3,10 +3,13 @@ classifier's belief in the item's first-level category.
 
 - Each active item scores the words of its `signal_words` that occur in the text, a word counting its
   length (at most 4 characters' worth): "暖气不热" says more than "暖气". A word inside a longer matched word
-  of the same item is not counted twice.
-- The score is multiplied by `PRIOR_FLOOR + PRIOR_WEIGHT × p(一级分类)`; categories the classifier has never
-  seen (政法, 民政 … the eight unlabelled ones) get p = 0, so their items win on their words alone, and only
-  where the words are clearer than those of the classifier's categories.
+  of the same item is not counted twice. A word of four or more characters also matches when a caller
+  puts a few characters between its two halves ("暖气片一直不热" for "暖气不热", "电动车在楼道里充电" for
+  "楼道充电"): callers rarely say the catalogue's exact phrase.
+- The score is multiplied by `PRIOR_FLOOR + PRIOR_WEIGHT × p(一级分类)`. Categories the classifier has
+  never seen (政法, 民政 … the eight unlabelled ones) are absent from its probabilities; its silence says
+  nothing about them, so their items get a neutral `UNTRAINED_PRIOR` rather than 0 (with 0 a generic word
+  of a trained category, "价格", outweighed the specific word of an untrained one, "公墓").
 - The choice is *certain* (may be dispatched without a person) when the best item has at least one
   signal word, no item of another lead unit type comes close (RIVAL_MARGIN), and either the item lies in
   the classifier's top category or its words alone are strong (STRONG_WORDS). Otherwise the call waits for
@@ -15,6 +18,7 @@ classifier's belief in the item's first-level category.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -28,6 +32,8 @@ PRIOR_WEIGHT = 0.8
 MIN_WORDS = 2  # one two-character word
 STRONG_WORDS = 3  # e.g. one three-character word ("身份证", "红绿灯") or two two-character words
 RIVAL_MARGIN = 1.3
+UNTRAINED_PRIOR = 0.3
+GAP_CHARS = 3  # characters a caller may put between the two halves of a long signal word
 
 REASON_NO_WORDS = "无法确定事项：文本中没有派单目录事项的识别词（可能属于未训练的一级分类），请人工判断"
 REASON_CLOSE = "事项不明确：“{a}”与“{b}”得分接近而承办单位不同，请人工判断"
@@ -42,6 +48,21 @@ class IndexedItem:
     level1: str
     lead_department_type: str
     words: tuple[str, ...]
+    gapped: tuple[tuple[str, re.Pattern], ...] = ()
+
+
+def _gapped_patterns(words) -> tuple[tuple[str, re.Pattern], ...]:
+    """For each word of 4+ characters, a pattern matching it with up to GAP_CHARS characters between
+    any split into two parts of 2+ characters ("暖气不热" → 暖气…不热)."""
+    out = []
+    for w in words:
+        if len(w) < 4:
+            continue
+        splits = [
+            f"{re.escape(w[:k])}[^，。！？,.!?；;]{{1,{GAP_CHARS}}}{re.escape(w[k:])}" for k in range(2, len(w) - 1)
+        ]
+        out.append((w, re.compile("|".join(splits))))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,7 @@ def catalogue_index() -> tuple[IndexedItem, ...]:
             level1=i.level1,
             lead_department_type=i.lead_department_type,
             words=tuple(i.words),
+            gapped=_gapped_patterns(i.words),
         )
         for i in CatalogueItem.objects.filter(is_active=True).order_by("pk")
     )
@@ -110,8 +132,9 @@ def catalogue_index_invalidate() -> None:
         _cache.update(key=None, items=())
 
 
-def _word_score(words: tuple[str, ...], text: str) -> tuple[int, tuple[str, ...]]:
-    found = [w for w in words if w in text]
+def _word_score(item: IndexedItem, text: str) -> tuple[int, tuple[str, ...]]:
+    found = [w for w in item.words if w in text]
+    found += [w for w, pattern in item.gapped if w not in found and pattern.search(text)]
     kept = [w for w in found if not any(w != o and w in o for o in found)]
     return sum(min(len(w), WORD_WEIGHT_CAP) for w in kept), tuple(kept)
 
@@ -125,10 +148,10 @@ def item_choose(*, text: str, category_probabilities: dict[str, float] | None = 
     probs = category_probabilities
     scored: list[ItemScore] = []
     for item in catalogue_index():
-        word_score, words = _word_score(item.words, text)
+        word_score, words = _word_score(item, text)
         if word_score == 0:
             continue
-        p = (probs or {}).get(item.level1, 0.0) if probs is not None else 0.5
+        p = probs.get(item.level1, UNTRAINED_PRIOR) if probs is not None else 0.5
         scored.append(
             ItemScore(
                 item_id=item.pk,

@@ -164,15 +164,18 @@ def departments_near(
         )
     if exclude_centre:
         units = [unit for unit in units if unit.dept_type != CITY_GOV]
-    if not district_code:
-        return list(units)
-    return [
-        unit
-        for unit in units
-        if unit.level in CITYWIDE_LEVELS
-        or unit.region_id == district_code
-        or (unit.region is not None and unit.region.parent_id == district_code)
-    ]
+    return [unit for unit in units if department_serves(unit, district_code=district_code)]
+
+
+def department_serves(unit: Department, *, district_code: str | None) -> bool:
+    """Whether a unit serves a place in this district, so it may lead, assist or be whistled in: city
+    departments and utilities everywhere, a district's own units and its street offices/town governments
+    only there; any unit when the district is unknown (the place is not resolved yet). The one rule
+    for dispatch, 改派, 协办 and 吹哨 (dispatch.services.assignment.require_serving) and the pick lists."""
+    if not district_code or unit.level in CITYWIDE_LEVELS:
+        return True
+    unit_district = district_code_of(unit.region)
+    return unit_district is None or unit_district == district_code
 
 
 def street_office_for(*, street: Region) -> Department | None:

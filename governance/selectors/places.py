@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from common.inputs import is_id
 from governance.models import Grid, Region
+from governance.selectors.address import address_index
 
 # Grids an operator picks a ticket's place from (dedicated grids are found from the address instead).
 PICKER_GRID_KINDS = (Grid.Kind.COMMUNITY, Grid.Kind.RURAL, Grid.Kind.MICRO)
@@ -20,10 +21,12 @@ class PickerOptions:
 
 
 def region_get(code, *, level: str) -> Region | None:
-    """The region of that code and level, or None (nothing posted, or not such a region)."""
+    """The region of that code and level, or None (nothing posted, or not such a region). Read from the
+    process's address index, which holds every region (no query)."""
     if not code:
         return None
-    return Region.objects.filter(code=str(code), level=level).first()
+    region = address_index().regions.get(str(code))
+    return region if region is not None and region.level == level else None
 
 
 def grid_get(pk) -> Grid | None:

@@ -97,16 +97,9 @@ def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
     return items
 
 
-EDITABLE = [
-    "lead_department_type",
-    "assist_department_types",
-    "level",
-    "kind",
-    "place_needed",
-    "time_limit_class",
-    "signal_words",
-    "is_active",
-]
+# The item's fields a re-import may change: every column but the key (two have other names in the CSV).
+FIELD_OF_COLUMN = {"lead": "lead_department_type", "assists": "assist_department_types"}
+EDITABLE = [FIELD_OF_COLUMN.get(c, c) for c in COLUMNS if c not in KEY]
 
 
 @transaction.atomic

@@ -72,7 +72,7 @@ def test_the_api_passes_the_version_to_the_transition(world, file_ticket, monkey
         seen.append(kwargs.get("expected_version"))
         return real(**kwargs)
 
-    monkeypatch.setattr("dispatch.services.moves.handling.ticket_transition", spy)
+    monkeypatch.setattr("dispatch.services.moves.plan.ticket_transition", spy)  # where every move calls it
     current = Ticket.objects.get(pk=ticket.pk).version
 
     response = client_for(world.staff).post(f"/api/tickets/{ticket.pk}/sign/", {"version": current}, format="json")

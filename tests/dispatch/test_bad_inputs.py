@@ -145,3 +145,67 @@ def test_pages_with_unicode_digit_ids_are_not_500(world, dispatched):
 
     assert [r.status_code < 500 for r in responses] == [True] * len(responses), [r.status_code for r in responses]
     assert Notification.objects.count() == notes
+
+
+INVISIBLE = ["\u200b\u200b\u200b", "\u200b \u3000\u200d", "\ufeff\u2060", "\u00a0\t\u200c", "\u0301\u0301"]
+
+
+@pytest.mark.parametrize("content", INVISIBLE)
+def test_filing_content_made_only_of_invisible_characters_is_400_on_content(world, predict, content):
+    before = counts()
+
+    response = api(world.operator).post("/api/tickets/", {"content": content, "address": ADDRESS}, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "content" in response.json()
+    assert nothing_written(before)
+
+
+@pytest.mark.parametrize("field", ["caller_name", "address"])
+def test_filing_an_optional_field_made_only_of_zero_width_characters_is_400_on_it(world, predict, field):
+    before = counts()
+
+    response = api(world.operator).post(
+        "/api/tickets/", {"content": CONTENT, "address": ADDRESS, field: "\u200b\u200b"}, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert nothing_written(before)
+
+
+@pytest.mark.parametrize(
+    ("state", "who", "move", "body", "field"),
+    [
+        ("dispatched", "staff", "return", {"reason": "\u200b\u200b"}, "reason"),
+        ("handling", "staff", "extension-request", {"reason": "\ufeff", "days": 3}, "reason"),
+        ("dispatched", "dispatcher", "urge", {"reason": "\u200b\u2060"}, "reason"),
+        ("dispatched", "worker", "whistle", {"reason": "\u200d"}, "reason"),
+    ],
+)
+def test_a_move_text_made_only_of_invisible_characters_is_400_on_it(request, world, state, who, move, body, field):
+    ticket = request.getfixturevalue(state)
+    if move == "whistle":
+        body["departments"] = [world.staff_chengguan.staff_profile.department_id]
+    before = counts()
+
+    response = api(getattr(world, who)).post(f"/api/tickets/{ticket.pk}/{move}/", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert nothing_written(before)
+
+
+def test_a_reply_made_only_of_invisible_characters_is_400_on_text(world, handling):
+    before = counts()
+
+    response = api(world.staff).post(f"/api/tickets/{handling.pk}/reply/", {"text": "\u200b" * 20}, format="json")
+
+    assert response.status_code == 400 and "text" in response.json()
+    assert nothing_written(before)
+
+
+def test_visible_text_keeps_its_inner_zero_width_characters_and_loses_the_outer_ones(world, file_ticket):
+    ticket = file_ticket(content=f"\u200b{CONTENT[:10]}\u200b{CONTENT[10:]}\ufeff ")
+
+    assert ticket.content == f"{CONTENT[:10]}\u200b{CONTENT[10:]}"

@@ -97,14 +97,15 @@ def _ticket(world, status, *, inside: bool) -> Ticket:
 
 
 def _request(world, client, endpoint, ticket, survivor):
-    jiaotong = world.small.department("jiaotong")
+    # Units of the ticket's own district: one of another district is refused (tests/dispatch/test_cross_district.py).
+    unit = {t: world.small.department(t, ticket.district) for t in ("jiaotong", "zhujian", "chengguan")}
     bodies = {
         "reveal-phone": {"purpose": "核实"},
-        "dispatch": {"department": world.zhujian.pk},
+        "dispatch": {"department": unit["zhujian"].pk},
         "close-at-intake": {"answer": "已当场答复"},
         "return": {"reason": "非本单位职责"},
-        "return-review": {"approve": True, "department": world.chengguan.pk},
-        "redispatch": {"department": world.chengguan.pk, "reason": "调整主办"},
+        "return-review": {"approve": True, "department": unit["chengguan"].pk},
+        "redispatch": {"department": unit["chengguan"].pk, "reason": "调整主办"},
         "extension-request": {"days": 2, "reason": "需协调"},
         "extension-approve": {"approve": True, "days": 2},
         "reply": {"text": "已处理"},
@@ -113,7 +114,7 @@ def _request(world, client, endpoint, ticket, survivor):
         "close": {"reason": "来电人不需回访"},
         "reopen": {"reason": "再次反映"},
         "merge": {"into": survivor.number},
-        "whistle": {"departments": [jiaotong.pk], "reason": "需交通部门配合"},
+        "whistle": {"departments": [unit["jiaotong"].pk], "reason": "需交通部门配合"},
         "urge": {"reason": "请加快"},
     }
     if endpoint == "detail":

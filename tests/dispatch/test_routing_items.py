@@ -23,7 +23,7 @@ def test_the_shared_scenario_goes_to_the_district_housing_bureau_by_its_item(wor
     assert (ticket.status, ticket.lead_department, ticket.category_code) == (S.DISPATCHED, world.zhujian, "城乡建设")
     assert list(ticket.assists.values_list("department", flat=True)) == [world.chengguan.pk]
     assert event.data["item_path"] == "城乡建设/城市建设和市政管理/自来水供应/二次供水"
-    assert event.reason.startswith("事项“自来水供应·二次供水”（识别词：楼顶水箱、霉味）")
+    assert event.reason.startswith("事项“自来水供应·二次供水”（识别词：楼顶水箱、霉味、水箱清洗）")
     assert event.reason.endswith("→ 金水区住房和城乡建设局")
     assert ticket.ai_routing["items"][0]["unit_name"] == "金水区住房和城乡建设局"
 
@@ -89,12 +89,20 @@ def test_no_item_words_waits_and_says_it_does_not_know(world, file_ticket):
 
 def test_below_the_threshold_an_item_of_a_trained_category_waits(world, file_ticket, predict):
     predict("城乡建设", 0.5, auto=False)
-    ticket = file_ticket()
+    ticket = file_ticket(content="水箱有问题请处理")  # one item word: too weak to make up for the classifier
     assert ticket.status == S.PENDING_DISPATCH
     assert "置信度" in route_event(ticket).reason
     assert (
         ticket.ai_routing["items"][0]["unit_name"] == "金水区住房和城乡建设局"
     )  # the dispatcher's one-click suggestion
+
+
+def test_below_the_threshold_strong_words_of_the_top_category_dispatch_and_say_so(world, file_ticket, predict):
+    predict("城乡建设", 0.6, auto=False)
+    ticket = file_ticket()
+    assert ticket.status == S.DISPATCHED
+    assert ticket.lead_department.name == "金水区住房和城乡建设局"
+    assert route_event(ticket).reason.endswith("事项识别词印证")
 
 
 def test_no_item_that_needs_a_place_is_dispatched_without_one(world, file_ticket):

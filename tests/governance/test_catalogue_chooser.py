@@ -4,7 +4,7 @@ import pytest
 
 from governance.models import CatalogueItem
 from governance.selectors import PLACE_UNKNOWN, item_choose
-from governance.selectors.catalogue import REASON_NO_WORDS
+from governance.selectors.catalogue import PRIOR_FLOOR, PRIOR_WEIGHT, REASON_NO_WORDS, UNTRAINED_PRIOR
 from governance.selectors.routing import routing_decision
 
 URBAN = {"城乡建设": 0.9, "环境保护": 0.05, "商贸旅游": 0.05}
@@ -60,6 +60,33 @@ def test_item_is_chosen_from_its_words(catalogue, text, probs, path):
 def test_unlabelled_first_level_categories_are_recognised_from_item_words(catalogue, text, path):
     """The classifier has never seen these categories (p = 0): the item's words alone pick them."""
     assert chosen(text, SPREAD) == (path, True)
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("家里暖气片一直不热", "暖气不热"),
+        ("电动车在楼道里充电", "楼道充电"),
+        ("燃气好像泄漏了", "燃气泄漏"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_long_word_matches_with_a_few_characters_between_its_halves(catalogue, text, word):
+    assert word in item_choose(text=text, category_probabilities=URBAN).best.words
+
+
+@pytest.mark.django_db
+def test_a_long_word_does_not_match_across_a_sentence_or_a_long_gap(catalogue):
+    assert "暖气不热" not in item_choose(text="暖气。不热", category_probabilities=URBAN).best.words
+    assert "暖气不热" not in item_choose(text="暖气片今年换了新的还是不热", category_probabilities=URBAN).best.words
+
+
+@pytest.mark.django_db
+def test_an_untrained_category_gets_a_neutral_prior_not_zero(catalogue):
+    """Categories absent from the classifier's probabilities (never trained on) are not ruled out by it."""
+    choice = item_choose(text="想问问公墓在哪里", category_probabilities=SPREAD)
+    assert choice.best.path == "民政/社会服务/殡葬管理"
+    assert choice.best.score == pytest.approx(2 * (PRIOR_FLOOR + PRIOR_WEIGHT * UNTRAINED_PRIOR))
 
 
 @pytest.mark.django_db
@@ -118,7 +145,7 @@ def test_territorial_item_with_the_street_goes_to_the_street_office(zhengzhou_sm
         street=z.street,
     )
     assert d.auto and d.assignment.lead.name == "文化路街道办事处"
-    assert d.reason == "事项“违章建筑”（识别词：违章建筑、加盖），属地事项 → 文化路街道办事处"
+    assert d.reason == "事项“违章建筑”（识别词：违章建筑、楼顶加盖），属地事项 → 文化路街道办事处"
     assert d.as_event_data()["item_path"] == "城乡建设/城乡规划/违章建筑"
 
 
@@ -152,6 +179,53 @@ def test_utility_item_is_dispatched_without_a_place(zhengzhou_small):
     d = routing_decision(text="家里暖气片一直不热", category_probabilities=URBAN, district=None)
     assert d.auto and d.assignment.lead.dept_type == "heating"
     assert d.category_code == "城乡建设"
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_words_that_agree_with_the_top_category_dispatch(zhengzhou_small):
+    z = zhengzhou_small
+    d = routing_decision(
+        text="家属院有人在楼顶私自加盖房子，违章建筑",
+        category_probabilities={"城乡建设": 0.6, "环境保护": 0.4},
+        classifier_confident=False,
+        district=z.district,
+        street=z.street,
+    )
+    assert d.auto and d.assignment.lead.name == "文化路街道办事处"
+    assert d.reason.endswith("；分类置信度低于阈值（城乡建设 60%），事项识别词印证")
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_weak_or_unsupported_words_wait(zhengzhou_small):
+    z = zhengzhou_small
+    weak = routing_decision(  # one two-character word in the top category
+        text="路灯坏了好几天了",
+        category_probabilities={"城乡建设": 0.9, "环境保护": 0.1},
+        classifier_confident=False,
+        district=z.district,
+    )
+    assert not weak.auto and weak.reason.startswith("分类置信度低于阈值（城乡建设 90%）")
+    low = routing_decision(  # strong words, but the top category is too unsure
+        text="小区占道经营",
+        category_probabilities={"城乡建设": 0.45, "环境保护": 0.4, "商贸旅游": 0.15},
+        classifier_confident=False,
+        district=z.district,
+        street=z.street,
+    )
+    assert low.choice.best.word_score == 4
+    assert not low.auto and low.reason.startswith("分类置信度低于阈值")
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_many_words_of_one_item_decide_even_outside_the_top_category(zhengzhou_small):
+    d = routing_decision(
+        text="闻到很重的煤气味，怀疑燃气泄漏",
+        category_probabilities={"环境保护": 0.93, "城乡建设": 0.07},
+        classifier_confident=False,
+        district=None,
+    )
+    assert d.choice.best.word_score >= 5
+    assert d.auto and d.assignment.lead.dept_type == "gas"
 
 
 @pytest.mark.django_db

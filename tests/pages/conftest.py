@@ -71,6 +71,12 @@ def accounts(zhengzhou_small) -> Accounts:
     return make_accounts(zhengzhou_small)
 
 
+def _staff_of(unit):
+    user = UserFactory(roles=[roles.DEPARTMENT_STAFF])
+    StaffProfileFactory(user=user, department=unit)
+    return user
+
+
 @pytest.fixture
 def make_ticket(zhengzhou_small, accounts):
     """A ticket in 农大社区 (grid 农大社区第1网格), brought to `status` through the services."""
@@ -97,16 +103,16 @@ def make_ticket(zhengzhou_small, accounts):
         ticket.refresh_from_db()
         if status == Ticket.Status.PENDING_DISPATCH:
             return ticket
-        services.ticket_dispatch(
-            ticket=ticket, by=accounts.dispatcher, department=z.department("zhujian"), category_code="城乡建设"
-        )
+        unit = z.department("zhujian", fields["district"])  # a unit must serve the ticket's district
+        services.ticket_dispatch(ticket=ticket, by=accounts.dispatcher, department=unit, category_code="城乡建设")
         if status == Ticket.Status.DISPATCHED:
             return ticket
-        services.ticket_sign(ticket=ticket, by=accounts.staff)
+        staff = accounts.staff if unit == z.department("zhujian") else _staff_of(unit)
+        services.ticket_sign(ticket=ticket, by=staff)
         if status == Ticket.Status.HANDLING:
             return ticket
         if status == Ticket.Status.RETURN_PENDING:
-            services.ticket_return(ticket=ticket, by=accounts.staff, reason="不属于本单位职责")
+            services.ticket_return(ticket=ticket, by=staff, reason="不属于本单位职责")
             return ticket
         raise ValueError(status)
 

@@ -5,10 +5,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
 from common.errors import ApplicationError, ConflictError
+from common.pagination import BoundedPaginator
 from governance import roles
 
 # Where each role starts its day, first match wins (a user may hold several roles).
@@ -54,7 +54,7 @@ def home(request):
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return BoundedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def report_error(request, exc: ApplicationError) -> None:

@@ -10,6 +10,7 @@ from classifier import services as clf
 from classifier.candidates import comparisons_recent
 from classifier.selectors import model_rollback_target, model_version_list
 from common.errors import ApplicationError
+from common.pagination import bounded_count_label
 from dispatch import selectors, services
 from dispatch.models import CityMode
 from dispatch.pages.exports import csv_response, wants_csv
@@ -37,7 +38,7 @@ def queues(request):
     queryset = apply_filters(selector(request.user), form)
     if wants_csv(request):
         return csv_response(filename=f"queue-{key}", columns=ticket_columns(request.user), rows=queryset.iterator())
-    counts = {k: q[1](request.user).count() for k, q in QUEUES.items()}
+    counts = {k: bounded_count_label(q[1](request.user)) for k, q in QUEUES.items()}
     tabs = [{"key": k, "label": q[0], "count": counts[k], "on": k == key} for k, q in QUEUES.items()]
     return render(
         request,
@@ -51,6 +52,7 @@ def queues(request):
             "page": paginate(request, queryset),
             "query": query_without_page(request),
             "category_names": dict(categories),
+            "callers": selectors.caller_view(request.user),
         },
     )
 

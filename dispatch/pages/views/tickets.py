@@ -27,18 +27,8 @@ from dispatch.workflow import MOVES
 from governance.selectors import category_choices
 
 
-def _masked(user):
-    """How caller data shows to this user: the hotline centre reads names; phones are masked in lists."""
-    show_name = selectors.may_read_caller_name(user)
-
-    def name(t):
-        return t.caller_name if show_name else selectors.mask_name(t.caller_name)
-
-    return name
-
-
 def ticket_columns(user):
-    name = _masked(user)
+    callers = selectors.caller_view(user)
     return [
         ("工单编号", lambda t: t.number),
         ("受理时间", lambda t: t.created_at),
@@ -52,10 +42,10 @@ def ticket_columns(user):
         ("社区", lambda t: t.community.name if t.community else ""),
         ("网格", lambda t: t.grid.name if t.grid else ""),
         ("主办单位", lambda t: t.lead_department.name if t.lead_department else ""),
-        ("来电人", name),
-        ("来电号码", lambda t: selectors.mask_phone(t.caller_phone)),
+        ("来电人", callers.name),
+        ("来电号码", callers.phone),
         ("地址", lambda t: t.address),
-        ("诉求内容", lambda t: t.content),
+        ("诉求内容", callers.content),
     ]
 
 
@@ -89,7 +79,7 @@ def _list_page(request, *, queryset, title: str, template: str, filename: str, e
         "page": paginate(request, queryset),
         "query": query_without_page(request),
         "category_names": dict(categories),
-        "caller_name": _masked(request.user),
+        "callers": selectors.caller_view(request.user),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -155,7 +145,7 @@ def ticket_phone(request, pk: int):
 
 
 def _render_detail(request, ticket, allowed, forms, status=200):
-    show_name = selectors.may_read_caller_name(request.user)
+    callers = selectors.caller_view(request.user)
     categories = dict(category_choices())
     top3 = [
         {**s, "label": categories.get(s.get("code") or s.get("category_code"), s.get("code", ""))}
@@ -167,9 +157,10 @@ def _render_detail(request, ticket, allowed, forms, status=200):
         "timeline": timeline_rows(ticket),
         "actions_meta": actions.ACTIONS,
         "assists": ticket.assists.select_related("department"),
-        "extra_callers": ticket.extra_callers.all(),
-        "caller_name": ticket.caller_name if show_name else selectors.mask_name(ticket.caller_name),
-        "caller_phone": selectors.mask_phone(ticket.caller_phone),
+        "extra_callers": callers.extra_callers(ticket),
+        "caller_name": callers.name(ticket),
+        "caller_phone": callers.phone(ticket),
+        "content": callers.content(ticket),
         "may_reveal": bool(ticket.caller_phone) and selectors.may_reveal_phone(request.user, ticket),
         "allowed": allowed,
         "action_forms": forms,

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError, ConflictError
@@ -16,24 +15,19 @@ from dispatch.services.assignment import (
     fallback_for,
     max_returns,
     notify_dispatched,
+    require_serving,
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
-from dispatch.services.core import require_category, require_text, ticket_transition
+from dispatch.services.core import require_category, require_text
+from dispatch.services.moves.plan import Plan, ticket_move
 from governance.models import Department
 
 S = Ticket.Status
+DS = Ticket.DispatchSource
 
 
-def ticket_dispatch(
-    *,
-    ticket,
-    by,
-    department,
-    assists=(),
-    category_code: str | None = None,
-    reason: str = "",
-    expected_version: int | None = None,
-) -> Ticket:
+@ticket_move("dispatch")
+def ticket_dispatch(*, department, assists=(), category_code: str | None = None, reason: str = "") -> Plan:
     """Human dispatch from the 待人工派单 queue: the dispatcher names the lead unit (and 协办 units) and
     may correct the category (which then counts as confirmed by a person)."""
     category_code = require_category(category_code)
@@ -42,41 +36,21 @@ def ticket_dispatch(
     now = timezone.now()
 
     def mutate(t, actor):
-        fields = assign_lead(t, lead, now)
-        if category_code:
-            t.category_code = category_code
-            fields.append("category_code")
+        require_serving(t, [lead], field="department")
+        require_serving(t, assist_deps, field="assists")
+        fields = _hand_to(t, actor, lead, DS.HUMAN, category_code, assist_deps, now)
         t.category_confirmed = bool(t.category_code)
-        t.dispatch_source = Ticket.DispatchSource.HUMAN
-        fields += ["category_confirmed", "dispatch_source"]
-        assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
-        return fields
+        return fields + ["category_confirmed"]
 
     data = {"department": lead.pk, "assists": [d.pk for d in assist_deps], "category": category_code or ""}
-    return _move_and_notify(
-        assist_deps,
-        ticket=ticket,
-        by=by,
-        action="dispatch",
-        reason=reason,
-        mutate=mutate,
-        data=data,
-        expected_version=expected_version,
-    )
+    return Plan(mutate, reason=reason, data=data, then=_told(assist_deps))
 
 
-def ticket_redispatch(
-    *,
-    ticket,
-    by,
-    department,
-    assists=(),
-    category_code: str | None = None,
-    reason: str = "",
-    expected_version: int | None = None,
-) -> Ticket:
-    """改派 to another lead unit. After `DISPATCH_MAX_RETURNS` returns the district's 兜底 owner takes it
-    whatever unit was asked for (recorded in the event), so a ticket cannot bounce forever."""
+@ticket_move("redispatch")
+def ticket_redispatch(*, department, assists=(), category_code: str | None = None, reason: str = "") -> Plan:
+    """改派 to another lead unit, which signs again. After `DISPATCH_MAX_RETURNS` returns the district's
+    兜底 owner takes it whatever unit was asked for (recorded in the event), so a ticket cannot bounce
+    forever."""
     category_code = require_category(category_code)
     requested = department_get(department)
     assist_deps = departments_get(assists)
@@ -85,46 +59,20 @@ def ticket_redispatch(
     data = {"requested": requested.pk}
 
     def mutate(t, actor):
-        lead = requested
-        source = Ticket.DispatchSource.HUMAN
-        if t.return_count >= max_returns():
-            lead = fallback_for(t)
-            source = Ticket.DispatchSource.FALLBACK
+        require_serving(t, [requested], field="department")
+        require_serving(t, assist_deps, field="assists")
+        lead, source = (fallback_for(t), DS.FALLBACK) if t.return_count >= max_returns() else (requested, DS.HUMAN)
         data.update({"from": t.lead_department_id, "department": lead.pk, "fallback": lead != requested})
-        fields = assign_lead(t, lead, now)
-        if category_code:
-            t.category_code = category_code
-            t.category_confirmed = True
-            fields += ["category_code", "category_confirmed"]
-        t.dispatch_source = source
         t.signed_at = None
-        fields += ["dispatch_source", "signed_at"]
-        assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
-        return fields
+        return ["signed_at"] + _hand_to(t, actor, lead, source, category_code, assist_deps, now)
 
-    return _move_and_notify(
-        assist_deps,
-        ticket=ticket,
-        by=by,
-        action="redispatch",
-        reason=reason,
-        mutate=mutate,
-        data=data,
-        expected_version=expected_version,
-    )
+    return Plan(mutate, reason=reason, data=data, then=_told(assist_deps))
 
 
+@ticket_move("return_review")
 def ticket_return_review(
-    *,
-    ticket,
-    by,
-    approve: bool,
-    reason: str = "",
-    department=None,
-    assists=(),
-    category_code: str | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
+    *, approve: bool, reason: str = "", department=None, assists=(), category_code: str | None = None
+) -> Plan:
     """派单异议审核. Approved with a department → 改派 at once (to the 兜底 owner after too many returns);
     approved without one → back to 待人工派单; refused → back to the same unit, which must sign again."""
     category_code = require_category(category_code)
@@ -137,57 +85,54 @@ def ticket_return_review(
     data: dict = {"approve": bool(approve)}
 
     def mutate(t, actor):
-        fields = []
         if not approve:
-            return fields + start_sign_clock(t, now)
-        if category_code:
-            t.category_code, t.category_confirmed = category_code, True
-            fields += ["category_code", "category_confirmed"]
-        lead = target_dep
-        if t.return_count >= max_returns():
-            lead = fallback_for(t)
-            t.dispatch_source = Ticket.DispatchSource.FALLBACK
-            fields.append("dispatch_source")
+            return start_sign_clock(t, now)
+        require_serving(t, [target_dep], field="department")
+        require_serving(t, assist_deps, field="assists")
+        lead, source = (fallback_for(t), DS.FALLBACK) if t.return_count >= max_returns() else (target_dep, DS.HUMAN)
         if lead is None:
+            fields = []
+            if category_code:
+                t.category_code, t.category_confirmed = category_code, True
+                fields += ["category_code", "category_confirmed"]
             return fields + stop_clock(t)
         data.update({"from": t.lead_department_id, "department": lead.pk})
-        if t.dispatch_source != Ticket.DispatchSource.FALLBACK:
-            t.dispatch_source = Ticket.DispatchSource.HUMAN
-            fields.append("dispatch_source")
+        if t.dispatch_source == DS.FALLBACK:  # a 兜底 owner's ticket stays marked so
+            source = DS.FALLBACK
         t.signed_at = None
-        assists_add(t, assist_deps, source=TicketAssist.Source.DISPATCHER, by=actor.user)
-        return fields + ["signed_at"] + assign_lead(t, lead, now)
+        return ["signed_at"] + _hand_to(t, actor, lead, source, category_code, assist_deps, now)
 
     def target_status(t: Ticket) -> str:
-        if not approve:
-            return S.DISPATCHED
-        if target_dep is not None or t.return_count >= max_returns():
+        if not approve or target_dep is not None or t.return_count >= max_returns():
             return S.DISPATCHED
         return S.PENDING_DISPATCH
 
-    with transaction.atomic():
-        current = Ticket.objects.select_for_update(of=("self",)).get(pk=getattr(ticket, "pk", ticket))
-        return _move_and_notify(
-            assist_deps,
-            ticket=ticket,
-            by=by,
-            action="return_review",
-            to_status=target_status(current),
-            reason=reason,
-            mutate=mutate,
-            data=data,
-            expected_version=expected_version,
-        )
+    return Plan(mutate, reason=reason, data=data, to_status=target_status, then=_told(assist_deps))
 
 
-def _move_and_notify(assists: list[Department], **move) -> Ticket:
-    """The move (`ticket_transition`'s arguments), then, when it left the ticket dispatched, the lead unit,
-    the 协办 units and the grid's worker are told, in the same transaction."""
-    with transaction.atomic():
-        t = ticket_transition(**move)
+def _hand_to(
+    t: Ticket, actor, lead: Department, source: str, category_code: str, assists: list[Department], now
+) -> list[str]:
+    """Give the ticket to `lead` (its sign-for clock starts), say how it was chosen, set a category a
+    person gave (confirmed) and add the 协办 units; returns the fields changed."""
+    fields = assign_lead(t, lead, now)
+    if category_code:
+        t.category_code, t.category_confirmed = category_code, True
+        fields += ["category_code", "category_confirmed"]
+    t.dispatch_source = source
+    assists_add(t, assists, source=TicketAssist.Source.DISPATCHER, by=actor.user)
+    return fields + ["dispatch_source"]
+
+
+def _told(assists: list[Department]):
+    """After a move that left the ticket dispatched: the lead unit, the 协办 units and the grid's worker
+    are told, in the same transaction."""
+
+    def then(t: Ticket, actor) -> None:
         if t.status == S.DISPATCHED:
             notify_dispatched(t, assists)
-    return t
+
+    return then
 
 
 @dataclass

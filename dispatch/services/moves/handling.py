@@ -1,19 +1,20 @@
 """The unit's side: 签收, 退单, 延期 (request and decision), 答复."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError
-from dispatch.models import Notification, Ticket, TicketEvent
+from dispatch.models import Notification, TicketEvent
 from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock
-from dispatch.services.core import notify, require_text, ticket_transition
+from dispatch.services.core import notify_lead, require_text
+from dispatch.services.moves.plan import Plan, ticket_move
 from dispatch.services.sla import limits_for
 from dispatch.workflow import MOVES
 
 N = Notification.Kind
 
 
-def ticket_sign(*, ticket, by, expected_version: int | None = None) -> Ticket:
+@ticket_move("sign")
+def ticket_sign() -> Plan:
     """签收: the unit (or the grid worker) accepts the ticket; the handling clock starts now."""
     now = timezone.now()
     data: dict = {}
@@ -23,12 +24,11 @@ def ticket_sign(*, ticket, by, expected_version: int | None = None) -> Ticket:
         data["on_time"] = t.sign_due is None or now <= t.sign_due
         return ["signed_at"] + start_handle_clock(t, now)
 
-    return ticket_transition(
-        ticket=ticket, by=by, action="sign", mutate=mutate, data=data, expected_version=expected_version
-    )
+    return Plan(mutate, data=data)
 
 
-def ticket_return(*, ticket, by, reason: str, expected_version: int | None = None) -> Ticket:
+@ticket_move("return")
+def ticket_return(*, reason: str) -> Plan:
     """退单: the lead unit says it is not responsible, with a reason, within the return limit. The
     ticket waits for 派单异议审核 (the dispatcher); it keeps its owner until re-dispatched."""
     reason = require_text(reason, field="reason", label="退单理由", max_length=500)
@@ -37,12 +37,11 @@ def ticket_return(*, ticket, by, reason: str, expected_version: int | None = Non
         t.return_count += 1
         return ["return_count"] + stop_clock(t)
 
-    return ticket_transition(
-        ticket=ticket, by=by, action="return", reason=reason, mutate=mutate, expected_version=expected_version
-    )
+    return Plan(mutate, reason=reason)
 
 
-def ticket_extension_request(*, ticket, by, days: int, reason: str, expected_version: int | None = None) -> Ticket:
+@ticket_move("extension_request")
+def ticket_extension_request(*, days: int, reason: str) -> Plan:
     """延期 request: working days asked for (1 … the limit's maximum minus extensions already granted)."""
     reason = require_text(reason, field="reason", label="延期理由", max_length=500)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
@@ -55,22 +54,13 @@ def ticket_extension_request(*, ticket, by, days: int, reason: str, expected_ver
             raise ApplicationError(f"最多还可延期{max(left, 0)}个工作日", code="too_many", extra={"field": "days"})
         return []
 
-    return ticket_transition(
-        ticket=ticket,
-        by=by,
-        action="extension_request",
-        reason=reason,
-        mutate=mutate,
-        data={"days": days},
-        expected_version=expected_version,
-    )
+    return Plan(mutate, reason=reason, data={"days": days})
 
 
-def ticket_extension_approve(
-    *, ticket, by, approve: bool, days: int | None = None, reason: str = "", expected_version: int | None = None
-) -> Ticket:
+@ticket_move("extension_approve")
+def ticket_extension_approve(*, approve: bool, days: int | None = None, reason: str = "") -> Plan:
     """延期审批: approved → the handling deadline moves by the granted working days; refused → unchanged.
-    Either way the unit goes on handling."""
+    Either way the unit goes on handling (and is told)."""
     now = timezone.now()
     data: dict = {"approve": bool(approve)}
 
@@ -91,22 +81,17 @@ def ticket_extension_approve(
         data.update({"days": granted, "handle_due": t.handle_due.isoformat()})
         return fields
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="extension_approve",
-            reason=reason,
-            mutate=mutate,
-            data=data,
-            expected_version=expected_version,
-        )
-        verdict = "已批准" if approve else "未批准"
-        notify(kind=N.EXTENSION, ticket=t, department=t.lead_department, message=f"工单 {t.number} 延期申请{verdict}")
-    return t
+    verdict = "已批准" if approve else "未批准"
+    return Plan(
+        mutate,
+        reason=reason,
+        data=data,
+        then=lambda t, actor: notify_lead(t, N.EXTENSION, f"工单 {t.number} 延期申请{verdict}"),
+    )
 
 
-def ticket_reply(*, ticket, by, text: str, photo=None, expected_version: int | None = None) -> Ticket:
+@ticket_move("reply")
+def ticket_reply(*, text: str, photo=None) -> Plan:
     """答复: the unit's account of what it did (optional photo); goes to the centre for 审核."""
     text = require_text(text, field="text", label="答复内容")
     now = timezone.now()
@@ -122,6 +107,4 @@ def ticket_reply(*, ticket, by, text: str, photo=None, expected_version: int | N
             fields.append("reply_photo")
         return fields + stop_clock(t)
 
-    return ticket_transition(
-        ticket=ticket, by=by, action="reply", reason=text, mutate=mutate, data=data, expected_version=expected_version
-    )
+    return Plan(mutate, reason=text, data=data)

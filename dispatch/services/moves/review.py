@@ -1,26 +1,19 @@
 """The centre's side after a reply: 审核, 回访, 办结, 重办."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError
 from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import resume_handle_clock, start_handle_clock, stop_clock
-from dispatch.services.core import notify, require_category, require_text, ticket_transition
+from dispatch.services.core import notify_lead, optional_text, require_category, require_text
+from dispatch.services.moves.plan import Plan, ticket_move
 
 S = Ticket.Status
 N = Notification.Kind
 
 
-def ticket_reply_review(
-    *,
-    ticket,
-    by,
-    approve: bool,
-    reason: str = "",
-    category_code: str | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
+@ticket_move("reply_review")
+def ticket_reply_review(*, approve: bool, reason: str = "", category_code: str | None = None) -> Plan:
     """审核: approved → 回访 (the centre confirms the final category, optionally correcting it);
     sent back → the unit handles it again with the time it has left (a new limit when it ran out)."""
     category_code = require_category(category_code)
@@ -36,33 +29,18 @@ def ticket_reply_review(
             return ["category_code", "category_confirmed"]
         return resume_handle_clock(t, now)
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="reply_review",
-            to_status=S.CALLBACK if approve else S.HANDLING,
-            reason=reason,
-            mutate=mutate,
-            data={"approve": bool(approve), "category": category_code or ""},
-            expected_version=expected_version,
-        )
+    def sent_back(t, actor):
         if not approve:
-            notify(kind=N.SENT_BACK, ticket=t, department=t.lead_department, message=f"工单 {t.number} 答复被退回")
-    return t
+            notify_lead(t, N.SENT_BACK, f"工单 {t.number} 答复被退回")
+
+    data = {"approve": bool(approve), "category": category_code or ""}
+    return Plan(mutate, reason=reason, data=data, to_status=S.CALLBACK if approve else S.HANDLING, then=sent_back)
 
 
+@ticket_move("callback")
 def ticket_callback(
-    *,
-    ticket,
-    by,
-    satisfaction: str,
-    note: str = "",
-    contacted: bool | None = None,
-    resolved: str = "",
-    reason: str = "",
-    expected_version: int | None = None,
-) -> Ticket:
+    *, satisfaction: str, note: str = "", contacted: bool | None = None, resolved: str = "", reason: str = ""
+) -> Plan:
     """回访: the caller's answers to the script — 是否联系 (`contacted`: did the unit contact them),
     是否解决 (`resolved`: Ticket.Resolution), 是否满意 (`satisfaction`) and, when 不满意, the reason
     (`reason`: Ticket.UnsatisfiedReason, required). 满意/基本满意/未联系上 → 办结; 不满意 → 重办 (back to
@@ -76,7 +54,7 @@ def ticket_callback(
     if unsatisfied and reason not in Ticket.UnsatisfiedReason.values:
         message = "请选择不满意原因" if not reason else "未知的不满意原因"
         raise ApplicationError(message, code="required", extra={"field": "reason"})
-    note = (note or "").strip()[:500]
+    note = optional_text(note, field="note", label="回访记录")
     data = {"satisfaction": satisfaction}
     if contacted is not None:
         data["contacted"] = bool(contacted)
@@ -95,29 +73,17 @@ def ticket_callback(
         t.closed_at = now
         return fields + ["closed_at"] + stop_clock(t)
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="callback",
-            to_status=S.HANDLING if unsatisfied else S.CLOSED,
-            reason=note,
-            mutate=mutate,
-            data=data,
-            expected_version=expected_version,
-        )
+    def reopened(t, actor):
         if unsatisfied:
             label = Ticket.UnsatisfiedReason(reason).label
-            notify(
-                kind=N.REOPENED,
-                ticket=t,
-                department=t.lead_department,
-                message=f"工单 {t.number} 回访不满意（{label}），请重办",
-            )
-    return t
+            notify_lead(t, N.REOPENED, f"工单 {t.number} 回访不满意（{label}），请重办")
+
+    target = S.HANDLING if unsatisfied else S.CLOSED
+    return Plan(mutate, reason=note, data=data, to_status=target, then=reopened)
 
 
-def ticket_close(*, ticket, by, reason: str, expected_version: int | None = None) -> Ticket:
+@ticket_move("close")
+def ticket_close(*, reason: str) -> Plan:
     """办结 without a callback (e.g. the caller asked not to be called)."""
     reason = require_text(reason, field="reason", label="办结说明", max_length=500)
     now = timezone.now()
@@ -126,12 +92,11 @@ def ticket_close(*, ticket, by, reason: str, expected_version: int | None = None
         t.closed_at = now
         return ["closed_at"] + stop_clock(t)
 
-    return ticket_transition(
-        ticket=ticket, by=by, action="close", reason=reason, mutate=mutate, expected_version=expected_version
-    )
+    return Plan(mutate, reason=reason)
 
 
-def ticket_reopen(*, ticket, by, reason: str, expected_version: int | None = None) -> Ticket:
+@ticket_move("reopen")
+def ticket_reopen(*, reason: str) -> Plan:
     """重办 of a closed ticket: back to its unit with a fresh handling limit."""
     reason = require_text(reason, field="reason", label="重办原因", max_length=500)
     now = timezone.now()
@@ -141,9 +106,4 @@ def ticket_reopen(*, ticket, by, reason: str, expected_version: int | None = Non
         t.closed_at = None
         return ["reopen_count", "closed_at"] + start_handle_clock(t, now)
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket, by=by, action="reopen", reason=reason, mutate=mutate, expected_version=expected_version
-        )
-        notify(kind=N.REOPENED, ticket=t, department=t.lead_department, message=f"工单 {t.number} 重办")
-    return t
+    return Plan(mutate, reason=reason, then=lambda t, actor: notify_lead(t, N.REOPENED, f"工单 {t.number} 重办"))

@@ -6,9 +6,10 @@ from django.utils import timezone
 from common.errors import ApplicationError, ConflictError
 from dispatch.actors import actor_for
 from dispatch.models import Notification, Ticket, TicketAssist, TicketCaller
-from dispatch.services.assignment import assists_add, departments_get
+from dispatch.services.assignment import assists_add, departments_get, require_serving
 from dispatch.services.clocks import stop_clock
-from dispatch.services.core import notify, require_text, ticket_transition, write_event
+from dispatch.services.core import notify, notify_lead, require_text, ticket_transition, write_event
+from dispatch.services.moves.plan import Plan, ticket_move
 from governance.models import Department
 
 N = Notification.Kind
@@ -62,8 +63,10 @@ def ticket_merge(*, ticket, into, by, reason: str = "", expected_version: int | 
     return merged
 
 
-def ticket_whistle(*, ticket, by, departments, reason: str, expected_version: int | None = None) -> Ticket:
-    """吹哨报到: a grid worker, the street office or the lead unit pulls departments in as 协办."""
+@ticket_move("whistle")
+def ticket_whistle(*, departments, reason: str) -> Plan:
+    """吹哨报到: a grid worker, the street office or the lead unit pulls departments in as 协办 (each
+    one added is told)."""
     reason = require_text(reason, field="reason", label="吹哨事由", max_length=500)
     deps = departments_get(departments, field="departments")
     if not deps:
@@ -72,30 +75,23 @@ def ticket_whistle(*, ticket, by, departments, reason: str, expected_version: in
     data: dict = {"departments": [d.pk for d in deps]}
 
     def mutate(t, actor):
+        require_serving(t, deps, field="departments")
         added.extend(assists_add(t, deps, source=TicketAssist.Source.WHISTLE, by=actor.user))
         data["added"] = [d.pk for d in added]
         return []
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="whistle",
-            reason=reason,
-            mutate=mutate,
-            data=data,
-            expected_version=expected_version,
-        )
+    def called_in(t, actor):
         for dep in added:
             notify(kind=N.WHISTLE, ticket=t, department=dep, message=f"吹哨报到：工单 {t.number} 请协办")
-    return t
+
+    return Plan(mutate, reason=reason, data=data, then=called_in)
 
 
-def ticket_urge(
-    *, ticket, by, reason: str = "", supervise: bool = False, expected_version: int | None = None
-) -> Ticket:
-    """催办 (a reminder) or, with `supervise`, 督办 (formal supervision, flagged on the ticket)."""
-    kind = N.SUPERVISE if supervise else N.URGE
+@ticket_move("urge")
+def ticket_urge(*, reason: str = "", supervise: bool = False) -> Plan:
+    """催办 (a reminder) or, with `supervise`, 督办 (formal supervision, flagged on the ticket); the lead
+    unit is told."""
+    kind, label = (N.SUPERVISE, "督办") if supervise else (N.URGE, "催办")
 
     def mutate(t, actor):
         t.urge_count += 1
@@ -105,16 +101,7 @@ def ticket_urge(
             fields.append("supervised")
         return fields
 
-    with transaction.atomic():
-        t = ticket_transition(
-            ticket=ticket,
-            by=by,
-            action="urge",
-            reason=reason,
-            mutate=mutate,
-            data={"supervise": bool(supervise)},
-            expected_version=expected_version,
-        )
-        label = "督办" if supervise else "催办"
-        notify(kind=kind, ticket=t, department=t.lead_department, message=f"{label}：工单 {t.number} {reason}"[:255])
-    return t
+    def told(t, actor):
+        notify_lead(t, kind, f"{label}：工单 {t.number} {reason}")
+
+    return Plan(mutate, reason=reason, data={"supervise": bool(supervise)}, then=told)

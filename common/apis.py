@@ -1,0 +1,28 @@
+"""Small pieces the apps' DRF endpoints share."""
+
+from django.db import models
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+
+
+def validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    """`data` (a body or a query string) as `serializer_class` checks its shape; a ValidationError
+    (HTTP 400 naming each field) otherwise."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# A list whose rows depend on the request (its user, its URL): `request_queryset()` builds them. Schema
+# generation has neither, so it gets `model`'s empty queryset. (A comment, not a docstring: the schema
+# would give a base's docstring to every list without its own.)
+class RequestListApi(ListAPIView):
+    model: type[models.Model]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.request_queryset()
+
+    def request_queryset(self):
+        raise NotImplementedError
