@@ -23,14 +23,8 @@ from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from dispatch.models import (
-    DailyDistrictVolume,
-    DailyTicketStat,
-    MonthlyTicketStat,
-    OpenTicketLight,
-    Ticket,
-    TicketEvent,
-)
+from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, OpenTicketLight, Ticket
+from dispatch.models.events import TicketEvent
 from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
 from dispatch.workflow import MOVES
 from governance.models import Department, DispatchCatalogue, Region
