@@ -66,7 +66,7 @@ def model_scores(model: LoadedModel, examples: list[training.Example]) -> dict:
     if not examples:
         return {"n": 0}
     texts, labels = [ex.text for ex in examples], [ex.label for ex in examples]
-    proba = model.pipeline.predict_proba(texts)
+    proba = model.predict_proba(texts)
     predicted = [str(model.classes[i]) for i in proba.argmax(axis=1)]
     result = scores(labels, proba, model.classes)
     auto = auto_block(labels, proba, model.classes, services.thresholds_for(texts, predicted))

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Feature names look like "word__物业", "char__物业费" or "head__物业" (FeatureUnion prefixes).
-_PREFIXES = ("word__", "char__", "head__")
-
 
 def _linear_coefficients(model) -> np.ndarray:
     if hasattr(model, "calibrated_classifiers_"):
         coefs = [_linear_coefficients(c.estimator) for c in model.calibrated_classifiers_]
-        return np.mean(coefs, axis=0)
+        # one model (ensemble=False): its own array, not a second copy of (classes × features)
+        return coefs[0] if len(coefs) == 1 else np.mean(coefs, axis=0)
     if hasattr(model, "coef_"):
         coef = np.asarray(model.coef_.toarray() if hasattr(model.coef_, "toarray") else model.coef_)
         if coef.shape[0] == 1:  # binary: one row scores the second class against the first
@@ -35,16 +33,18 @@ def _linear_coefficients(model) -> np.ndarray:
 @dataclass(frozen=True)
 class Explainer:
     coef: np.ndarray  # (n_classes, n_features)
-    feature_names: np.ndarray  # display form, without the FeatureUnion prefix
+    feature_names: np.ndarray  # each block's own terms (the vocabulary's strings, not copies)
     is_word: np.ndarray  # word or title-word feature (else a character n-gram)
 
     @classmethod
     def for_pipeline(cls, pipeline) -> Explainer:
         features = pipeline.named_steps["features"]
         model = pipeline.named_steps["model"]
-        raw = features.get_feature_names_out()
-        names = np.array([_display(n) for n in raw], dtype=object)
-        is_word = np.array([not n.startswith("char__") for n in raw], dtype=bool)
+        blocks = [(name, t) for name, t in features.transformer_list if t not in ("drop", None)]
+        # The blocks' names in FeatureUnion order, without its "word__" prefixes: building prefixed
+        # names (get_feature_names_out of the union) would hold a second string per feature.
+        names = np.concatenate([t.get_feature_names_out() for _, t in blocks]).astype(object, copy=False)
+        is_word = np.concatenate([np.full(len(t.vocabulary_), name != "char") for name, t in blocks])
         return cls(coef=_linear_coefficients(model), feature_names=names, is_word=is_word)
 
     def top_terms(self, x_row, class_index: int, *, n: int = 5) -> list[str]:
@@ -71,7 +71,7 @@ class Explainer:
                 index = indices[i]
                 if self.is_word[index] != want_word:
                     continue
-                term = self.feature_names[index]
+                term = self.feature_names[index].replace(" ", "")  # a word n-gram reads as one phrase
                 if not want_word and len(term) < 2:
                     continue
                 # a piece of a term already shown (or the reverse) tells the operator nothing new;
@@ -80,10 +80,3 @@ class Explainer:
                     continue
                 terms.append(term)
         return terms
-
-
-def _display(name: str) -> str:
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            return name.removeprefix(prefix).replace(" ", "")
-    return name

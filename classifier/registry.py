@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+import jieba_next
 import joblib
 import numpy as np
 import scipy
@@ -55,6 +56,8 @@ def library_versions() -> dict[str, str]:
         "scipy": scipy.__version__,
         "joblib": joblib.__version__,
         "jieba": jieba.__version__,
+        # the segmenter since this key was added; an older artifact without it loads (same tokens)
+        "jieba-next": jieba_next.__version__,
     }
 
 
@@ -121,17 +124,24 @@ class LoadedModel:
     pipeline: object
     classes: np.ndarray
     explainer: object  # classifier.explain.Explainer
+    compiled: object  # classifier.inference.CompiledModel: what predictions go through
 
     @classmethod
     def from_pipeline(cls, *, version: str, pipeline) -> "LoadedModel":
         from classifier.explain import Explainer
+        from classifier.inference import CompiledModel
 
         return cls(
             version=version,
             pipeline=pipeline,
             classes=np.asarray(pipeline.classes_),
             explainer=Explainer.for_pipeline(pipeline),
+            compiled=CompiledModel.from_pipeline(pipeline),
         )
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities of raw texts (columns in `classes` order), as the Pipeline gives them."""
+        return self.compiled.predict_proba(texts)
 
 
 class _ActiveModelCache:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sklearn
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +27,7 @@ from classifier.registry import (
     get_active_model,
 )
 from classifier.selectors import model_rollback_target
-from classifier.text import mask_pii, normalize, preprocess
+from classifier.text import mask_pii, normalize
 from common.errors import ApplicationError
 
 __all__ = [
@@ -127,13 +126,9 @@ def classify_many(texts: list[str], *, k: int = 3) -> list[Prediction]:
 
 def predict_with(model: LoadedModel, texts: list[str], *, k: int = 3) -> list[Prediction]:
     """Predictions of a given loaded model (what classify does after fetching the active one)."""
-    features = model.pipeline.named_steps["features"]
-    estimator = model.pipeline.named_steps["model"]
-    # Our own fitted objects and tf-idf input: sklearn's per-call input and parameter checks are a
-    # third of a single call's time and can find nothing here (the setting is thread-local).
-    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        X = features.transform([preprocess(t) for t in texts]).tocsr()
-        proba = estimator.predict_proba(X)
+    # classifier/inference.py: the Pipeline's own parameters without sklearn's per-call checks
+    X = model.compiled.transform(texts)
+    proba = model.compiled.predict_proba_features(X)
     k = max(1, min(k, len(model.classes)))
     # rows as (indices, values) views: slicing X[i] builds a new sparse matrix per text (slow)
     rows = [
@@ -213,7 +208,7 @@ def evaluate_texts(*, texts: list[str], labels: list[str]) -> tuple[str, dict]:
     from classifier.evaluation import auto_block, scores
 
     model = get_active_model()
-    proba = model.pipeline.predict_proba(texts)
+    proba = model.predict_proba(texts)
     predicted = [str(model.classes[i]) for i in proba.argmax(axis=1)]
     result = scores(labels, proba, model.classes)
     result["auto"] = auto_block(labels, proba, model.classes, thresholds_for(texts, predicted))

@@ -168,7 +168,10 @@ CELERY_BEAT_SCHEDULE = {
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
+    "notifications-requeue": {"task": "dispatch.notifications_requeue", "schedule": timedelta(minutes=5)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
+    # 个人信息保护: callers of tickets closed DISPATCH_PII_RETENTION_DAYS ago are anonymised, daily at 02:30.
+    "pii-anonymise": {"task": "dispatch.pii_anonymise", "schedule": crontab(minute=30, hour=2)},
     # Mondays 03:00 (Asia/Shanghai): a candidate classifier from the week's corrections, promoted if not worse
     "classifier-candidate": {
         "task": "classifier.train_candidate",
@@ -336,6 +339,10 @@ DISPATCH_QUEUE_URGENT_LIMIT_MINUTES = int(os.environ.get("DISPATCH_QUEUE_URGENT_
 # 三率 rankings rank only units with at least this many dispatched tickets in the period; the others are
 # listed apart (a street first on 23 tickets beside units with hundreds is not a ranking).
 DASHBOARD_RANKING_MIN_TICKETS = int(os.environ.get("DASHBOARD_RANKING_MIN_TICKETS", "30"))
+
+# --- Dispatch: personal data lifecycle (dispatch/services/privacy.py) -------------------------------
+# Callers' names and numbers are anonymised this many days after their ticket is closed (daily beat task).
+DISPATCH_PII_RETENTION_DAYS = int(os.environ.get("DISPATCH_PII_RETENTION_DAYS", "180"))
 
 # --- Dispatch: moves, SLA, sweep, outbound notifications -------------------------------------
 # After this many 退单 the ticket goes to the district government (兜底) instead of back to the queue.

@@ -128,6 +128,7 @@ OTHER_EVENTS = {
     "merge_received": "并入工单",
     "sla_yellow": "黄灯预警",
     "sla_red": "红灯超期",
+    "deadlines_recomputed": "时限重算",
 }
 # Every action a TicketEvent may record (its `choices`): the moves' past-tense events, then the others.
 EVENT_LABELS: dict[str, str] = {m.event: m.label for m in MOVES.values()} | OTHER_EVENTS

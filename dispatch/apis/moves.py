@@ -68,10 +68,13 @@ class DispatchInput(MoveInput):
     department = DepartmentField()
     assists = serializers.ListField(child=DepartmentField(), required=False, default=list, max_length=10)
     category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    # The matter item's id (派单目录); checked by the service (require_item).
+    item = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class RedispatchInput(DispatchInput):
+    item = None
     reason = serializers.CharField(max_length=500)
 
 

@@ -84,7 +84,18 @@ class AssistOutput(serializers.Serializer):
     source = serializers.CharField()
 
 
+class ItemOutput(serializers.Serializer):
+    """The ticket's matter item (派单目录) and the time-limit class that sets its deadlines."""
+
+    id = serializers.IntegerField()
+    path = serializers.CharField()
+    name = serializers.CharField()
+    time_limit_class = serializers.CharField()
+    time_limit_class_label = serializers.CharField(source="get_time_limit_class_display")
+
+
 class TicketDetailOutput(TicketListOutput):
+    item = ItemOutput(source="catalogue_item", allow_null=True, read_only=True)
     assists = AssistOutput(many=True)
     extra_callers = serializers.SerializerMethodField()
     merged_into_number = serializers.CharField(source="merged_into.number", default=None)
@@ -93,6 +104,7 @@ class TicketDetailOutput(TicketListOutput):
 
     class Meta(TicketListOutput.Meta):
         fields = TicketListOutput.Meta.fields + [
+            "item",
             "address_certain",
             "category_confirmed",
             "assists",

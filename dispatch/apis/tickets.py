@@ -81,6 +81,8 @@ class TicketListCreateApi(RequestListApi):
         community = serializers.CharField(max_length=12, required=False, allow_blank=True)
         grid = serializers.CharField(max_length=24, required=False, allow_blank=True)
         category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+        # A matter item of the 派单目录 (id; GET /api/catalogue/items/ lists them); checked by the service.
+        item = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
         close_at_intake = serializers.BooleanField(default=False)
         answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -108,7 +110,7 @@ class TicketListCreateApi(RequestListApi):
 def detail_queryset():
     return (
         selectors.ticket_queryset()
-        .select_related("merged_into")
+        .select_related("merged_into", "catalogue_item")
         .prefetch_related(
             Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers"
         )

@@ -4,6 +4,7 @@ from dispatch.models.events import AppendOnlyError, Notification, NotificationRe
 from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
+from dispatch.models.privacy import CallerDataRequest, PiiAnonymisationRun
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import (
     DailyDistrictVolume,
@@ -18,6 +19,7 @@ from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AppendOnlyError",
+    "CallerDataRequest",
     "CityMode",
     "DailyDistrictVolume",
     "TicketStatSnapshot",
@@ -33,6 +35,7 @@ __all__ = [
     "Open311ApiKey",
     "Open311Request",
     "PhoneAccessLog",
+    "PiiAnonymisationRun",
     "StatsRollupState",
     "Ticket",
     "TicketAssist",

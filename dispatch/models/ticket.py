@@ -105,6 +105,9 @@ class Ticket(models.Model):
     priority = models.PositiveSmallIntegerField("优先级", default=0, help_text="城市运行模式可提高")
     category_code = models.CharField("事项类别", max_length=64, blank=True)
     category_confirmed = models.BooleanField("类别经人工确认", default=False)
+    # The matter item (事项) of the item-level 派单目录 the ticket is handled as: chosen by routing, the
+    # operator at intake or the dispatcher. Its time-limit class sets the deadlines (services/sla.py).
+    catalogue_item = optional_ref("governance.CatalogueItem", "派单目录事项", on_delete=models.SET_NULL)
 
     lead_department = optional_ref("governance.Department", "主办单位", related_name="lead_tickets")
     first_lead_department = optional_ref("governance.Department", "首次派单单位")

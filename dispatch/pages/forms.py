@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 
 from common.errors import ApplicationError
 from dispatch.models import CityMode, Ticket
+from dispatch.services.core import item_category, require_item
 from dispatch.services.intake import CLOSE_NEEDS_CATEGORY, CONTENT_MAX, normalise_phone, place_check
 from governance.models import Department, Grid, Region
-from governance.selectors import departments_near
+from governance.selectors import category_choices, departments_near, item_choices
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 # Django's own "确保该值不超过…字符" reads like a programmer's message; the intake page counts as it is typed.
@@ -41,6 +42,10 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7, "placeholder": "记录市民诉求：时间、地点、事项、诉求"}),
     )
     confidential = forms.BooleanField(label="保密件", required=False)
+    # Optional: the operator's category or matter item (also the eight categories the classifier was never
+    # trained on); routing then uses the person's choice. Checked by the service (require_item).
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+    item = forms.ChoiceField(label="派单目录事项", required=False)
     district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False)
     street = forms.ModelChoiceField(label="街道/乡镇", queryset=Region.objects.none(), required=False)
     community = forms.ModelChoiceField(label="社区/村", queryset=Region.objects.none(), required=False)
@@ -48,19 +53,19 @@ class IntakeForm(forms.Form):
     answer = forms.CharField(
         label="即办答复", max_length=CONTENT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    category_code = forms.ChoiceField(
-        label="事项类别", required=False, help_text="即办必选：默认采用智能分类建议，请确认或更改"
-    )
 
-    def __init__(self, *args, intent: str = "file", categories=(), **kwargs):
+    def __init__(self, *args, intent: str = "file", **kwargs):
         super().__init__(*args, **kwargs)
         self.intent = intent
-        self.fields["category_code"].choices = [("", "请选择类别…")] + list(categories)
         # Querysets cover the whole tree so a posted correction validates; the picker shows only the branch.
         self.fields["district"].queryset = Region.objects.filter(level=Region.Level.DISTRICT)
         self.fields["street"].queryset = Region.objects.filter(level=Region.Level.STREET)
         self.fields["community"].queryset = Region.objects.filter(level=Region.Level.COMMUNITY)
         self.fields["grid"].queryset = Grid.objects.all()
+        self.fields["category_code"].choices = [("", "（由系统判断）")] + category_choices()
+        self.fields["item"].choices = [("", "（由系统判断）")] + [
+            (level1, [(str(pk), name) for pk, name in items]) for level1, items in item_choices()
+        ]
 
     def clean_caller_phone(self):
         try:
@@ -83,10 +88,14 @@ class IntakeForm(forms.Form):
             place_check(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
         except ApplicationError as exc:
             self.add_error(exc.extra.get("field"), exc.message)
+        try:
+            item_category(require_item(data.get("item")), data.get("category_code") or "")
+        except ApplicationError as exc:
+            self.add_error(exc.extra.get("field"), exc.message)
         if self.intent == "close" and not (data.get("answer") or "").strip():
             self.add_error("answer", "即办办结需填写答复内容")
-        if self.intent == "close" and not data.get("category_code"):
-            self.add_error("category_code", CLOSE_NEEDS_CATEGORY)
+        if self.intent == "close" and not (data.get("category_code") or data.get("item")):
+            self.add_error("category_code", CLOSE_NEEDS_CATEGORY)  # every 即办 has its category
         return data
 
 

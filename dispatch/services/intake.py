@@ -17,8 +17,10 @@ from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import (
     enqueue_after_commit,
+    item_category,
     optional_text,
     require_category,
+    require_item,
     require_text,
     ticket_transition,
     write_event,
@@ -163,6 +165,7 @@ def ticket_create(
     community=None,
     grid=None,
     category_code: str = "",
+    item=None,
     close_at_intake: bool = False,
     answer: str = "",
     content_max: int = CONTENT_MAX,
@@ -196,6 +199,8 @@ def ticket_create(
             raise ApplicationError("未知的选项", code="invalid_choice", extra={"field": field})
     place = place_check(district=district, street=street, community=community, grid=grid)
     category_code = require_category(category_code)
+    item = require_item(item)
+    category_code = item_category(item, category_code)
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
         if not category_code:
@@ -222,6 +227,7 @@ def ticket_create(
             category_code=category_code,
             # 即办 has no dispatch that would confirm it: the operator's choice is the confirmation.
             category_confirmed=bool(close_at_intake and category_code),
+            catalogue_item=item,
             confidential=bool(confidential),
             created_by=actor.user,
             created_at=now,

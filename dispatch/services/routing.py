@@ -58,6 +58,16 @@ def _place(ticket: Ticket) -> dict:
     return found
 
 
+def _category_belief(ticket: Ticket, prediction) -> tuple[dict[str, float] | None, bool]:
+    """The category probabilities the item chooser weighs, and whether they are trusted: the operator's
+    category from intake when there is one (a person decided it, also one of the eight categories the
+    classifier was never trained on), else the classifier's."""
+    probabilities = {c.code: float(c.probability) for c in prediction.categories} if prediction else {}
+    if ticket.category_code:
+        return {code: 0.0 for code in probabilities} | {ticket.category_code: 1.0}, True
+    return (probabilities if prediction else None), bool(prediction and prediction.auto)
+
+
 def ticket_route(*, ticket_id: int) -> Ticket | None:
     """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
     ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
@@ -76,13 +86,16 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     district = place.get("district") or ticket.district
     street = place.get("street") or ticket.street
     decision = None
-    if prediction is not None:
+    chosen_item = ticket.catalogue_item if ticket.catalogue_item_id else None
+    if prediction is not None or chosen_item is not None or ticket.category_code:
+        probabilities, confident = _category_belief(ticket, prediction)
         decision = routing_decision(
             text=ticket.content,
-            category_probabilities={c.code: float(c.probability) for c in prediction.categories},
-            classifier_confident=prediction.auto,
+            category_probabilities=probabilities,
+            classifier_confident=confident,
             district=district,
             street=street,
+            chosen_item=chosen_item,
         )
     assignment = decision.assignment if decision is not None and decision.auto else None
     duplicates = []
@@ -128,6 +141,8 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             data["model_version"] = t.ai_model_version
         if assignment is not None:
             t.category_code = decision.category_code
+            t.catalogue_item = decision.item
+            fields.append("catalogue_item")
             t.dispatch_source = Ticket.DispatchSource.FALLBACK if assignment.is_fallback else Ticket.DispatchSource.AI
             fields += ["category_code", "dispatch_source"] + assign_lead(t, assignment.lead, now)
             data.update({"department": assignment.lead.pk, "assists": [d.pk for d in assignment.assists]})

@@ -24,7 +24,7 @@ from governance.selectors.departments import (
     street_office_for,
 )
 from governance.selectors.grids import community_default_grid, grid_for_address, grids_under
-from governance.selectors.items import PLACE_UNKNOWN, ItemAssignment, department_for_item
+from governance.selectors.items import PLACE_UNKNOWN, ItemAssignment, department_for_item, item_choices
 from governance.selectors.places import PickerOptions, grid_get, place_picker_options, region_get
 from governance.selectors.users import Workplace, workplace_for_user
 
@@ -58,6 +58,7 @@ __all__ = [
     "grids_under",
     "is_fallback_department",
     "place_picker_options",
+    "item_choices",
     "item_choose",
     "region_for_address",
     "region_get",

@@ -88,3 +88,11 @@ def department_for_item(
         if dept is not None and dept.pk != lead.pk and dept not in assists:
             assists.append(dept)
     return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback)
+
+
+def item_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The active matter items grouped by first-level category, for pickers: [(一级, [(id, "二级/三级·细项")])]."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for item in CatalogueItem.objects.filter(is_active=True).order_by("level1", "level2", "level3", "subitem"):
+        groups.setdefault(item.level1, []).append((item.pk, f"{item.level2}/{item.name}"))
+    return list(groups.items())

@@ -45,21 +45,34 @@
     update();
   }
 
-  // 即办 category: follows the AI's top suggestion (rendered into #ai-panel) until the operator chooses.
+  // 即办 needs a category: opening the 即办 box fills the category with the AI's top suggestion when the
+  // operator has chosen none, and closing it again takes that default back out (for a filed ticket the
+  // category is the operator's choice, which routing follows, so it is never set behind their back).
   var category = document.getElementById("id_category_code");
-  if (category) {
+  var quick = document.getElementById("close-at-intake");
+  var aiTop = null;
+  if (category && quick) {
+    var fill = function () {
+      if (quick.open && aiTop && !category.value) {
+        category.value = aiTop.code;
+        category.dataset.auto = "1";
+      }
+    };
     category.addEventListener("change", function (event) {
-      if (event.isTrusted) category.dataset.chosen = "1";
+      if (event.isTrusted) { delete category.dataset.auto; }
+    });
+    quick.addEventListener("toggle", function () {
+      if (quick.open) { fill(); } else if (category.dataset.auto) { category.value = ""; delete category.dataset.auto; }
     });
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (!event.detail || !event.detail.target || event.detail.target.id !== "ai-panel") return;
       var top = event.detail.target.querySelector("[data-top-category]");
-      var hint = document.getElementById("category-ai-hint");
       if (!top) return;
-      if (hint) hint.textContent = "智能建议：" + top.getAttribute("data-top-label");
-      if (!category.dataset.chosen && !category.value) {
-        category.value = top.getAttribute("data-top-category");
-      }
+      aiTop = { code: top.getAttribute("data-top-category"), label: top.getAttribute("data-top-label") };
+      var hint = document.getElementById("category-ai-hint");
+      if (hint) hint.textContent = "智能分类建议：" + aiTop.label + "（即办时默认采用）";
+      if (category.dataset.auto) { category.value = aiTop.code; } // follows the text while it is the default
+      fill();
     });
   }
 })();

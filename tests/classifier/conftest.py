@@ -31,7 +31,7 @@ def tiny_examples() -> list[Example]:
     return examples
 
 
-TINY_PARAMS = {"min_df": 1, "calibration_folds": 3}
+TINY_PARAMS = {"min_df": 1, "char_min_df": 1, "calibration_folds": 3}
 
 
 @pytest.fixture

@@ -90,3 +90,28 @@ def test_the_active_model_is_loaded_once_and_follows_activation(artifacts_dir, m
 
     assert registry.get_active_model().version == second.version
     assert first.version != second.version
+
+
+def test_an_artifact_from_before_the_fast_path_still_loads_and_classifies(artifacts_dir):
+    # given a version saved as older code saved them: float64 coefficients, no jieba-next in its metadata
+    from classifier.services import classify
+
+    result = train_tiny()
+    folder = artifacts_dir / result.version.version
+    pipeline = artifact_load(result.version.version)
+    estimator = pipeline.named_steps["model"].calibrated_classifiers_[0].estimator
+    estimator.coef_ = estimator.coef_.astype(np.float64)
+    expected = pipeline.predict_proba(["学校违规补课收费"])
+    registry.joblib.dump(pipeline, folder / registry.MODEL_FILE, compress=3)
+    metadata = json.loads((folder / registry.METADATA_FILE).read_text(encoding="utf-8"))
+    del metadata["library_versions"]["jieba-next"]
+    metadata["model_sha256"] = registry._sha256(folder / registry.MODEL_FILE)
+    (folder / registry.METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
+    registry.active_model_cache.clear()
+
+    # when it serves
+    prediction = classify("学校违规补课收费")
+
+    # then it gives the probabilities it was trained to give
+    assert prediction.top.code == "教育文体"
+    assert prediction.top.probability == pytest.approx(expected.max(), abs=1e-6)

@@ -80,7 +80,8 @@ def test_sweep_alerts_reach_the_outbound_sender(
     with django_capture_on_commit_callbacks(execute=True):
         services.sla_sweep(now=now)
 
-    kinds = sorted(kind for kind, _ in SENT)
+    # Late in the year the sweep's missing-holidays warning (for next year) is sent as well.
+    kinds = sorted(kind for kind, _ in SENT if kind != "calendar")
     assert kinds == ["red", "supervise", "yellow"]
     assert ("red", f"红灯超期：工单 {overdue.number} 已超过时限，已督办") in SENT
     assert not Notification.objects.filter(kind__in=["red", "yellow", "supervise"], sent_at__isnull=True).exists()

@@ -29,7 +29,18 @@ from governance.selectors import (
 )
 from governance.selectors.routing import routing_decision
 
-FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
+FIELDS = [
+    "caller_name",
+    "caller_phone",
+    "channel",
+    "type",
+    "urgency",
+    "address",
+    "content",
+    "confidential",
+    "category_code",
+    "item",
+]
 SUGGEST_MIN_CHARS = 6
 
 
@@ -40,16 +51,15 @@ SUGGEST_MIN_CHARS = 6
 def intake(request):
     """受理登记. `?phone=…` is the caller popup a CTI integration opens: the number filled in and the
     caller's earlier tickets shown. "提交并新建" files and comes back to an empty form."""
-    categories = category_choices()
     if request.method != "POST":
         phone = _popup_phone(request.GET.get("phone", ""))
-        form = IntakeForm(initial={"caller_phone": phone} if phone else None, categories=categories)
+        form = IntakeForm(initial={"caller_phone": phone} if phone else None)
         return render(request, "pages/intake.html", _intake_context(request, form, place_state(), phone=phone))
     intent = request.POST.get("intent", "file")
     merge_into = request.POST.get("merge_into") or ""
     if merge_into:
         intent = "merge"
-    form = IntakeForm(request.POST, intent="close" if intent == "close" else "file", categories=categories)
+    form = IntakeForm(request.POST, intent="close" if intent == "close" else "file")
     if form.is_valid():
         try:
             ticket_pk = _file_once(request, form, intent=intent, merge_into=merge_into)
@@ -127,11 +137,10 @@ def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
             **place,
             close_at_intake=True,
             answer=data["answer"],
-            category_code=data["category_code"],
         )
         messages.success(request, f"工单 {ticket.number} 已即办办结")
         return ticket
-    # Filed tickets get their category from routing (and a person where it is unsure).
+    # Routing takes the operator's category or item as a person's choice; without one it classifies.
     ticket = services.ticket_create(by=request.user, **fields, **place)
     messages.success(request, f"工单 {ticket.number} 已受理，系统正在智能分拨")
     return ticket

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from common.errors import ApplicationError
 from dispatch.models import Notification, TicketEvent
-from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock
+from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock, ticket_time_limit_class
 from dispatch.services.core import notify_lead, require_text
 from dispatch.services.moves.plan import Plan, ticket_move
 from dispatch.services.sla import limits_for
@@ -48,7 +48,9 @@ def ticket_extension_request(*, days: int, reason: str) -> Plan:
         raise ApplicationError("延期天数应为正整数", code="invalid", extra={"field": "days"})
 
     def mutate(t, actor):
-        limits = limits_for(category_code=t.category_code, urgency=t.urgency)
+        limits = limits_for(
+            category_code=t.category_code, urgency=t.urgency, time_limit_class=ticket_time_limit_class(t)
+        )
         left = int(limits.max_extension) - t.extension_days
         if days > left:
             raise ApplicationError(f"最多还可延期{max(left, 0)}个工作日", code="too_many", extra={"field": "days"})
