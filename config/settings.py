@@ -356,6 +356,15 @@ DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTE
 # the latest after this many seconds (a write that bypassed the signals); 0 = off.
 GOVERNANCE_CACHE_SECONDS = float(os.environ.get("GOVERNANCE_CACHE_SECONDS", "300"))
 
+# --- Dispatch: the centre's own pages (dispatch queue, dashboard) -----------------------------
+# 派单时限 of the human dispatch queue, in clock minutes from filing (the centre works around the clock):
+# emergencies, everything else. Rows past it show as overdue.
+DISPATCH_QUEUE_LIMIT_MINUTES = int(os.environ.get("DISPATCH_QUEUE_LIMIT_MINUTES", "120"))
+DISPATCH_QUEUE_URGENT_LIMIT_MINUTES = int(os.environ.get("DISPATCH_QUEUE_URGENT_LIMIT_MINUTES", "30"))
+# 三率 rankings rank only units with at least this many dispatched tickets in the period; the others are
+# listed apart (a street first on 23 tickets beside units with hundreds is not a ranking).
+DASHBOARD_RANKING_MIN_TICKETS = int(os.environ.get("DASHBOARD_RANKING_MIN_TICKETS", "30"))
+
 # --- Dispatch: personal data lifecycle (dispatch/services/privacy.py) -------------------------------
 # Callers' names and numbers are anonymised this many days after their ticket is closed (daily beat task).
 DISPATCH_PII_RETENTION_DAYS = int(os.environ.get("DISPATCH_PII_RETENTION_DAYS", "180"))

@@ -63,6 +63,24 @@ class Ticket(models.Model):
         UNSATISFIED = "unsatisfied", "不满意"
         UNREACHABLE = "unreachable", "未联系上"
 
+    class UnsatisfiedReason(models.TextChoices):
+        """不满意原因 asked at 回访 (recorded in the callback event; counted on the dashboard)."""
+
+        UNSOLVED = "unsolved", "问题未解决"
+        NOT_CONTACTED = "not_contacted", "未与诉求人联系"
+        OVERDUE = "overdue", "办理超时"
+        ATTITUDE = "attitude", "工作态度差"
+        SHIRKING = "shirking", "推诿扯皮"
+        UNTRUE_REPLY = "untrue_reply", "答复与事实不符"
+        OTHER = "other", "其他"
+
+    class Resolution(models.TextChoices):
+        """回访: 问题是否解决 in the caller's words."""
+
+        SOLVED = "solved", "已解决"
+        PARTLY = "partly", "部分解决"
+        UNSOLVED = "unsolved", "未解决"
+
     class DispatchSource(models.TextChoices):
         AI = "ai", "智能派单"
         HUMAN = "human", "人工派单"

@@ -187,7 +187,7 @@ def human_dispatch_options(tickets: Iterable[Ticket]) -> list[dict]:
             {
                 "ticket": t,
                 "suggestions": suggestions,
-                "departments": departments_near(district_code=t.district_id, units=units),
+                "departments": departments_near(district_code=t.district_id, units=units, exclude_centre=True),
             }
         )
     return rows

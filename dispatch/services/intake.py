@@ -38,6 +38,7 @@ CONTENT_MAX = 2000
 # once spaces, brackets (half- or full-width) and a +86 prefix are taken out.
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 PHONE_NOISE = re.compile(r"[\s()（）]")
+CLOSE_NEEDS_CATEGORY = "即办工单请确认事项类别（可采用智能分类建议）"
 PHONE_MESSAGE = "请输入有效的手机号（11位）或固定电话（如 0371-12345678）"
 # Who may file a ticket (the intake page and its live panels use the same roles).
 FILERS = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
@@ -221,6 +222,8 @@ def ticket_create(
     category_code = item_category(item, category_code)
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
+        if not category_code:
+            raise ApplicationError(CLOSE_NEEDS_CATEGORY, code="required", extra={"field": "category_code"})
 
     mode = current_city_mode()
     now = timezone.now()
@@ -241,6 +244,8 @@ def ticket_create(
             urgency=urgency,
             priority=(mode.priority_boost if mode else 0) + (2 if urgency == Ticket.Urgency.EMERGENCY else 0),
             category_code=category_code,
+            # 即办 has no dispatch that would confirm it: the operator's choice is the confirmation.
+            category_confirmed=bool(close_at_intake and category_code),
             catalogue_item=item,
             confidential=bool(confidential),
             created_by=actor.user,
@@ -263,15 +268,26 @@ def ticket_create_merged(*, by, into: Ticket, **fields) -> Ticket:
         return ticket_merge(ticket=ticket, into=into, by=by, reason="受理时并单")
 
 
-def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str, expected_version: int | None = None) -> Ticket:
-    """即办: the operator answered on the spot; the ticket is closed without dispatch."""
+def ticket_close_at_intake(
+    *, ticket: Ticket | int, by, answer: str, category_code: str = "", expected_version: int | None = None
+) -> Ticket:
+    """即办: the operator answered on the spot; the ticket is closed without dispatch. Every 即办 ticket
+    has a category (the operator confirms the AI's suggestion or picks one): `category_code` sets it,
+    else the ticket's own is kept; with neither, ApplicationError naming `category_code`."""
     answer = require_text(answer, field="answer", label="即办答复")
+    category_code = require_category(category_code)
 
     def mutate(t, actor):
+        fields = ["answer", "closed_at", "sla_due", "sla_warn_at"]
+        if category_code:
+            t.category_code, t.category_confirmed = category_code, True
+            fields += ["category_code", "category_confirmed"]
+        elif not t.category_code:
+            raise ApplicationError(CLOSE_NEEDS_CATEGORY, code="required", extra={"field": "category_code"})
         t.answer = answer
         t.closed_at = timezone.now()
         t.sla_due = t.sla_warn_at = None
-        return ["answer", "closed_at", "sla_due", "sla_warn_at"]
+        return fields
 
     return ticket_transition(
         ticket=ticket, by=by, action="close_at_intake", reason=answer, mutate=mutate, expected_version=expected_version

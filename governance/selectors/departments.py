@@ -153,15 +153,20 @@ def category_is_known(code: str) -> bool:
     return DispatchCatalogue.objects.filter(category_code=code).exists()
 
 
-def departments_near(*, district_code: str | None, units: Iterable[Department] | None = None) -> list[Department]:
+def departments_near(
+    *, district_code: str | None, units: Iterable[Department] | None = None, exclude_centre: bool = False
+) -> list[Department]:
     """The units a dispatcher picks from for a ticket in a district: city units and utilities, the
     district's own units and those of its streets (a 改派 is often to the neighbouring street office);
     every active unit when the district is unknown. `units` (with `region` loaded) saves the query when
-    a page needs this for many tickets."""
+    a page needs this for many tickets. `exclude_centre` leaves out the 12345 hotline centre itself
+    (the pickers for 派单, 改派, 协办 and 吹哨: the centre does not handle a ticket it dispatches)."""
     if units is None:
         units = (
             Department.objects.filter(is_active=True).select_related("region").order_by("level", "region_id", "name")
         )
+    if exclude_centre:
+        units = [unit for unit in units if unit.dept_type != CITY_GOV]
     return [unit for unit in units if department_serves(unit, district_code=district_code)]
 
 

@@ -45,6 +45,15 @@ SELF_HANDLED_NOTES = [
     "已联系物业保洁现场清理完毕。",
     "已现场整改，拍照留存。",
 ]
+RESOLUTION = [("solved", 90), ("partly", 10)]
+UNSATISFIED_REASONS = [
+    ("unsolved", 45),
+    ("overdue", 15),
+    ("shirking", 12),
+    ("attitude", 10),
+    ("untrue_reply", 10),
+    ("other", 8),
+]
 
 
 def raw_complaints() -> list[tuple[str, str]]:
@@ -183,6 +192,7 @@ def _plan_ticket(ctx: DemoContext, *, created, text, label, place) -> Plan:
     life.created(created, by=ctx.operator)
     if rng.random() < 0.2:  # 即办
         t.answer = "已根据知识库当场答复来电人。"
+        t.category_code, t.category_confirmed = label, True  # every 即办 has its category (the operator's)
         t.closed_at = created + datetime.timedelta(minutes=rng.randint(2, 8))
         life.move("close_at_intake", t.closed_at, by=ctx.operator, reason=t.answer)
         return plan
@@ -300,5 +310,12 @@ def _plan_routed(ctx: DemoContext, plan: Plan, life: "Timeline", *, label: str) 
         t.closed_at = callback_at
         stop_clock(t)
         to = S.CLOSED
-    life.move("callback", callback_at, to=to, by=ctx.dispatcher, data={"satisfaction": t.satisfaction})
+    # The 回访 script's answers, from a generator of their own so the rest of the demo stays as it was.
+    answers, script = {"satisfaction": t.satisfaction}, random.Random(f"callback {t.created_at.isoformat()}")
+    if t.satisfaction != Ticket.Satisfaction.UNREACHABLE:
+        answers["contacted"] = script.random() < 0.95
+        answers["resolved"] = "unsolved" if to == S.HANDLING else pick(script, RESOLUTION)
+    if to == S.HANDLING:
+        answers["reason"] = pick(script, UNSATISFIED_REASONS)
+    life.move("callback", callback_at, to=to, by=ctx.dispatcher, data=answers)
     return plan

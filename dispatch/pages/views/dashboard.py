@@ -83,6 +83,8 @@ def dashboard(request):
             "redispatched": [t.redispatched for t in rows],
         }
 
+    # Today is still filling up: marked (a dashed last segment and a note) instead of drawn as a cliff.
+    volume["partial"] = flt.end >= timezone.localdate()
     charts = {
         "volume": volume,
         "by_category": chart_rows(breakdown["by_category"]),
@@ -98,6 +100,7 @@ def dashboard(request):
             "b": breakdown,
             "sla": sla,
             "patrol": patrol,
+            "callbacks": stats.callback_reasons(flt=flt),
             "charts": charts,
             "query": request.GET.urlencode(),
         },
