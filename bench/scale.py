@@ -1,9 +1,9 @@
 """Scale figures (issue 15), side by side in one run on PostgreSQL + Redis.
 
-Run: `.venv/bin/python bench/scale.py [--json] [--history-days 30] [--open 280000]`. Creates its own
-database (grid12345_bench_scale on the server of BENCH_PG, default postgres://postgres@127.0.0.1:5432)
+Run: `.venv/bin/python bench/scale.py [--json] [--history-days 7] [--open 280000] [--steps 1,2,3,4,5]`.
+Its own database (grid12345_bench_scale on the server of BENCH_PG, default postgres://postgres@127.0.0.1:5432)
 and drops it at the end (`--keep` keeps it); Redis db 2 (REDIS_URL) for the broker and the cache; a
-classifier trained in a temporary folder. Takes 10-30 minutes on a busy 2-core machine.
+classifier trained in a temporary folder (steps 2 and 3). Takes 10-30 minutes on a busy 2-core machine.
 
 Prints, then as its last line one JSON object:
   1. filing: POST /api/tickets/ (gunicorn, 2 workers, 4 client threads, token auth) next to the same work
@@ -51,6 +51,10 @@ def parse_args():
     parser.add_argument("--filings", type=int, default=600, help="API filings (and raw transactions) measured")
     parser.add_argument("--routed", type=int, default=300, help="tickets routed by the worker")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--steps", default="1,2,3,4,5", help="which of the five parts to run, e.g. 1 or 4,5")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure 4 and 5 again on a database kept by --keep (no set-up, no load)"
+    )
     return parser.parse_args()
 
 
@@ -74,7 +78,7 @@ def drop_database(server: str) -> None:
 
 def setup_django(args):
     server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    os.environ["DATABASE_URL"] = create_database(server)
+    os.environ["DATABASE_URL"] = f"{server}/{DB_NAME}" if args.reuse else create_database(server)
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     os.environ["CLASSIFIER_ARTIFACTS_DIR"] = tempfile.mkdtemp(prefix="bench-scale-models-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -104,7 +108,7 @@ def dsn() -> str:
     return out + (f" password={db['PASSWORD']}" if db.get("PASSWORD") else "")
 
 
-def prepare():
+def prepare(*, model: bool):
     from django.core.management import call_command
 
     say("setting up: migrate, divisions, grids (金水区), departments, demo accounts, classifier (--no-cv)")
@@ -118,8 +122,9 @@ def prepare():
     from dispatch.management.demo import demo_accounts
 
     world = demo_accounts()
-    seconds, _ = timed(call_command, "train_classifier", "--no-cv", verbosity=0)
-    say(f"   classifier trained in {seconds:.0f} s")
+    if model:
+        seconds, _ = timed(call_command, "train_classifier", "--no-cv", verbosity=0)
+        say(f"   classifier trained in {seconds:.0f} s")
     return world
 
 
@@ -437,7 +442,7 @@ def rollup_minute(operator) -> dict:
     with transaction.atomic():
         for i in range(35):
             Ticket.objects.create(
-                number=f"MIN{i:05d}", content=TEXTS[i % 3], created_at=timezone.now(), created_by=operator
+                number=f"MIN{os.getpid()}-{i:03d}", content=TEXTS[i % 3], created_at=timezone.now(), created_by=operator
             )
     older = list(
         Ticket.objects.filter(number__startswith="BJ", status="closed").order_by("?").values_list("pk", flat=True)[:15]
@@ -449,11 +454,13 @@ def rollup_minute(operator) -> dict:
             ticket.save(update_fields=["satisfaction", "updated_at"])
             core.write_event(ticket=ticket, actor=SYSTEM, action="called_back", data={})
     incremental_s, days = timed(stats.stats_rollup_recent)
-    # What the previous design did for the same minute: recompute every touched filing day whole.
-    full_s, _ = timed(stats.stats_rollup_days, days=days)
+    # What the previous design did for the same minute: recompute every touched filing day whole. One
+    # full day (yesterday, 70,000 tickets) is timed and multiplied: all of them take as long as the backlog.
+    one_day_s, _ = timed(stats.stats_rollup_days, days=[max(days) - timezone.timedelta(days=1)])
     return {
         "rollup_s_beijing_minute": round(incremental_s, 3),
-        "rollup_full_days_s": round(full_s, 2),
+        "rollup_full_days_s": round(one_day_s * len(days), 1),
+        "rollup_one_day_s": round(one_day_s, 2),
         "days": len(days),
     }
 
@@ -468,11 +475,12 @@ def list_figures() -> dict:
     from common.pagination import bounded_count
     from dispatch import selectors
     from dispatch.models import Ticket
+    from dispatch.selectors.tickets import WORKLIST_STATUSES
     from governance import roles
     from governance.models import Department, StaffProfile
 
     busiest = (
-        Ticket.objects.filter(status__in=selectors.WORKLIST_STATUSES)
+        Ticket.objects.filter(status__in=WORKLIST_STATUSES)
         .values("lead_department")
         .annotate(n=Count("id"))
         .order_by("-n")
@@ -493,9 +501,7 @@ def list_figures() -> dict:
 
     worklist = selectors.worklist_for_user(user)
     old = (
-        selectors.ticket_list_for_user(user)
-        .filter(status__in=selectors.WORKLIST_STATUSES)
-        .order_by("-priority", "sla_due", "id")
+        selectors.ticket_list_for_user(user).filter(status__in=WORKLIST_STATUSES).order_by("-priority", "sla_due", "id")
     )
     dispatcher = User.objects.get(username="dispatcher")
     everything = selectors.ticket_list_for_user(dispatcher)
@@ -520,61 +526,76 @@ def main():
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             sys.exit("bench/scale.py needs PostgreSQL (BENCH_PG) and Redis (REDIS_URL)")
         say(f"scale bench on {DB_NAME} (PostgreSQL), Redis {settings.REDIS_URL}, load {figures['load_before']:.1f}")
-        world = prepare()
+        steps = {int(x) for x in args.steps.split(",")}
+        if args.reuse:
+            from dispatch.management.demo import demo_accounts
+
+            world, steps = demo_accounts(), steps & {4, 5}
+        else:
+            world = prepare(model=bool(steps & {2, 3}))
         operator = world.users["operator"]
         token, _ = Token.objects.get_or_create(user=operator)
 
-        say("1. filing")
-        raw = raw_filing_txn_per_second(args.filings)
-        api = api_filings_per_second(token.key, args.filings)
-        figures.update(
-            raw_filing_txn_per_s=round(raw, 1), filing_api_per_s=round(api, 1), filing_ratio=round(api / raw, 3)
-        )
-        say(
-            f"   raw filing transaction (4 threads): {raw:7.0f}/s;  POST /api/tickets/ (gunicorn 2 × 4 threads): {api:7.0f}/s"
-        )
-        say(f"   ratio API / raw: {api / raw:.3f} (target ≥ 0.25, stretch 0.5)")
-        from config.celery import app
+        if 1 in steps:
+            say("1. filing")
+            raw = raw_filing_txn_per_second(args.filings)
+            api = api_filings_per_second(token.key, args.filings)
+            figures.update(
+                raw_filing_txn_per_s=round(raw, 1), filing_api_per_s=round(api, 1), filing_ratio=round(api / raw, 3)
+            )
+            say(
+                f"   raw filing transaction (4 threads): {raw:7.0f}/s;  POST /api/tickets/ (gunicorn 2 × 4 threads): {api:7.0f}/s"
+            )
+            say(f"   ratio API / raw: {api / raw:.3f} (target ≥ 0.25, stretch 0.5)")
+            from config.celery import app
 
-        app.control.purge()
+            app.control.purge()
 
-        say("2. routing, one worker process on Redis")
-        route = route_per_second(operator, args.routed)
-        figures["route_per_s_per_worker"] = round(route, 1)
-        say(f"   {route:.1f} tickets routed/s over {args.routed} tickets (target ≥ 60, stretch 200)")
+        if 2 in steps:
+            say("2. routing, one worker process on Redis")
+            route = route_per_second(operator, args.routed)
+            figures["route_per_s_per_worker"] = round(route, 1)
+            say(f"   {route:.1f} tickets routed/s over {args.routed} tickets (target ≥ 60, stretch 200)")
 
-        say("3. classify")
-        figures.update(classify_figures())
-        say(
-            f"   batch {figures['classify_batch_per_s']:.0f} texts/s vs baseline {figures['baseline_batch_per_s']:.0f}"
-            f" (ratio {figures['classify_batch_per_s'] / figures['baseline_batch_per_s']:.2f}); single p50"
-            f" {figures['classify_p50_ms']} ms, p99 {figures['classify_p99_ms']} ms (baseline p99 {figures['baseline_p99_ms']} ms)"
-        )
-        figures["classify_vs_baseline"] = round(figures["classify_batch_per_s"] / figures["baseline_batch_per_s"], 3)
+        if 3 in steps:
+            say("3. classify")
+            figures.update(classify_figures())
+            say(
+                f"   batch {figures['classify_batch_per_s']:.0f} texts/s vs baseline {figures['baseline_batch_per_s']:.0f}"
+                f" (ratio {figures['classify_batch_per_s'] / figures['baseline_batch_per_s']:.2f}); single p50"
+                f" {figures['classify_p50_ms']} ms, p99 {figures['classify_p99_ms']} ms (baseline p99 {figures['baseline_p99_ms']} ms)"
+            )
+            figures["classify_vs_baseline"] = round(
+                figures["classify_batch_per_s"] / figures["baseline_batch_per_s"], 3
+            )
 
-        say(f"4. statistics: {args.history_days} days × {BEIJING_PER_DAY:,} tickets, {args.open:,} of them open")
-        seconds, total = timed(load_history, args.history_days, args.open)
-        figures.update(history_tickets=total, history_load_s=round(seconds))
-        say(f"   history loaded: {total:,} tickets, {2 * total:,} events in {seconds:.0f} s")
-        figures.update(rollup_minute(operator))
-        say(
-            f"   one run after a Beijing minute (50 touched tickets): {figures['rollup_s_beijing_minute']:.3f} s"
-            f" (target ≤ 2 s); recomputing the {figures.pop('days')} touched day(s) whole: {figures['rollup_full_days_s']:.1f} s"
-        )
+        if steps & {4, 5} and not args.reuse:
+            say(f"4. statistics: {args.history_days} days × {BEIJING_PER_DAY:,} tickets, {args.open:,} of them open")
+            seconds, total = timed(load_history, args.history_days, args.open)
+            figures.update(history_tickets=total, history_load_s=round(seconds))
+            say(f"   history loaded: {total:,} tickets, {2 * total:,} events in {seconds:.0f} s")
+        if 4 in steps:
+            figures.update(rollup_minute(operator))
+            say(
+                f"   one run after a Beijing minute (50 touched tickets): {figures['rollup_s_beijing_minute']:.3f} s"
+                f" (target ≤ 2 s); the previous design recomputed the {figures.pop('days')} touched day(s) whole:"
+                f" {figures['rollup_one_day_s']:.1f} s a day, {figures['rollup_full_days_s']:.0f} s"
+            )
 
-        say("5. lists at city scale")
-        figures.update(list_figures())
-        say(
-            f"   worklist of the busiest unit ({figures['worklist_unit_open']:,} open): {figures['worklist_ms_at_city_scale']} ms"
-            f" (lead = X OR EXISTS(assist): {figures['worklist_old_or_ms']} ms)"
-        )
-        say(
-            f"   ticket list count: bounded {figures['ticket_list_bounded_count_ms']} ms, exact COUNT(*)"
-            f" {figures['ticket_list_exact_count_ms']} ms"
-        )
+        if 5 in steps:
+            say("5. lists at city scale")
+            figures.update(list_figures())
+            say(
+                f"   worklist of the busiest unit ({figures['worklist_unit_open']:,} open): {figures['worklist_ms_at_city_scale']} ms"
+                f" (lead = X OR EXISTS(assist): {figures['worklist_old_or_ms']} ms)"
+            )
+            say(
+                f"   ticket list count: bounded {figures['ticket_list_bounded_count_ms']} ms, exact COUNT(*)"
+                f" {figures['ticket_list_exact_count_ms']} ms"
+            )
     finally:
         figures["load_after"] = os.getloadavg()[0]
-        if not args.keep:
+        if not (args.keep or args.reuse):
             drop_database(server)
     print(json.dumps(figures, ensure_ascii=False))
 

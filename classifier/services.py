@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from classifier.models import ModelVersion
@@ -27,6 +26,7 @@ from classifier.registry import (
     artifact_load,
     get_active_model,
 )
+from classifier.selectors import model_rollback_target
 from classifier.text import mask_pii, normalize
 from common.errors import ApplicationError
 
@@ -169,22 +169,13 @@ def model_activate(*, version: ModelVersion | str, by=None) -> ModelVersion:
 
 
 def model_rollback(*, by=None) -> ModelVersion:
-    """Activate the version before the active one and return it.
-
-    "Before" = the newest version trained earlier than the active one that has served before
-    (activated_at set); if none has, the newest earlier version. Repeated rollbacks walk back in time.
-    Raises ApplicationError when there is nothing to roll back to.
+    """Activate the version before the active one (classifier.selectors.model_rollback_target) and
+    return it. Raises ApplicationError when there is nothing to roll back to.
     """
     current = ModelVersion.objects.filter(is_active=True).first()
     if current is None:
         raise NoActiveModel("没有启用的模型, 无法回滚")
-    earlier = ModelVersion.objects.filter(
-        Q(created_at__lt=current.created_at) | Q(created_at=current.created_at, pk__lt=current.pk)
-    )
-    target = (
-        earlier.filter(activated_at__isnull=False).order_by("-created_at", "-id").first()
-        or earlier.order_by("-created_at", "-id").first()
-    )
+    target = model_rollback_target(current)
     if target is None:
         raise ApplicationError(f"{current.version} 之前没有可回滚的模型版本", code="no_previous_model")
     return model_activate(version=target, by=by)

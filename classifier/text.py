@@ -3,7 +3,7 @@
 The order matters and is the same everywhere (training, `classify`, evaluation):
 
 1. `normalize`: NFKC (full-width letters, digits and punctuation become half-width), traditional →
-   simplified (zhconv), whitespace runs collapsed.
+   simplified (zhconv, common/chinese.py), whitespace runs collapsed.
 2. `mask_pii`: e-mail, ID-card numbers, phone numbers and plate numbers become placeholders, so no
    personal data is learned, logged or stored by the classifier.
 3. `segment`: all whitespace is dropped, then jieba (with the Zhengzhou user dictionary) cuts the
@@ -30,9 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba_next as jieba
-import zhconv
 from django.conf import settings
 from sklearn.base import BaseEstimator, TransformerMixin
+
+from common.chinese import simplified
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +42,11 @@ logger = logging.getLogger(__name__)
 _WHITESPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def _simplified_table() -> dict[int, str]:
-    # zhconv's character-for-character entries only: str.translate costs microseconds, where zhconv's
-    # phrase-level convert costs ~0.35 ms per message. Phrase-level variants (a handful of words
-    # written differently in Taiwan) are not worth that on every call; complaints here are simplified.
-    mapping = zhconv.zhconv.getdict("zh-cn")
-    return str.maketrans({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1 and k != v})
-
-
 def normalize(text: str) -> str:
     """Half-width, simplified, single-spaced text (never None; None and "" give "")."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).translate(_simplified_table())
+    text = simplified(unicodedata.normalize("NFKC", text))
     return _WHITESPACE.sub(" ", text).strip()
 
 

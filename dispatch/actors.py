@@ -16,6 +16,8 @@ from governance import roles
 from governance.models import Department, GridWorker, Region
 from governance.selectors import workplace_for_user
 
+CENTRE_LABEL = "12345热线中心"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -39,13 +41,28 @@ class Actor:
 
     @property
     def label(self) -> str:
+        """Who acted, as the timeline shows it: the person's name and their unit or role
+        ("王伟（金水区住建局）", "李娜（网格员）", "接线员小王（12345热线中心）"); the username only when
+        the account has no name. Written into each event, so it stays what it was at the time."""
         if self.user is None:
             return "系统"
-        if self.department is not None and self.has(roles.DEPARTMENT_STAFF):
-            return f"{self.department.name} {self.user.get_username()}"[:64]
+        person = (self.user.get_full_name() or "").strip()
         if self.grid_worker is not None:
-            return f"网格员 {self.grid_worker.name}"[:64]
-        return str(self.user.get_username())[:64]
+            person, unit = self.grid_worker.name or person, "网格员"
+        elif self.department is not None and self.has(roles.DEPARTMENT_STAFF):
+            unit = self.department.name
+        elif self.has(roles.OPERATOR, roles.DISPATCHER):
+            unit = CENTRE_LABEL
+        elif self.has(roles.SUPERVISOR):
+            unit = f"{self.region.name}督办" if self.region is not None else "指挥中心"
+        elif self.is_admin:
+            unit = "系统管理员"
+        else:
+            unit = ""
+        person = person or str(self.user.get_username())
+        if not unit or unit in person:
+            return person[:64]
+        return f"{person}（{unit}）"[:64]
 
 
 SYSTEM = Actor(user=None, roles=frozenset({"system"}))

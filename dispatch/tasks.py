@@ -85,6 +85,13 @@ def idempotency_keys_purge() -> int:
     return purge()
 
 
+@shared_task(name="dispatch.sketches_purge", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def sketches_purge() -> int:
+    from dispatch.services.routing import ticket_sketches_purge
+
+    return ticket_sketches_purge()
+
+
 @shared_task(name="dispatch.hotspots_detect", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
 def hotspots_detect() -> dict:
     from dispatch.services.hotspots import hotspots_detect as detect

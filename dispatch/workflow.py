@@ -56,6 +56,16 @@ MOVES: dict[str, Move] = {
             INTAKE,
             "closed_at_intake",
         ),
+        # 自行处置: the grid worker who found it on patrol handled it on the spot (the patrol service files
+        # and closes in one transaction; see dispatch/services/patrol.py).
+        Move(
+            "self_handle",
+            "自行处置",
+            (S.RECEIVED,),
+            (S.CLOSED,),
+            {roles.GRID_WORKER: "handler", roles.ADMIN: "any"},
+            "self_handled",
+        ),
         Move("sign", "签收", (S.DISPATCHED,), (S.HANDLING,), HANDLER, "signed"),
         Move("return", "退单", (S.DISPATCHED, S.HANDLING), (S.RETURN_PENDING,), LEAD, "returned"),
         Move(
@@ -94,6 +104,11 @@ MOVES: dict[str, Move] = {
         Move("urge", "催办/督办", OPEN_WORK + (S.REPLIED,), (), CENTRE_OR_SUPERVISOR, "urged"),
     ]
 }
+
+
+# Moves a service makes as part of a larger act (routing; filing a patrol finding handled on the spot),
+# never offered on their own as a button or an API move.
+INTERNAL_MOVES = frozenset({"route", "self_handle"})
 
 
 def relation_holds(relation: str, actor: Actor, ticket: Ticket) -> bool:

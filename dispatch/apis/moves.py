@@ -99,6 +99,9 @@ class ExtensionApproveInput(MoveInput):
 class ReplyInput(MoveInput):
     text = serializers.CharField(max_length=2000)
     photo = serializers.ImageField(required=False, allow_null=True, default=None)
+    # 处置前 / 处置后, several each; their content is checked by the service (dispatch/services/photos.py).
+    before_photos = serializers.ListField(child=serializers.FileField(), max_length=9, required=False, default=list)
+    after_photos = serializers.ListField(child=serializers.FileField(), max_length=9, required=False, default=list)
 
     def validate_photo(self, value):
         if value is not None and value.size > 5 * 1024 * 1024:
@@ -113,7 +116,16 @@ class ReplyReviewInput(MoveInput):
 
 
 class CallbackInput(MoveInput):
+    """The 回访 script's answers; `reason` is required when 不满意 (the service says so)."""
+
     satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices)
+    contacted = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="承办单位是否联系过诉求人"
+    )
+    resolved = serializers.ChoiceField(choices=Ticket.Resolution.choices, required=False, allow_blank=True, default="")
+    reason = serializers.ChoiceField(
+        choices=Ticket.UnsatisfiedReason.choices, required=False, allow_blank=True, default="", help_text="不满意原因"
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -132,6 +144,8 @@ class UrgeInput(MoveInput):
 
 class CloseAtIntakeInput(MoveInput):
     answer = serializers.CharField(max_length=2000)
+    # Required by the service when the ticket has no category yet (every 即办 ticket has one).
+    category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
 class MoveSchema(AutoSchema):

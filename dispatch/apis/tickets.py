@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,8 +17,8 @@ from common.inputs import BoundedIsoDateTimeFilter
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
 from dispatch.apis.idempotency import idempotent
-from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
-from dispatch.models import Ticket, TicketAssist
+from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketFiledOutput, TicketListOutput
+from dispatch.models import Ticket, TicketAssist, TicketPhoto
 from dispatch.services.intake import CONTENT_MAX, normalise_phone
 
 
@@ -99,13 +100,18 @@ class TicketListCreateApi(RequestListApi):
     def request_queryset(self):
         return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(request=InputSerializer, responses={201: TicketDetailOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: TicketFiledOutput},
+        description="201: the filed ticket's id, number, status, version and place (no re-read of the row); "
+        "its full detail is GET /api/tickets/{id}/ (the Location header).",
+    )
     @idempotent
     def post(self, request):
         ticket = services.ticket_create(by=request.user, **validated(self.InputSerializer, request.data))
-        if ticket.status != Ticket.Status.RECEIVED:  # 即办: closed under a fresh lock, its relations not loaded
-            ticket = detail_queryset().get(pk=ticket.pk)
-        return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        body = TicketFiledOutput(ticket, context={"request": request}).data
+        location = reverse("dispatch-api:ticket-detail", args=[ticket.pk])
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class BodyFilterBackend(DjangoFilterBackend):
@@ -143,7 +149,7 @@ def detail_queryset():
         selectors.ticket_queryset()
         .select_related("merged_into", "catalogue_item")
         .prefetch_related(
-            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers"
+            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers", "photos"
         )
     )
 
@@ -163,6 +169,19 @@ class TicketTimelineApi(APIView):
         return Response(EventOutput(selectors.ticket_timeline(ticket), many=True).data)
 
 
+def _serve_photo(field, missing: str):
+    """One stored photo as a private download (its type guessed from the file name, as Django does)."""
+    if not field:
+        raise Http404(missing)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("现场照片文件不存在") from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 class TicketPhotoApi(APIView):
     """The reply's site photo, to users who may see the ticket (404 to everyone else: it shows where a
     citizen lives). The only way uploaded photos are served; /media/ itself is for admins."""
@@ -170,15 +189,17 @@ class TicketPhotoApi(APIView):
     @extend_schema(responses={(200, "image/*"): bytes})
     def get(self, request, pk: int):
         ticket = visible_ticket(request, pk)
-        if not ticket.reply_photo:
-            raise Http404("该工单没有现场照片")
-        try:
-            handle = ticket.reply_photo.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("现场照片文件不存在") from exc
-        response = FileResponse(handle)  # its type guessed from the file name, as Django does
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return _serve_photo(ticket.reply_photo, "该工单没有现场照片")
+
+
+class TicketPhotosApi(APIView):
+    """One of a ticket's photos (巡查照片, 处置前, 处置后), under the same rule as the reply photo."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request, pk: int, photo_id: int):
+        ticket = visible_ticket(request, pk)
+        photo = TicketPhoto.objects.filter(ticket=ticket, pk=photo_id).first()
+        return _serve_photo(photo.image if photo else None, "该照片不存在")
 
 
 class TicketRevealPhoneApi(APIView):

@@ -5,6 +5,7 @@ from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.privacy import CallerDataRequest, PiiAnonymisationRun
+from dispatch.models.sketches import TicketSketch
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import (
     DailyDistrictVolume,
@@ -14,7 +15,7 @@ from dispatch.models.stats import (
     StatsRollupState,
     TicketStatSnapshot,
 )
-from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter, TicketPhoto
 from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -40,8 +41,10 @@ __all__ = [
     "Ticket",
     "TicketAssist",
     "TicketCaller",
+    "TicketSketch",
     "TicketEvent",
     "TicketNumberCounter",
+    "TicketPhoto",
     "TimeLimit",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -24,6 +24,7 @@ class Ticket(models.Model):
         OPEN311 = "open311", "Open311"
         OTHER = "other", "其他"
         PROACTIVE = "proactive", "主动治理"  # 未诉先办: opened by the centre from a hotspot, no caller
+        PATROL = "patrol", "网格巡查"  # 巡查上报: found by a grid worker on patrol, no caller
 
     class Type(models.TextChoices):
         CONSULT = "consult", "咨询"
@@ -62,10 +63,29 @@ class Ticket(models.Model):
         UNSATISFIED = "unsatisfied", "不满意"
         UNREACHABLE = "unreachable", "未联系上"
 
+    class UnsatisfiedReason(models.TextChoices):
+        """不满意原因 asked at 回访 (recorded in the callback event; counted on the dashboard)."""
+
+        UNSOLVED = "unsolved", "问题未解决"
+        NOT_CONTACTED = "not_contacted", "未与诉求人联系"
+        OVERDUE = "overdue", "办理超时"
+        ATTITUDE = "attitude", "工作态度差"
+        SHIRKING = "shirking", "推诿扯皮"
+        UNTRUE_REPLY = "untrue_reply", "答复与事实不符"
+        OTHER = "other", "其他"
+
+    class Resolution(models.TextChoices):
+        """回访: 问题是否解决 in the caller's words."""
+
+        SOLVED = "solved", "已解决"
+        PARTLY = "partly", "部分解决"
+        UNSOLVED = "unsolved", "未解决"
+
     class DispatchSource(models.TextChoices):
         AI = "ai", "智能派单"
         HUMAN = "human", "人工派单"
         FALLBACK = "fallback", "兜底派单"
+        SELF = "self", "网格自处"  # 自行处置: a patrol finding the grid worker handled on the spot
 
     FINAL_STATUSES = (Status.CLOSED, Status.CLOSED_AT_INTAKE, Status.MERGED)
     # Where the unit is still holding the ticket: handling clocks run, replies are possible.
@@ -173,6 +193,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "created_at"], name="ticket_status_created"),
             models.Index(fields=["caller_phone"], name="ticket_caller_phone", condition=~Q(caller_phone="")),
             models.Index(fields=["merged_into"], name="ticket_merged_into", condition=Q(merged_into__isnull=False)),
+            # The dashboard's patrol counts (发现/自处/上报) read patrol tickets only; no cost for other filings.
+            models.Index(fields=["created_at"], name="ticket_patrol_created", condition=Q(channel="patrol")),
         ]
 
     def __str__(self):
@@ -240,3 +262,29 @@ class TicketNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.last}"
+
+
+class TicketPhoto(models.Model):
+    """A photo of a ticket's site: taken on patrol (巡查), or before/after handling (处置前/处置后).
+
+    Served only by the photo endpoint to users who may see the ticket (they show where citizens live)."""
+
+    class Kind(models.TextChoices):
+        PATROL = "patrol", "巡查照片"
+        BEFORE = "before", "处置前"
+        AFTER = "after", "处置后"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    image = models.FileField("照片", upload_to="photos/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "现场照片"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.get_kind_display()}"

@@ -58,7 +58,14 @@ ACTIONS: dict[str, Action] = {
     "reply": Action(
         "答复",
         forms.ReplyForm,
-        lambda t, by, d: services.ticket_reply(ticket=t, by=by, text=d["text"], photo=d.get("photo")),
+        lambda t, by, d: services.ticket_reply(
+            ticket=t,
+            by=by,
+            text=d["text"],
+            photo=d.get("photo"),
+            before_photos=d.get("before_photos") or [],
+            after_photos=d.get("after_photos") or [],
+        ),
         multipart=True,
     ),
     "return": Action(
@@ -113,7 +120,13 @@ ACTIONS: dict[str, Action] = {
         "回访",
         forms.CallbackForm,
         lambda t, by, d: services.ticket_callback(
-            ticket=t, by=by, satisfaction=d["satisfaction"], note=d.get("reason", "")
+            ticket=t,
+            by=by,
+            satisfaction=d["satisfaction"],
+            note=d.get("note", ""),
+            contacted=d.get("contacted") if d.get("contacted") in (True, False) else None,
+            resolved=d.get("resolved") or "",
+            reason=d.get("reason") or "",
         ),
     ),
     "close": Action(
@@ -138,8 +151,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "close_at_intake": Action(
         "即办办结",
-        forms.ReasonForm,
-        lambda t, by, d: services.ticket_close_at_intake(ticket=t, by=by, answer=d["reason"]),
+        forms.CloseAtIntakeForm,
+        lambda t, by, d: services.ticket_close_at_intake(
+            ticket=t, by=by, answer=d["reason"], category_code=d.get("category_code") or ""
+        ),
+        needs_categories=True,
     ),
 }
 

@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from common.errors import ApplicationError
 from dispatch.models import CityMode, Ticket
 from dispatch.services.core import item_category, require_item
-from dispatch.services.intake import CONTENT_MAX, normalise_phone, place_check
+from dispatch.services.intake import CLOSE_NEEDS_CATEGORY, CONTENT_MAX, normalise_phone, place_check
 from governance.models import Department, Grid, Region
-from governance.selectors import category_choices, departments_near, item_choices
+from governance.selectors import category_choices, departments_near, item_choices, may_report_in
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# Django's own "确保该值不超过…字符" reads like a programmer's message; the intake page counts as it is typed.
+CONTENT_TOO_LONG = "诉求内容最多 %(limit_value)d 字，现有 %(show_value)d 字，请精简或将补充情况另行记录"
 
 
 class IntakeForm(forms.Form):
@@ -36,6 +38,7 @@ class IntakeForm(forms.Form):
     content = forms.CharField(
         label="诉求内容",
         max_length=CONTENT_MAX,
+        error_messages={"max_length": CONTENT_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 7, "placeholder": "记录市民诉求：时间、地点、事项、诉求"}),
     )
     confidential = forms.BooleanField(label="保密件", required=False)
@@ -91,6 +94,8 @@ class IntakeForm(forms.Form):
             self.add_error(exc.extra.get("field"), exc.message)
         if self.intent == "close" and not (data.get("answer") or "").strip():
             self.add_error("answer", "即办办结需填写答复内容")
+        if self.intent == "close" and not (data.get("category_code") or data.get("item")):
+            self.add_error("category_code", CLOSE_NEEDS_CATEGORY)  # every 即办 has its category
         return data
 
 
@@ -109,9 +114,28 @@ class OptionalReasonForm(forms.Form):
     reason = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one file input (a phone's camera or gallery); the service checks each image."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(PhotosField, self).clean(f, initial) for f in files if f]
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label="答复内容", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
-    photo = forms.ImageField(label="现场照片", required=False, help_text="可选，JPG/PNG，不超过 5MB")
+    before_photos = PhotosField(label="处置前照片", help_text="可多选，JPG/PNG/WEBP，每张不超过 5MB")
+    after_photos = PhotosField(label="处置后照片", help_text="可多选")
+    photo = forms.ImageField(label="其他现场照片", required=False, help_text="可选，一张")
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
@@ -153,14 +177,19 @@ class UrgeForm(ReasonForm):
     supervise = forms.BooleanField(label="升级为督办", required=False)
 
 
+UNIT_PICKER = {"data-unit-picker": ""}  # static/js/unit-picker.js adds the search box
+
+
 class DepartmentChoiceField(forms.ModelChoiceField):
+    widget = forms.Select(attrs=UNIT_PICKER)
+
     def label_from_instance(self, obj):
         return obj.name
 
 
 def _departments(ticket=None):
     """Units to pick from for a ticket (governance.selectors.departments_near), as a queryset for the field."""
-    near = departments_near(district_code=getattr(ticket, "district_id", None))
+    near = departments_near(district_code=getattr(ticket, "district_id", None), exclude_centre=True)
     return Department.objects.filter(pk__in=[unit.pk for unit in near]).order_by("level", "region_id", "name")
 
 
@@ -197,20 +226,67 @@ class ReturnReviewForm(DecisionForm):
 
 class WhistleForm(ReasonForm):
     departments = forms.ModelMultipleChoiceField(
-        label="召集单位", queryset=Department.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+        label="召集单位",
+        queryset=Department.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6, **UNIT_PICKER}),
     )
     field_order = ["departments", "reason"]
 
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = _departments(ticket)
+        units = _departments(ticket)
+        self.fields["departments"].queryset = units.filter(pk__in=[u.pk for u in units if may_report_in(u)])
 
 
 class CallbackForm(forms.Form):
-    satisfaction = forms.ChoiceField(
-        label="满意度", choices=Ticket.Satisfaction.choices, widget=forms.RadioSelect, help_text="不满意将退回重办"
+    """回访 script: the three standard questions in the order they are asked, then the reason for 不满意."""
+
+    contacted = forms.TypedChoiceField(
+        label="① 承办单位是否与您联系过？",
+        choices=[("1", "已联系"), ("0", "未联系")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        required=False,
     )
-    reason = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolved = forms.ChoiceField(
+        label="② 您反映的问题是否已经解决？",
+        choices=Ticket.Resolution.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    satisfaction = forms.ChoiceField(
+        label="③ 您对办理结果是否满意？",
+        choices=Ticket.Satisfaction.choices,
+        widget=forms.RadioSelect,
+        help_text="不满意将退回承办单位重办；未联系上诉求人时选「未联系上」",
+    )
+    reason = forms.ChoiceField(
+        label="不满意原因", required=False, choices=[("", "请选择…")] + list(Ticket.UnsatisfiedReason.choices)
+    )
+    note = forms.CharField(label="回访记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        satisfaction = data.get("satisfaction")
+        if satisfaction and satisfaction != Ticket.Satisfaction.UNREACHABLE:
+            if data.get("contacted") in (None, ""):
+                self.add_error("contacted", "请记录承办单位是否联系过诉求人")
+            if not data.get("resolved"):
+                self.add_error("resolved", "请记录问题是否解决")
+        if satisfaction == Ticket.Satisfaction.UNSATISFIED and not data.get("reason"):
+            self.add_error("reason", "请选择不满意原因")
+        return data
+
+
+class CloseAtIntakeForm(ReasonForm):
+    """即办办结 of a filed ticket: the answer, and the category when it has none yet."""
+
+    category_code = forms.ChoiceField(label="事项类别", required=False, help_text="工单尚无类别时必选")
+    field_order = ["category_code", "reason"]
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
 
 
 class MergeForm(forms.Form):
@@ -282,3 +358,80 @@ class DashboardFilterForm(forms.Form):
         if street and district and street.parent_id != district.code:
             self.add_error("street", "所选街道不属于所选区县")
         return data
+
+
+class PatrolForm(forms.Form):
+    """巡查上报 from the phone: what was found, photos, the grid (one of the worker's), and either 上报 or
+    自行处置 with what was done and a photo of the result. The rules are the patrol service's."""
+
+    OUTCOMES = [("report", "上报（派单处理）"), ("handled", "自行处置（已现场解决）")]
+
+    content = forms.CharField(
+        label="巡查发现",
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "发现了什么问题：位置、情况"}),
+    )
+    photos = PhotosField(label="现场照片", help_text="至少一张，可多选")
+    grid = forms.ChoiceField(label="所在网格")
+    address = forms.CharField(
+        label="具体位置", max_length=200, required=False, help_text="默认为所在网格，可补充楼栋、门牌"
+    )
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+    outcome = forms.ChoiceField(label="处理方式", choices=OUTCOMES, initial="report", widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="处置情况",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="自行处置时必填",
+    )
+    after_photos = PhotosField(label="处置后照片", help_text="自行处置时至少一张")
+
+    def __init__(self, *args, grids, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].choices = [(g.code, g.name) for g in grids]
+        self.fields["category_code"].choices = [("", "不确定（自动识别）")] + list(categories)
+
+
+class QueueFilterForm(forms.Form):
+    """The human dispatch queue's filters (dispatch.selectors.queue)."""
+
+    district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False, empty_label="全部")
+    street = forms.ModelChoiceField(label="街道", queryset=Region.objects.none(), required=False, empty_label="全部")
+    category = forms.ChoiceField(label="类别（含AI判断）", required=False)
+    channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部")] + list(Ticket.Channel.choices))
+    waiting = forms.ChoiceField(label="等待时间", required=False)
+
+    def __init__(self, *args, categories=(), waiting=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Region.objects.filter(level=Region.Level.DISTRICT)
+        district = self.data.get("district") if self.is_bound else None
+        # Streets of the chosen district only (a street posted without its district still validates).
+        streets = Region.objects.filter(level=Region.Level.STREET)
+        self.fields["street"].queryset = streets
+        self.street_options = list(streets.filter(parent_id=district)) if district else []
+        self.fields["category"].choices = [("", "全部")] + list(categories)
+        self.fields["waiting"].choices = [("", "全部")] + list(waiting)
+
+
+class BatchDispatchForm(forms.Form):
+    """批量派单: the rows ticked ("id:version" each) and one lead unit for all of them."""
+
+    tickets = forms.MultipleChoiceField(label="工单", error_messages={"required": "请先勾选要批量派单的工单"})
+    department = DepartmentChoiceField(label="主办单位", queryset=Department.objects.none())
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any well-formed "id:version" is a choice: which of them are still in the queue is the view's
+        # question, and a ticket gone meanwhile is reported, not a reason to refuse the rest.
+        posted = self.data.getlist("tickets") if self.is_bound else []
+        self.fields["tickets"].choices = [(v, v) for v in posted if re.fullmatch(r"\d{1,12}:\d{1,9}", v)]
+        units = departments_near(district_code=None, exclude_centre=True)
+        self.fields["department"].queryset = Department.objects.filter(pk__in=[u.pk for u in units]).order_by(
+            "level", "region_id", "name"
+        )
+        self.fields["category_code"].choices = [("", "（不变）")] + list(categories)
+
+    def versions(self) -> dict[int, int]:
+        return {int(pk): int(version) for pk, version in (v.split(":") for v in self.cleaned_data["tickets"])}

@@ -4,7 +4,7 @@ Pure presentation: how a light, a time left or a highlighted text looks. Nothing
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
@@ -21,25 +21,30 @@ def light_label(value) -> str:
     return LIGHT_LABELS.get(str(value or ""), "—")
 
 
+def _span(seconds: int) -> str:
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days}天{hours}小时"
+    if hours:
+        return f"{hours}小时{minutes}分"
+    return f"{minutes}分钟"
+
+
 @register.filter
 def time_left(deadline: datetime | None) -> str:
     """ "剩 2天3小时" before the deadline, "超期 5小时" after it; "—" when there is none."""
     if not deadline:
         return "—"
-    delta = deadline - timezone.now()
-    seconds = int(delta.total_seconds())
-    prefix = "剩" if seconds >= 0 else "超期"
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        body = f"{days}天{hours}小时"
-    elif hours:
-        body = f"{hours}小时{minutes}分"
-    else:
-        body = f"{minutes}分钟"
-    return f"{prefix} {body}"
+    seconds = int((deadline - timezone.now()).total_seconds())
+    return f"{'剩' if seconds >= 0 else '超期'} {_span(seconds)}"
+
+
+@register.filter
+def duration(delta: timedelta | None) -> str:
+    """A time span as "3天2小时" / "5小时10分" / "12分钟"."""
+    return _span(int(delta.total_seconds())) if delta is not None else "—"
 
 
 @register.filter

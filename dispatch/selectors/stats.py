@@ -18,12 +18,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, OpenTicketLight, Ticket
+from dispatch.models.events import TicketEvent
 from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
+from dispatch.workflow import MOVES
 from governance.models import Department, DispatchCatalogue, Region
 
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in Ticket.FINAL_STATUSES]
@@ -228,8 +231,16 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     top_streets = sorted(by_street.values(), key=lambda t: -t.total)[:HEAT_STREETS]
     heat_max = max((n for s in top_streets for n in heat[s.key].values()), default=0)
 
+    minimum = settings.DASHBOARD_RANKING_MIN_TICKETS
+
     def ranked(bucket: dict) -> list[Tally]:
-        return sorted((t for t in bucket.values() if t.dispatched), key=lambda t: (-t.score, -t.dispatched))
+        """Units with enough dispatched tickets, best 三率 first (the others: `small_sample`)."""
+        eligible = (t for t in bucket.values() if t.dispatched >= max(minimum, 1))
+        return sorted(eligible, key=lambda t: (-t.score, -t.dispatched))
+
+    def small_sample(bucket: dict) -> list[Tally]:
+        """Units with some but too few dispatched tickets to rank, most tickets first."""
+        return sorted((t for t in bucket.values() if 0 < t.dispatched < minimum), key=lambda t: -t.dispatched)
 
     return {
         "total": total,
@@ -238,6 +249,10 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
         "rank_district": ranked(by_district),
         "rank_street": ranked(by_street),
         "rank_department": ranked(by_department),
+        "rank_minimum": minimum,
+        "small_district": small_sample(by_district),
+        "small_street": small_sample(by_street),
+        "small_department": small_sample(by_department),
         "confusion": {
             "predicted": [{"code": c, "label": names.get(c, c)} for c in predicted],
             "final": [{"code": c, "label": names.get(c, c)} for c in finals],
@@ -292,3 +307,35 @@ def overdue_tickets(*, flt: DashboardFilter):
         .select_related("lead_department", "street", "district")
         .order_by("sla_due")
     )
+
+
+def callback_reasons(*, flt: DashboardFilter) -> dict:
+    """回访 in the period and region, read from the callback events (their data holds the script's
+    answers): {"callbacks": n, "unsatisfied": n, "reasons": [{code, label, n}] most first, every reason
+    listed}. A ticket called back twice counts twice: each is a caller's verdict."""
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(flt.start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(flt.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    region = flt.region
+    scope = Q()
+    if region is not None and region.level != Region.Level.CITY:
+        scope = Q(**{f"ticket__{region.level}_id": region.code})
+    events = TicketEvent.objects.filter(
+        scope, action=MOVES["callback"].event, created_at__gte=since, created_at__lt=until
+    )
+    totals = events.aggregate(
+        callbacks=Count("id"), unsatisfied=Count("id", filter=Q(data__satisfaction=Ticket.Satisfaction.UNSATISFIED))
+    )
+    counts = dict(
+        events.filter(data__satisfaction=Ticket.Satisfaction.UNSATISFIED)
+        .values_list("data__reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reasons = [
+        {"code": code, "label": label, "n": counts.get(code, 0)} for code, label in Ticket.UnsatisfiedReason.choices
+    ]
+    unknown = sum(n for code, n in counts.items() if code not in Ticket.UnsatisfiedReason.values)
+    if unknown:  # callbacks recorded before the reasons were asked
+        reasons.append({"code": "", "label": "未记录原因", "n": unknown})
+    return {**totals, "reasons": sorted(reasons, key=lambda r: -r["n"])}

@@ -249,8 +249,27 @@ def item_category(item, category_code: str, *, field: str = "item") -> str:
 # --- Notifications --------------------------------------------------------------------------------
 
 
+def ticket_brief(ticket: Ticket) -> str:
+    """What a notification says a ticket is about, beside its number: the category and a short place
+    (street and community) — never personal data: no caller, no address line, no content. Nothing for a
+    confidential ticket, whose notifications name only its number (dispatch/selectors/privacy.py)."""
+    from governance.models import DispatchCatalogue
+
+    if ticket.confidential:
+        return ""
+    name = DispatchCatalogue.objects.filter(category_code=ticket.category_code).values_list("category_name", flat=True)
+    parts = [(name.first() or ticket.category_code) if ticket.category_code else "未分类"]
+    place = "".join(r.name for r in (ticket.street, ticket.community) if r is not None)
+    parts.append(place or (ticket.district.name if ticket.district else ""))
+    return " · ".join(p for p in parts if p)
+
+
 def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, department=None, region=None) -> Notification:
-    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit."""
+    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit.
+    A ticket's notification names what it is about after the message (`ticket_brief`)."""
+    brief = ticket_brief(ticket) if ticket is not None else ""
+    if brief:
+        message = f"{message}｜{brief}"
     (note,) = notify_many(
         [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
     )

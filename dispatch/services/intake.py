@@ -12,7 +12,7 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch.actors import actor_for
-from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import (
@@ -38,9 +38,28 @@ CONTENT_MAX = 2000
 # once spaces, brackets (half- or full-width) and a +86 prefix are taken out.
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 PHONE_NOISE = re.compile(r"[\s()（）]")
+CLOSE_NEEDS_CATEGORY = "即办工单请确认事项类别（可采用智能分类建议）"
 PHONE_MESSAGE = "请输入有效的手机号（11位）或固定电话（如 0371-12345678）"
 # Who may file a ticket (the intake page and its live panels use the same roles).
 FILERS = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
+PATROL_FILERS = (roles.GRID_WORKER, roles.ADMIN)
+
+
+def may_file(actor, *, channel: str, grid: Grid | None = None) -> bool:
+    """Who files what: the hotline centre files calls; supervisors one kind of ticket, 主动治理 (未诉先办)
+    from a hotspot they handle; patrol findings (巡查上报) only grid workers on their own grids (and the
+    micro grids below them) and the admin — nobody else files on the patrol channel."""
+    if channel == Ticket.Channel.PATROL:
+        if actor.is_admin:
+            return True
+        return (
+            actor.has(roles.GRID_WORKER)
+            and grid is not None
+            and any(grid.code.startswith(code) for code in actor.grid_codes)
+        )
+    if channel == Ticket.Channel.PROACTIVE and actor.has(roles.SUPERVISOR):
+        return True
+    return actor.has(*FILERS)
 
 
 def normalise_phone(phone: str | None, *, field: str = "caller_phone") -> str:
@@ -113,7 +132,8 @@ def _region(code, level: str, field: str) -> Region | None:
     return region
 
 
-def _grid(value) -> Grid | None:
+def grid_lookup(value) -> Grid | None:
+    """A grid by code or id (or the Grid itself); None for no value. ApplicationError naming `grid`."""
     if value in (None, "") or isinstance(value, Grid):
         return value or None
     grid = Grid.objects.filter(code=str(value)).first() or (
@@ -131,7 +151,7 @@ def place_check(*, district=None, street=None, community=None, grid=None) -> Pla
     district = _region(district, Region.Level.DISTRICT, "district")
     street = _region(street, Region.Level.STREET, "street")
     community = _region(community, Region.Level.COMMUNITY, "community")
-    grid = _grid(grid)
+    grid = grid_lookup(grid)
     if not community_in(community, street):
         raise ApplicationError("所选社区不属于所选街道", code="mismatch", extra={"field": "community"})
     if community and not street:
@@ -168,23 +188,23 @@ def ticket_create(
     close_at_intake: bool = False,
     answer: str = "",
     content_max: int = CONTENT_MAX,
+    route: bool = True,
 ) -> Ticket:
-    """File a ticket (受理). The returned row carries its place's rows (and, unless closed at intake,
-    its empty assists and extra callers), so serialising it reads nothing more. The row and its
-    `created` event are committed first; routing is enqueued
+    """File a ticket (受理). The row and its `created` event are committed first; routing is enqueued
     after commit ("dispatch.route_ticket"), and a broker failure never fails the filing — the
     reconciler routes tickets left in `received`. With `close_at_intake` the operator answered on the
     spot (即办): the ticket is closed in the same transaction and never routed.
 
     Raises ApplicationError (400, `extra["field"]` names the field) for bad input and PermissionDenied
     for users who may not file. `content_max` lets a channel with a published longer limit (Open311:
-    4,000 characters) file longer texts.
+    4,000 characters) file longer texts. `route=False` files without routing (a patrol finding the grid
+    worker closes in the same transaction: dispatch.services.patrol).
     """
     actor = actor_for(by)
-    # Supervisors file one kind of ticket: 主动治理 (未诉先办) from a hotspot they handle.
-    proactive_filer = channel == Ticket.Channel.PROACTIVE and actor.has(roles.SUPERVISOR)
-    if not actor.has(*FILERS) and not proactive_filer:
-        raise PermissionDenied("无权受理工单")
+    if not may_file(actor, channel=channel, grid=grid_lookup(grid) if channel == Ticket.Channel.PATROL else None):
+        raise PermissionDenied(
+            "巡查上报只能由网格员在本人网格内提交" if channel == Ticket.Channel.PATROL else "无权受理工单"
+        )
     content = require_text(content, field="content", label="诉求内容", max_length=content_max)
     phone = normalise_phone(caller_phone)
     caller_name = optional_text(caller_name, field="caller_name", label="来电人姓名", max_length=32)
@@ -202,6 +222,8 @@ def ticket_create(
     category_code = item_category(item, category_code)
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
+        if not category_code:
+            raise ApplicationError(CLOSE_NEEDS_CATEGORY, code="required", extra={"field": "category_code"})
 
     mode = current_city_mode()
     now = timezone.now()
@@ -222,6 +244,8 @@ def ticket_create(
             urgency=urgency,
             priority=(mode.priority_boost if mode else 0) + (2 if urgency == Ticket.Urgency.EMERGENCY else 0),
             category_code=category_code,
+            # 即办 has no dispatch that would confirm it: the operator's choice is the confirmation.
+            category_confirmed=bool(close_at_intake and category_code),
             catalogue_item=item,
             confidential=bool(confidential),
             created_by=actor.user,
@@ -230,13 +254,8 @@ def ticket_create(
         write_event(ticket=ticket, actor=actor, action="created", from_status="", data={"channel": channel})
         if close_at_intake:
             ticket_close_at_intake(ticket=ticket, by=by, answer=answer)
-        else:
+        elif route:
             enqueue_after_commit("dispatch.route_ticket", ticket.pk)
-            # A ticket just filed has neither: reading them back (the API's 201 body) costs no query.
-            ticket._prefetched_objects_cache = {
-                "assists": TicketAssist.objects.none(),
-                "extra_callers": TicketCaller.objects.none(),
-            }
     return ticket
 
 
@@ -249,15 +268,26 @@ def ticket_create_merged(*, by, into: Ticket, **fields) -> Ticket:
         return ticket_merge(ticket=ticket, into=into, by=by, reason="受理时并单")
 
 
-def ticket_close_at_intake(*, ticket: Ticket | int, by, answer: str, expected_version: int | None = None) -> Ticket:
-    """即办: the operator answered on the spot; the ticket is closed without dispatch."""
+def ticket_close_at_intake(
+    *, ticket: Ticket | int, by, answer: str, category_code: str = "", expected_version: int | None = None
+) -> Ticket:
+    """即办: the operator answered on the spot; the ticket is closed without dispatch. Every 即办 ticket
+    has a category (the operator confirms the AI's suggestion or picks one): `category_code` sets it,
+    else the ticket's own is kept; with neither, ApplicationError naming `category_code`."""
     answer = require_text(answer, field="answer", label="即办答复")
+    category_code = require_category(category_code)
 
     def mutate(t, actor):
+        fields = ["answer", "closed_at", "sla_due", "sla_warn_at"]
+        if category_code:
+            t.category_code, t.category_confirmed = category_code, True
+            fields += ["category_code", "category_confirmed"]
+        elif not t.category_code:
+            raise ApplicationError(CLOSE_NEEDS_CATEGORY, code="required", extra={"field": "category_code"})
         t.answer = answer
         t.closed_at = timezone.now()
         t.sla_due = t.sla_warn_at = None
-        return ["answer", "closed_at", "sla_due", "sla_warn_at"]
+        return fields
 
     return ticket_transition(
         ticket=ticket, by=by, action="close_at_intake", reason=answer, mutate=mutate, expected_version=expected_version

@@ -1,6 +1,7 @@
 """Routing (分拨): classify, place the ticket, choose the matter item, dispatch it by the item-level 派单目录
 or leave it for a person (governance.selectors.routing decides; this module writes the outcome)."""
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ConflictError
-from dispatch.models import Notification, Ticket, TicketAssist
+from dispatch.duplicates import sketch_bands
+from dispatch.models import Notification, Ticket, TicketAssist, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import notify, ticket_transition
@@ -156,6 +158,11 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             if assignment is not None:
                 assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
                 notify_dispatched(t, list(assignment.assists))
+            if community is not None:
+                TicketSketch.objects.bulk_create(
+                    TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
+                    for band in set(sketch_bands(t.content))
+                )
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,
@@ -167,3 +174,12 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
         # Someone else routed (or closed) it between our read and our lock: nothing to do.
         return Ticket.objects.get(pk=ticket_id)
     return t
+
+
+def ticket_sketches_purge(*, now=None) -> int:
+    """Delete the duplicate-check sketches older than the duplicate window (no query reads them)."""
+    from dispatch.selectors.duplicates import DUPLICATE_DAYS
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=DUPLICATE_DAYS)
+    deleted, _ = TicketSketch.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -21,6 +21,7 @@ from governance.selectors.departments import (
     departments_near,
     fallback_department,
     is_fallback_department,
+    may_report_in,
     street_office_for,
 )
 from governance.selectors.grids import community_default_grid, grid_for_address, grids_under
@@ -62,6 +63,7 @@ __all__ = [
     "item_choose",
     "region_for_address",
     "region_get",
+    "may_report_in",
     "street_office_for",
     "workplace_for_user",
 ]

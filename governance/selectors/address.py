@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from common.chinese import simplified
 from governance import names
 from governance.models import Region
 
@@ -37,7 +38,8 @@ _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"\u30
 
 
 def normalise(text: str) -> str:
-    return _WHITESPACE.sub("", (text or "").translate(_FULLWIDTH))
+    """Half-width, simplified (金水區 → 金水区), without spaces: how addresses and names are compared."""
+    return _WHITESPACE.sub("", simplified((text or "").translate(_FULLWIDTH)))
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class AddressIndex:
         self.max_len = max((len(a) for a in self.aliases), default=0)
 
     def _add(self, alias: str, code: str, strength: float):
+        alias = simplified(alias)  # a few official names hold traditional characters (啟福社区)
         if len(alias) < 2:
             return
         entries = self.aliases.setdefault(alias, [])

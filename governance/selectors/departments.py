@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from governance.caching import memo
 from governance.models import Department, DispatchCatalogue, Region
 from governance.services.departments import CITY_GOV, DISTRICT_GOV, STREET_OFFICE
 
@@ -116,7 +117,9 @@ def fallback_department(*, district: Region | None) -> Department:
     """The 兜底 owner: the district government (区12345分中心) of `district` (any region inside a district
     is accepted), else the city's 12345 centre. Raises Department.DoesNotExist only when
     seed_departments never ran."""
-    return Directory(districts=[district]).fallback(district=district)
+    return memo(
+        ("fallback", district_code_of(district)), lambda: Directory(districts=[district]).fallback(district=district)
+    )
 
 
 def department_for_category(*, category_code: str, district: Region | None) -> Assignment:
@@ -150,15 +153,20 @@ def category_is_known(code: str) -> bool:
     return DispatchCatalogue.objects.filter(category_code=code).exists()
 
 
-def departments_near(*, district_code: str | None, units: Iterable[Department] | None = None) -> list[Department]:
+def departments_near(
+    *, district_code: str | None, units: Iterable[Department] | None = None, exclude_centre: bool = False
+) -> list[Department]:
     """The units a dispatcher picks from for a ticket in a district: city units and utilities, the
     district's own units and those of its streets (a 改派 is often to the neighbouring street office);
     every active unit when the district is unknown. `units` (with `region` loaded) saves the query when
-    a page needs this for many tickets."""
+    a page needs this for many tickets. `exclude_centre` leaves out the 12345 hotline centre itself
+    (the pickers for 派单, 改派, 协办 and 吹哨: the centre does not handle a ticket it dispatches)."""
     if units is None:
         units = (
             Department.objects.filter(is_active=True).select_related("region").order_by("level", "region_id", "name")
         )
+    if exclude_centre:
+        units = [unit for unit in units if unit.dept_type != CITY_GOV]
     return [unit for unit in units if department_serves(unit, district_code=district_code)]
 
 
@@ -171,6 +179,12 @@ def department_serves(unit: Department, *, district_code: str | None) -> bool:
         return True
     unit_district = district_code_of(unit.region)
     return unit_district is None or unit_district == district_code
+
+
+def may_report_in(unit: Department) -> bool:
+    """Whether a unit can be whistled in (吹哨报到): every handling unit, not the hotline centre itself
+    (it runs the loop; it is never a 协办 that reports to a site)."""
+    return unit.dept_type != CITY_GOV
 
 
 def street_office_for(*, street: Region) -> Department | None:

@@ -3,6 +3,7 @@ there, its 协办 units, or nothing when the place the item needs is unknown."""
 
 from dataclasses import dataclass, field
 
+from governance.caching import memo
 from governance.models import CatalogueItem, Department, Region
 from governance.selectors.departments import CITYWIDE_LEVELS, district_code_of, fallback_department
 from governance.services.departments import STREET_OFFICE
@@ -10,6 +11,10 @@ from governance.services.departments import STREET_OFFICE
 
 def _department(*, dept_type: str, region_code: str | None) -> Department | None:
     """The active unit of a type serving a region, or the city-wide one (city body, utility) for None."""
+    return memo(("unit", dept_type, region_code), lambda: _department_read(dept_type, region_code))
+
+
+def _department_read(dept_type: str, region_code: str | None) -> Department | None:
     qs = Department.objects.filter(dept_type=dept_type, is_active=True).select_related("region").order_by("code")
     if region_code is None:
         return qs.filter(level__in=CITYWIDE_LEVELS).first()

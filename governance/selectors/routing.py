@@ -19,6 +19,7 @@ What callers may rely on:
 
 from dataclasses import dataclass, field
 
+from governance.caching import memo
 from governance.models import CatalogueItem, Region
 from governance.selectors.catalogue import STRONG_WORDS, ItemChoice, ItemScore, item_choose
 from governance.selectors.items import ItemAssignment, department_for_item
@@ -99,7 +100,8 @@ def routing_decision(
     choice = item_choose(text=text, category_probabilities=category_probabilities)
     if chosen_item is not None:
         choice = _with_chosen(choice, chosen_item)
-    items = CatalogueItem.objects.in_bulk([s.item_id for s in choice.top])
+    ids = tuple(s.item_id for s in choice.top)
+    items = memo(("catalogue-items", *ids), lambda: CatalogueItem.objects.in_bulk(ids))
     assignments = {
         s.item_id: department_for_item(item=items[s.item_id], district=district, street=street)
         for s in choice.top

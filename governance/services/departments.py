@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from governance import names
+from governance.caching import governance_cache_invalidate
 from governance.models import Department, DispatchCatalogue, Region
 
 # dept_type → (city department name, district counterpart suffix). The district counterpart is named
@@ -104,18 +105,18 @@ UNTRAINED_CATALOGUE = [
     (
         "民政",
         "minzheng",
-        ["street_office"],
+        [],
         "district",
         "低保救助、婚姻殡葬、养老福利、社区建设；退役军人事务由退役军人事务局承办。",
     ),
     (
         "农村农业",
         "nongye",
-        ["street_office"],
+        [],
         "district",
         "惠农补贴、土地承包、村务、动物防疫；林业与水利由自然资源、水利部门承办。",
     ),
-    ("国土资源", "ziran", ["street_office"], "district", "征地补偿、耕地保护、矿产、土地权属。"),
+    ("国土资源", "ziran", [], "district", "征地补偿、耕地保护、矿产、土地权属。"),
     ("党务政务", "district_gov", [], "district", "党的建设、宗教、群团、网络信息与政务服务。"),
     ("经济管理", "fagai", ["caizheng"], "district", "金融、税收、国资、能源与安全生产。"),
     ("科技与信息产业", "gongxin", [], "city", "电信服务与资费、互联网、知识产权、科技项目。"),
@@ -223,6 +224,7 @@ def departments_seed() -> SeedResult:
     existing = set(Department.objects.filter(code__in=[d.code for d in plan]).values_list("code", flat=True))
     new = [d for d in plan if d.code not in existing]
     Department.objects.bulk_create(new, batch_size=2000)
+    governance_cache_invalidate()
     created_catalogue = catalogue_rows_add(DispatchCatalogue, CATALOGUE)
     from governance.services.catalogue import catalogue_seed  # the catalogue checks types against these rows
 

@@ -18,10 +18,12 @@
     new Chart(document.getElementById("chart-volume"), {
       type: "line",
       data: {
-        labels: vol.labels,
+        labels: vol.partial ? vol.labels.slice(0, -1).concat([vol.labels[vol.labels.length - 1] + "（今日，未完）"]) : vol.labels,
         datasets: vol.series.map(function (s, i) {
           return { label: s.label, data: s.data, borderColor: PALETTE[i % PALETTE.length],
-                   backgroundColor: PALETTE[i % PALETTE.length] + "33", fill: true, pointRadius: 0, tension: 0.2, borderWidth: 1.5 };
+                   backgroundColor: PALETTE[i % PALETTE.length] + "33", fill: true, pointRadius: 0, tension: 0.2, borderWidth: 1.5,
+                   // today is a partial day: its segment dashed, not read as a drop
+                   segment: { borderDash: function (ctx) { return vol.partial && ctx.p1DataIndex === vol.labels.length - 1 ? [5, 4] : undefined; } } };
         })
       },
       options: { interaction: { mode: "index", intersect: false },

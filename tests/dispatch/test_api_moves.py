@@ -98,3 +98,24 @@ def test_a_department_is_looked_up_by_the_service_by_id_or_code(world, file_tick
     assert unknown.status_code == 400 and unknown.data == {"departments": ["未知的承办单位"]}
     assert by_code.status_code == 200
     assert ticket.assists.filter(department=world.chengguan).exists()
+
+
+def test_an_unsatisfied_callback_through_the_api_needs_its_reason(world, file_ticket):
+    ticket = file_ticket()
+    services.ticket_sign(ticket=ticket, by=world.staff)
+    services.ticket_reply(ticket=ticket, by=world.staff, text="已处理完毕")
+    services.ticket_reply_review(ticket=ticket, by=world.dispatcher, approve=True)
+    client = client_for(world.dispatcher)
+    url = f"/api/tickets/{ticket.pk}/callback/"
+
+    refused = client.post(url, {"satisfaction": "unsatisfied"}, format="json")
+    done = client.post(
+        url,
+        {"satisfaction": "unsatisfied", "contacted": True, "resolved": "partly", "reason": "overdue"},
+        format="json",
+    )
+
+    assert refused.status_code == 400 and refused.data == {"reason": ["请选择不满意原因"]}
+    assert done.status_code == 200 and done.data["status"] == Ticket.Status.HANDLING
+    event = TicketEvent.objects.get(ticket=ticket, action="called_back")
+    assert event.data == {"satisfaction": "unsatisfied", "contacted": True, "resolved": "partly", "reason": "overdue"}

@@ -150,7 +150,9 @@ def test_filing_into_an_open_ticket_records_the_caller_on_the_survivor(world, di
 
 
 def test_filing_into_a_closed_ticket_writes_nothing(world, file_ticket):
-    closed = services.ticket_create(by=world.operator, content=CONTENT, close_at_intake=True, answer="已当场答复市民")
+    closed = services.ticket_create(
+        by=world.operator, content=CONTENT, close_at_intake=True, answer="已当场答复市民", category_code="城乡建设"
+    )
     before = Ticket.objects.count()
 
     with pytest.raises(ApplicationError):
@@ -173,3 +175,30 @@ def test_moves_check_the_category_in_the_service_and_change_nothing(world):
     assert raised.value.extra == {"field": "category_code"}
     ticket.refresh_from_db()
     assert (ticket.status, ticket.version, ticket.category_code, ticket.lead_department_id) == before
+
+
+def test_every_close_at_intake_has_a_category_and_without_one_nothing_is_written(world):
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_create(by=world.operator, content=CONTENT, close_at_intake=True, answer="已当场答复市民")
+
+    assert err.value.extra == {"field": "category_code"}
+    assert Ticket.objects.count() == 0
+
+
+def test_closing_a_filed_ticket_at_intake_sets_its_category_or_keeps_its_own(world):
+    filed = services.ticket_create(by=world.operator, content=CONTENT)
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_close_at_intake(ticket=filed, by=world.operator, answer="已当场答复市民")
+    assert err.value.extra == {"field": "category_code"}
+    filed.refresh_from_db()
+    assert filed.status == Ticket.Status.RECEIVED
+
+    closed = services.ticket_close_at_intake(
+        ticket=filed, by=world.operator, answer="已当场答复市民", category_code="城乡建设"
+    )
+
+    assert (closed.status, closed.category_code, closed.category_confirmed) == (
+        Ticket.Status.CLOSED_AT_INTAKE,
+        "城乡建设",
+        True,
+    )

@@ -49,7 +49,8 @@ def test_configured_sender_runs_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快")
 
-    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快")]
+    # The message says what the ticket is (category and short place), never who called.
+    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快｜城乡建设 · 文化路街道农大社区")]
     assert Notification.objects.get(kind="urge").sent_at is not None
 
 
@@ -95,6 +96,15 @@ def test_bad_ids_get_a_400_naming_the_field(world, body):
     assert not NotificationRead.objects.exists()
 
 
+def test_a_notification_says_what_the_ticket_is_without_personal_data(world, handling, file_ticket):
+    messages = set(Notification.objects.filter(ticket=handling).values_list("message", flat=True))
+    assert f"新工单 {handling.number} 请签收（主办）｜城乡建设 · 文化路街道农大社区" in messages
+    assert all("王建国" not in m and "138" not in m and "3号楼" not in m for m in messages)
+    secret = file_ticket(confidential=True)
+    secret_messages = set(Notification.objects.filter(ticket=secret).values_list("message", flat=True))
+    assert f"新工单 {secret.number} 请签收（主办）" in secret_messages  # a confidential ticket: its number only
+
+
 def test_a_notification_whose_publish_failed_is_queued_again_by_the_requeue_sweep(
     world, handling, settings, eager_worker, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -114,7 +124,7 @@ def test_a_notification_whose_publish_failed_is_queued_again_by_the_requeue_swee
         queued = services.notifications_requeue()
 
     assert queued == 1
-    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快")]
+    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快｜城乡建设 · 文化路街道农大社区")]
     assert Notification.objects.get(pk=note.pk).sent_at is not None
     assert services.notifications_requeue() == 0  # sent: never again
 

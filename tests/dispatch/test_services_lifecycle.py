@@ -106,7 +106,9 @@ def test_grid_worker_of_another_grid_may_not_sign(world, dispatched):
 
 
 def test_close_at_intake_closes_without_routing(world, file_ticket):
-    ticket = file_ticket(route=False, close_at_intake=True, answer="已告知供暖开始时间为11月15日。")
+    ticket = file_ticket(
+        route=False, close_at_intake=True, answer="已告知供暖开始时间为11月15日。", category_code="城乡建设"
+    )
 
     assert ticket.status == S.CLOSED_AT_INTAKE
     assert ticket.answer == "已告知供暖开始时间为11月15日。"
@@ -277,10 +279,42 @@ def test_unsatisfied_callback_reopens(world, handling):
     ticket = services.ticket_reply(ticket=handling, by=world.staff, text="已处理完毕")
     ticket = services.ticket_reply_review(ticket=ticket, by=world.dispatcher, approve=True)
 
-    ticket = services.ticket_callback(ticket=ticket, by=world.dispatcher, satisfaction="unsatisfied", note="水仍有异味")
+    ticket = services.ticket_callback(
+        ticket=ticket, by=world.dispatcher, satisfaction="unsatisfied", note="水仍有异味", reason="unsolved"
+    )
 
     assert ticket.status == S.HANDLING and ticket.reopen_count == 1 and ticket.satisfaction == "unsatisfied"
     assert ticket.closed_at is None and ticket.sla_due == ticket.handle_due
+
+
+def test_the_callback_records_the_scripts_answers_and_an_unsatisfied_one_needs_a_reason(world, handling):
+    ticket = services.ticket_reply(ticket=handling, by=world.staff, text="已处理完毕")
+    ticket = services.ticket_reply_review(ticket=ticket, by=world.dispatcher, approve=True)
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_callback(ticket=ticket, by=world.dispatcher, satisfaction="unsatisfied")
+    assert err.value.extra == {"field": "reason"}
+    ticket.refresh_from_db()
+    assert ticket.status == S.CALLBACK and ticket.satisfaction == ""
+
+    ticket = services.ticket_callback(
+        ticket=ticket,
+        by=world.dispatcher,
+        satisfaction="unsatisfied",
+        contacted=False,
+        resolved="unsolved",
+        reason="shirking",
+    )
+
+    event = TicketEvent.objects.filter(ticket=ticket, action="called_back").get()
+    assert event.data == {
+        "satisfaction": "unsatisfied",
+        "contacted": False,
+        "resolved": "unsolved",
+        "reason": "shirking",
+    }
+    assert ticket.status == S.HANDLING
+    note = Notification.objects.get(ticket=ticket, kind="reopened")
+    assert "回访不满意（推诿扯皮），请重办" in note.message
 
 
 def test_closed_ticket_reopens_and_close_without_callback(world, handling):
@@ -310,7 +344,7 @@ def test_merge_keeps_every_caller_on_the_survivor(world, file_ticket):
 
 
 def test_merge_into_a_closed_ticket_is_refused_and_changes_nothing(world, file_ticket):
-    closed = file_ticket(route=False, close_at_intake=True, answer="已答复")
+    closed = file_ticket(route=False, close_at_intake=True, answer="已答复", category_code="城乡建设")
     other = file_ticket(route=False)
     before = snapshot(other)
 
@@ -340,6 +374,22 @@ def test_whistle_by_an_unrelated_department_is_refused(world, handling):
         )
 
     assert snapshot(handling) == before
+
+
+def test_the_hotline_centre_is_never_whistled_in_nor_offered_for_it(world, handling):
+    from dispatch.pages.forms import WhistleForm
+    from governance.models import Department
+
+    centre = Department.objects.get(dept_type="city_gov")
+    before = snapshot(handling)
+
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_whistle(ticket=handling, by=world.worker, departments=[centre], reason="请热线中心到场")
+
+    assert err.value.extra["field"] == "departments"
+    assert snapshot(handling) == before
+    offered = WhistleForm(ticket=handling).fields["departments"].queryset
+    assert not offered.filter(pk=centre.pk).exists() and offered.filter(dept_type="jiaotong").exists()
 
 
 def test_urge_and_supervise(world, handling):

@@ -55,7 +55,7 @@ def test_the_sender_is_a_task_queued_after_commit_not_run_in_the_request(
 
     assert tasks.send_notifications([note.pk]) == 1  # what the worker runs
     assert tasks.send_notifications([note.pk]) == 0  # a redelivery sends nothing twice
-    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快")]
+    assert SENT == [("urge", f"催办：工单 {handling.number} 请加快｜城乡建设 · 文化路街道农大社区")]
     assert Notification.objects.get(pk=note.pk).sent_at is not None
 
 

@@ -207,3 +207,24 @@ def test_index_follows_renamed_regions(zhengzhou_small):
     community.save()
 
     assert region_for_address("农大新区社区").community == community
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("金水區經八路街道", "金水区经八路街道"),
+        ("鄭州市金水區文化路街道農大社區農大家屬院3號樓", "郑州市金水区文化路街道农大社区农大家属院3号楼"),
+    ],
+)
+def test_traditional_characters_resolve_like_simplified_ones(all_divisions, traditional, simplified):
+    assert codes(region_for_address(traditional)) == codes(region_for_address(simplified))
+    assert region_for_address(traditional).certain is True
+    assert codes(region_for_address(traditional))[1] is not None
+
+
+def test_an_official_name_written_with_a_traditional_character_is_found_in_either_form(all_divisions):
+    # 二七区 嵩山路街道 啟福社区居民委员会 is spelled with 啟 in the official list
+    expected = codes(region_for_address("二七区嵩山路街道啟福社区"))
+
+    assert expected[2] == "410103011015"
+    assert codes(region_for_address("二七区嵩山路街道启福社区")) == expected

@@ -4,6 +4,7 @@ Screenshots of the main pages go to artifacts/screenshots/ (gitignored). Celery 
 ticket filed through the page is routed inline right after its commit.
 """
 
+import datetime as dt
 import io
 import os
 import re
@@ -386,3 +387,348 @@ def test_switching_the_city_mode_asks_first_and_a_no_changes_nothing(browse, wor
     assert asked == ["确认切换城市运行模式？"] * 2
     assert page.locator("#current-mode").inner_text() == "应急"
     assert CityMode.objects.filter(mode="emergency").count() == 1
+
+
+def photo_files(tmp_path, n: int, prefix: str = "photo") -> list[str]:
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"{prefix}{i}.png"
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), (40 * i % 255, 160, 90)).save(buffer, format="PNG")
+        path.write_bytes(buffer.getvalue())
+        paths.append(str(path))
+    return paths
+
+
+def images_loaded(page, selector: str) -> None:
+    page.wait_for_function(
+        "(sel) => { const imgs = [...document.querySelectorAll(sel)];"
+        " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+        arg=selector,
+    )
+
+
+def test_grid_worker_reports_a_patrol_finding_both_ways_on_a_phone(browse, world, tmp_path):
+    z, accounts = world
+    page = browse(accounts.worker, phone=True)
+    page.click("nav >> text=巡查上报")
+    page.wait_for_selector("#patrol-form")
+    assert page.input_value("#id_grid") == z.community_grid.code  # the worker's own grid by default
+    assert not page.is_visible("#id_note")  # 处置情况 shows only for 自行处置
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing wider than the phone
+    shot(page, "worker-patrol-phone")
+
+    # 上报: routed like a call
+    page.fill("#id_content", "农大家属院5号楼东侧井盖破损，存在安全隐患")
+    page.set_input_files("#id_photos", photo_files(tmp_path, 2, "found"))
+    page.click("#patrol-submit")
+    page.wait_for_selector("text=巡查上报成功")
+    reported = Ticket.objects.get(content__startswith="农大家属院5号楼东侧井盖")
+    assert reported.channel == Ticket.Channel.PATROL and reported.created_by == accounts.worker
+    assert reported.status != Ticket.Status.RECEIVED  # routed (eager Celery) after commit
+    assert page.url.endswith(f"/tickets/{reported.pk}/")
+    assert page.locator("#photos-patrol img").count() == 2
+    images_loaded(page, "#photos-patrol img")
+
+    # 自行处置: closed on the spot with a photo of the result, on a micro grid below the worker's grid
+    page.goto(page.url.split("/tickets/")[0] + "/patrol/")
+    page.fill("#id_content", "农大家属院2号楼楼道堆放杂物，堵塞消防通道")
+    page.set_input_files("#id_photos", photo_files(tmp_path, 1, "before"))
+    page.select_option("#id_grid", z.micro_grid.code)
+    page.check("input[name=outcome][value=handled]")
+    assert page.is_visible("#id_note")
+    page.click("#patrol-submit")  # without what was done: refused with the reason, nothing filed
+    page.wait_for_selector("#field-note .errorlist")
+    assert Ticket.objects.count() == 1
+    page.set_input_files("#id_photos", photo_files(tmp_path, 1, "before"))
+    page.fill("#id_note", "已联系住户现场清理杂物，通道已畅通")
+    page.set_input_files("#id_after_photos", photo_files(tmp_path, 1, "after"))
+    page.click("#patrol-submit")
+    page.wait_for_selector("text=已自行处置并办结")
+    handled = Ticket.objects.get(content__startswith="农大家属院2号楼楼道")
+    assert handled.status == Ticket.Status.CLOSED and handled.grid == z.micro_grid
+    assert page.locator("#ticket-status").inner_text() == "已办结"
+    assert page.locator("#timeline").inner_text().count("自行处置") == 1
+    images_loaded(page, "#photos-before img, #photos-after img")
+    shot(page, "worker-patrol-handled-phone")
+
+    # The supervisor counts 发现 2, 自处 1, 上报 1 for the street.
+    page = browse(accounts.supervisor)
+    page.goto(page.url.split("/dashboard/")[0] + "/dashboard/")
+    row = page.locator("#patrol-counts tbody tr", has_text=z.street.name)
+    assert row.locator("td").all_inner_texts()[:3] == ["2", "1", "1"]
+    page.locator("#patrol-counts").screenshot(path=str(SHOTS / "supervisor-dashboard-patrol.png"))
+
+
+def test_grid_worker_on_a_phone_taps_a_card_replies_with_two_photos_and_reads_the_count(browse, world, tmp_path):
+    z, accounts = world
+    ticket = dispatched_ticket(z, accounts)
+    page = browse(accounts.worker, phone=True)
+    unread = int(page.locator("#unread-count").inner_text())
+    assert unread >= 1
+    # Filters and the CSV export are folded behind one button on a phone.
+    assert not page.is_visible("#filters") and page.is_visible("#filters-label")
+    page.click("#filters-label")
+    assert page.is_visible("#filters")
+    page.click("#filters-label")
+    # The whole card opens the ticket, not only its number: a tap on its address opens it.
+    box = page.locator("#ticket-table tbody tr .cell-place").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#ticket-status")
+    assert page.url.endswith(f"/tickets/{ticket.pk}/")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    site, content = page.locator("#ticket-site").bounding_box(), page.locator("#ticket-main").bounding_box()
+    assert site["y"] < content["y"]  # the address first
+    assert "农大家属院3号楼" in page.locator("#site-address").inner_text()
+    assert page.locator("#navigate").get_attribute("href").startswith("https://uri.amap.com/search?keyword=")
+    assert "置信度" not in page.content() and "模型" not in page.locator("#ai-result").inner_text()
+
+    page.click("#action-sign button")
+    page.wait_for_selector("text=签收成功")
+    page.click("#action-reply summary")
+    page.fill("#id_reply-text", "已疏通下水道并清理路面，前后照片附后")
+    page.set_input_files("#id_reply-before_photos", photo_files(tmp_path, 2, "before"))
+    page.set_input_files("#id_reply-after_photos", photo_files(tmp_path, 1, "after"))
+    page.click("#action-reply button[type=submit]")
+    page.wait_for_selector("text=答复成功")
+    assert page.locator("#photos-before img").count() == 2 and page.locator("#photos-after img").count() == 1
+    images_loaded(page, "#photos-before img, #photos-after img")
+    shot(page, "worker-reply-photos-phone")
+
+    page.click("nav >> text=消息通知")
+    page.wait_for_selector("#notification-table")
+    shot(page, "worker-notifications-phone")
+    text = page.locator("#notification-table").inner_text()
+    assert ticket.number in text and "城乡建设" in text and "文化路街道农大社区" in text
+    assert "王五" not in text and "13700001234" not in text
+    page.click("text=全部标为已读")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#unread-count").count() == 0
+
+
+# --- Day one at the desk: operators, dispatchers, 回访, printing, supervisors (issue 13) ------------
+
+# The main pages, each shot by `shot_pages` (helper `grid` shoots the phone ones with the same function).
+MAIN_PAGES = {
+    "intake": "/intake/",
+    "queue": "/dispatch-queue/",
+    "dashboard": "/dashboard/",
+    "hotspots": "/hotspots/",
+    "knowledge": "/knowledge/",
+    "models": "/models/",
+    "notifications": "/notifications/",
+}
+
+
+def shot_pages(page, base_url: str, paths: dict[str, str], *, prefix: str) -> list[Path]:
+    """One full-page screenshot per page, `artifacts/screenshots/<prefix>-<name>.png`; each page is
+    loaded until the network is idle (charts and htmx panels drawn). Returns the files written."""
+    files = []
+    for name, path in paths.items():
+        response = page.goto(f"{base_url}{path}")
+        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        page.wait_for_load_state("networkidle")
+        shot(page, f"{prefix}-{name}")
+        files.append(SHOTS / f"{prefix}-{name}.png")
+    return files
+
+
+def callback_ticket(z, accounts) -> Ticket:
+    ticket = dispatched_ticket(z, accounts)
+    zhujian = z.department("zhujian")
+    if ticket.lead_department != zhujian:  # a model routed it elsewhere: the staff account is 住建's
+        services.ticket_redispatch(
+            ticket=ticket, by=accounts.dispatcher, department=zhujian, category_code="城乡建设", reason="改派住建局"
+        )
+    services.ticket_sign(ticket=ticket, by=accounts.staff)
+    services.ticket_reply(ticket=ticket, by=accounts.staff, text="已联系物业现场疏通下水道，路面已清理")
+    services.ticket_reply_review(ticket=ticket, by=accounts.dispatcher, approve=True)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_screenshots_of_each_main_page(browse, world, live_server, tiny_model):
+    z, accounts = world
+    articles_load()
+    ticket = callback_ticket(z, accounts)
+    stats_rollup_recent()
+    admin = browse(accounts.admin)
+    files = shot_pages(admin, live_server.url, MAIN_PAGES, prefix="desktop")
+    files += shot_pages(admin, live_server.url, {"ticket": f"/tickets/{ticket.pk}/"}, prefix="desktop")
+    staff = browse(accounts.staff)
+    files += shot_pages(staff, live_server.url, {"worklist": "/worklist/"}, prefix="desktop")
+
+    assert len(files) == 9
+    assert all(Image.open(f).size[0] == 1440 for f in files)
+
+
+def test_operator_desk_popup_counter_shortcuts_and_file_and_new(browse, world, live_server):
+    z, accounts = world
+    earlier = dispatched_ticket(z, accounts)  # caller 13700001234
+    page = browse(accounts.operator)
+
+    page.goto(f"{live_server.url}/intake/?phone=13700001234")  # what a CTI integration opens
+    assert page.input_value("#id_caller_phone") == "13700001234"
+    assert earlier.number in page.locator("#history-panel").inner_text()
+    assert "Alt+N 提交并新建" in page.locator("#shortcut-help").inner_text()
+    assert page.get_attribute("#submit-new", "title").startswith("Alt+N")
+
+    page.fill("#id_content", "噪" * 1999)
+    assert page.locator("#content-counter").inner_text() == "1999 / 2000 字"
+    assert page.locator("#content-limit-note").is_hidden()
+    page.locator("#id_content").press("End")
+    page.keyboard.type("音吵")
+    assert page.locator("#content-counter").inner_text() == "2001 / 2000 字"
+    assert "已超出 1 字" in page.locator("#content-limit-note").inner_text()
+    page.keyboard.press("Alt+S")  # files: refused in plain Chinese, nothing written
+    page.wait_for_selector("#field-content .errorlist")
+    assert "诉求内容最多 2000 字，现有 2001 字" in page.locator("#field-content .errorlist").inner_text()
+    assert Ticket.objects.count() == 1
+
+    page.keyboard.press("Alt+C")
+    page.fill("#id_content", "农大家属院3号楼楼道灯坏了一个月没人修")
+    page.keyboard.press("Alt+N")
+    page.wait_for_selector(".messages .success")
+    filed = Ticket.objects.exclude(pk=earlier.pk).get()
+    assert page.url.endswith("/intake/")
+    assert f"工单 {filed.number} 已受理" in page.locator(".messages").inner_text()
+    assert page.input_value("#id_content") == "" and page.input_value("#id_caller_phone") == ""
+    shot(page, "operator-intake-after-file-and-new")
+
+
+def test_close_at_intake_takes_the_ai_category_the_operator_confirms(browse, world, tiny_model):
+    z, accounts = world
+    page = browse(accounts.operator)
+    page.fill("#id_caller_phone", "13600005555")
+    page.locator("#id_content").press_sequentially("想咨询一下孩子上小学报名需要准备哪些材料，学区怎么划分", delay=2)
+    page.wait_for_function(
+        "() => (document.querySelector('#ai-highlight') || {}).innerText?.trim().endsWith('学区怎么划分')"
+    )
+    top = page.get_attribute("#ai-suggestions", "data-top-category")
+    assert page.input_value("#id_category_code") == ""  # a filed ticket's category stays the operator's own
+    page.keyboard.press("Alt+J")
+    assert page.locator("#close-at-intake").get_attribute("open") is not None
+    page.wait_for_function(f"() => document.querySelector('#id_category_code').value === '{top}'")
+    assert page.locator("#category-ai-hint").inner_text().startswith("智能分类建议：")
+    page.fill("#id_answer", "已告知报名材料：户口簿、房产证明、疫苗接种证明")
+    page.click("#submit-close")
+    page.wait_for_selector("#ticket-status")
+
+    ticket = Ticket.objects.get(caller_phone="13600005555")
+    assert (ticket.status, ticket.category_code, ticket.category_confirmed) == (
+        Ticket.Status.CLOSED_AT_INTAKE,
+        top,
+        True,
+    )
+
+
+def test_the_ticket_page_follows_routing_live(browse, world, monkeypatch, live_server):
+    z, accounts = world
+    monkeypatch.setattr("dispatch.services.intake.enqueue_after_commit", lambda *args, **kwargs: None)
+    ticket = services.ticket_create(
+        by=accounts.operator, content="农大家属院3号楼下水道堵塞", caller_phone="13600006666"
+    )
+    page = browse(accounts.operator)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    assert "正在智能分拨" in page.locator("#routing-progress").inner_text()
+    assert page.locator("#ticket-status").inner_text() == "已受理"
+
+    services.ticket_route(ticket_id=ticket.pk)  # the worker finishes (no model: waits for a person)
+
+    page.wait_for_selector("#routing-progress", state="detached")
+    assert page.locator("#ticket-status").inner_text() == Ticket.Status.PENDING_DISPATCH.label
+    assert page.locator("#routing-reason").count() == 1
+
+
+def test_dispatcher_calls_back_from_the_page_and_an_unsatisfied_caller_reopens_it(browse, world, live_server):
+    from dispatch.models import PhoneAccessLog
+
+    z, accounts = world
+    ticket = callback_ticket(z, accounts)
+    page = browse(accounts.dispatcher)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    page.click("#action-callback summary")
+    assert "回访话术" in page.locator("#callback-script").inner_text()
+    assert "137****1234" in page.locator("#callback-script").inner_text()
+
+    page.click("#callback-phone [data-reveal]")
+    page.wait_for_selector("#callback-phone a[href='tel:13700001234']")
+    assert PhoneAccessLog.objects.filter(ticket=ticket, purpose="回访").count() == 1
+    page.check("#id_callback-contacted_0")
+    page.check("#id_callback-resolved_2")
+    page.check("#id_callback-satisfaction_2")  # 不满意
+    page.select_option("#id_callback-reason", "unsolved")
+    page.fill("#id_callback-note", "污水仍在外溢")
+    shot(page, "dispatcher-callback")
+    page.click("#action-callback button[type=submit]")
+    page.wait_for_selector("text=回访成功")
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.reopen_count) == (Ticket.Status.HANDLING, 1)
+    timeline = page.locator("#timeline").inner_text()
+    assert "回访" in timeline and "（12345热线中心）" in timeline and "（金水区住房和城乡建设局）" in timeline
+
+    page.emulate_media(media="print")  # 打印工单: the ticket and its timeline, without buttons
+    assert page.locator("#print-head").is_visible()
+    assert page.locator("#actions").is_hidden() and page.locator(".topbar").is_hidden()
+    assert page.locator("#timeline").is_visible()
+    page.pdf(path=str(SHOTS / "ticket-print.pdf"), format="A4")
+    assert (SHOTS / "ticket-print.pdf").stat().st_size > 10_000
+
+
+def test_dispatcher_filters_the_queue_and_batch_dispatches_with_the_unit_search(browse, world, live_server):
+    z, accounts = world
+    tickets = [
+        services.ticket_create(by=accounts.operator, content=text, caller_phone="13600007777", community=z.community)
+        for text in ("农大家属院3号楼楼顶漏水严重", "农大家属院5号楼外墙瓷砖脱落", "农大家属院东门路灯不亮")
+    ]
+    Ticket.objects.filter(pk=tickets[2].pk).update(created_at=tickets[2].created_at - dt.timedelta(days=2))
+    page = browse(accounts.dispatcher)
+    assert page.url.endswith("/dispatch-queue/")
+    row = page.locator(f"#queue-{tickets[2].pk}")
+    assert "已等待 2天" in row.inner_text() and "超期" in row.inner_text()
+
+    page.select_option("#id_waiting", "1d")
+    page.click("#queue-filter button[type=submit]")
+    page.wait_for_selector(f"#queue-{tickets[2].pk}")
+    assert page.locator("#dispatch-queue article").count() == 1
+    page.click("text=清除筛选")
+    page.wait_for_selector(f"#queue-{tickets[0].pk}")
+
+    page.check(f"input[name=tickets][value^='{tickets[0].pk}:']")
+    page.check(f"input[name=tickets][value^='{tickets[1].pk}:']")
+    search = page.locator("#batch-form .unit-search")
+    search.fill("住房 金水")
+    zhujian = z.department("zhujian")
+    assert page.input_value("#id_batch_department") == str(zhujian.pk)
+    assert page.locator("#batch-form .unit-count").inner_text().startswith("匹配")
+    shot(page, "dispatcher-queue-batch")
+    page.click("#batch-dispatch")
+    page.wait_for_selector(".messages .success")
+
+    assert f"批量派单：2 件已派至 {zhujian.name}" in page.locator(".messages").inner_text()
+    statuses = dict(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("pk", "status"))
+    assert statuses == {
+        tickets[0].pk: Ticket.Status.DISPATCHED,
+        tickets[1].pk: Ticket.Status.DISPATCHED,
+        tickets[2].pk: Ticket.Status.PENDING_DISPATCH,
+    }
+
+
+def test_supervisor_sees_partial_day_small_samples_and_no_rollback_with_one_version(
+    browse, world, live_server, tiny_model
+):
+    z, accounts = world
+    callback_ticket(z, accounts)
+    stats_rollup_recent()
+    page = browse(accounts.supervisor)
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-volume')")
+
+    assert "尚不完整" in page.locator("#partial-day").inner_text()
+    labels = page.evaluate("() => Chart.getChart('chart-volume').data.labels")
+    assert labels[-1].endswith("（今日，未完）")
+    assert page.locator("#table-rank_street tr.small-sample").count() == 1  # 1 ticket, below the minimum
+    assert page.locator("#table-callback-reasons tbody tr").count() >= 6
+
+    page.goto(f"{live_server.url}/models/")
+    assert page.locator("#no-rollback").is_visible() and page.locator("#model-rollback").count() == 0

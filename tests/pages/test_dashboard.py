@@ -7,12 +7,14 @@ from dispatch import services
 from dispatch.models import DailyTicketStat, MonthlyTicketStat, StatsRollupState, Ticket
 from dispatch.selectors.stats import (
     DashboardFilter,
+    callback_reasons,
     dashboard_breakdown,
     dashboard_sla,
     dashboard_volume,
     period_pieces,
 )
 from dispatch.services.stats import FLAGS, stats_rollup_recent
+from governance.models import Region
 from tests.dispatch.classifier_stub import FakePrediction
 from tests.pages.html import field_errors
 
@@ -56,6 +58,7 @@ def three_tickets(make_ticket, accounts, zhengzhou_small, ai_routes):
         caller_phone="13800000000",
         close_at_intake=True,
         answer="已告知所需材料",
+        category_code="城乡建设",
     )
     return signed, bounced
 
@@ -102,7 +105,8 @@ def test_rollup_picks_up_a_later_move_on_an_older_ticket(three_tickets, accounts
     assert day_sums()["stayed"] == 0
 
 
-def test_breakdown_rates_and_confusion(three_tickets, zhengzhou_small):
+def test_breakdown_rates_and_confusion(three_tickets, zhengzhou_small, settings):
+    settings.DASHBOARD_RANKING_MIN_TICKETS = 1
     stats_rollup_recent()
     today = timezone.localdate()
 
@@ -245,3 +249,69 @@ def test_long_periods_read_months_and_agree_with_the_days(three_tickets, zhengzh
     assert sum(sum(s["data"]) for s in volume["series"]) == 3
     street = dashboard_volume(flt=DashboardFilter(start=flt.start, end=flt.end, region=zhengzhou_small.street))
     assert sum(sum(s["data"]) for s in street["series"]) == 2
+
+
+def test_rankings_list_units_below_the_minimum_sample_apart(three_tickets, zhengzhou_small, settings, client, accounts):
+    settings.DASHBOARD_RANKING_MIN_TICKETS = 3  # the street has 2 dispatched tickets
+    stats_rollup_recent()
+    today = timezone.localdate()
+
+    b = dashboard_breakdown(flt=DashboardFilter(start=today, end=today, region=zhengzhou_small.district))
+
+    assert b["rank_street"] == []
+    assert [(t.label, t.dispatched) for t in b["small_street"]] == [("文化路街道", 2)]
+    client.force_login(accounts.supervisor)
+    html = client.get("/dashboard/?period=7").content.decode()
+    street_table = html[html.index('id="table-rank_street"') :].split("</table>")[0]
+    assert 'class="small-sample"' in street_table and "文化路街道" in street_table
+    assert "派单不少于 3 件的单位参与排名" in html
+
+
+def test_todays_partial_day_is_marked_on_the_volume_chart(three_tickets, client, accounts):
+    stats_rollup_recent()
+    client.force_login(accounts.supervisor)
+
+    today_html = client.get("/dashboard/?period=7").content.decode()
+    past = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    past_html = client.get(f"/dashboard/?period=custom&start={past}&end={past}").content.decode()
+
+    assert 'id="partial-day"' in today_html and '"partial": true' in today_html
+    assert 'id="partial-day"' not in past_html and '"partial": false' in past_html
+
+
+def test_unsatisfied_callbacks_are_counted_by_reason_on_the_dashboard(make_ticket, accounts, client):
+    def called_back(satisfaction, reason=""):
+        ticket = make_ticket(status=Ticket.Status.HANDLING)
+        services.ticket_reply(ticket=ticket, by=accounts.staff, text="已处理完毕，现场已恢复")
+        services.ticket_reply_review(ticket=ticket, by=accounts.dispatcher, approve=True)
+        services.ticket_callback(
+            ticket=ticket,
+            by=accounts.dispatcher,
+            satisfaction=satisfaction,
+            contacted=True,
+            resolved="unsolved",
+            reason=reason,
+        )
+
+    called_back("unsatisfied", "shirking")
+    called_back("unsatisfied", "shirking")
+    called_back("unsatisfied", "overdue")
+    called_back("satisfied")
+    today = timezone.localdate()
+
+    found = callback_reasons(flt=DashboardFilter(start=today, end=today))
+    elsewhere = callback_reasons(flt=DashboardFilter(start=today, end=today, region=_zhongmou()))
+
+    assert (found["callbacks"], found["unsatisfied"]) == (4, 3)
+    assert found["reasons"][:2] == [
+        {"code": "shirking", "label": "推诿扯皮", "n": 2},
+        {"code": "overdue", "label": "办理超时", "n": 1},
+    ]
+    assert (elsewhere["callbacks"], elsewhere["unsatisfied"]) == (0, 0)
+    client.force_login(accounts.supervisor)
+    html = client.get("/dashboard/?period=7").content.decode()
+    assert '<td class="num" data-reason="shirking">2</td>' in html
+
+
+def _zhongmou():
+    return Region.objects.get(code="410122000000")

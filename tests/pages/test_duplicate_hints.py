@@ -106,6 +106,7 @@ def test_selector_keeps_open_recent_tickets_of_the_community(accounts, zhengzhou
         community=z.community,
         close_at_intake=True,
         answer="已解答",
+        category_code="城乡建设",
     )
     found = selectors.duplicate_hints(content=RECALL, community=z.community)
     assert [t.pk for t, _ in found] == [first.pk]

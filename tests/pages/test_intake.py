@@ -75,11 +75,74 @@ def test_close_at_intake_needs_an_answer(client, accounts, zhengzhou_small):
 def test_close_at_intake(client, accounts, zhengzhou_small):
     client.force_login(accounts.operator)
 
-    client.post("/intake/", {**intake_data(zhengzhou_small), "intent": "close", "answer": "已告知市民路灯报修电话"})
+    client.post(
+        "/intake/",
+        {
+            **intake_data(zhengzhou_small),
+            "intent": "close",
+            "answer": "已告知市民路灯报修电话",
+            "category_code": "城乡建设",
+        },
+    )
 
     ticket = Ticket.objects.get()
     assert ticket.status == Ticket.Status.CLOSED_AT_INTAKE
     assert ticket.answer == "已告知市民路灯报修电话"
+    assert (ticket.category_code, ticket.category_confirmed) == ("城乡建设", True)
+
+
+def test_close_at_intake_needs_a_category_and_files_nothing_without_one(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    response = client.post(
+        "/intake/", {**intake_data(zhengzhou_small), "intent": "close", "answer": "已告知市民报修电话"}
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "category_code") == ["即办工单请确认事项类别（可采用智能分类建议）"]
+    assert Ticket.objects.count() == 0
+
+
+def test_the_caller_popup_fills_the_number_and_shows_the_history(client, accounts, make_ticket):
+    earlier = make_ticket()  # caller 13812345678
+    client.force_login(accounts.operator)
+
+    html = client.get("/intake/?phone=138 1234 5678").content.decode()
+
+    assert 'value="13812345678"' in html
+    history = html[html.index('id="history-panel"') :]
+    assert earlier.number in history.split("</section>")[0]
+
+
+def test_a_withheld_caller_id_opens_an_empty_form(client, accounts):
+    client.force_login(accounts.operator)
+
+    html = client.get("/intake/?phone=anonymous").content.decode()
+
+    assert 'name="caller_phone" id="id_caller_phone" value=""' in html
+    assert "输入来电号码后显示" in html
+
+
+def test_file_and_new_comes_back_to_an_empty_form(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    response = client.post("/intake/", {**intake_data(zhengzhou_small), "intent": "file_new"}, follow=True)
+
+    ticket = Ticket.objects.get()
+    assert response.redirect_chain == [("/intake/", 302)]
+    assert f"工单 {ticket.number} 已受理" in response.content.decode()
+
+
+def test_too_long_a_content_is_refused_in_plain_chinese(client, accounts, zhengzhou_small):
+    client.force_login(accounts.operator)
+
+    response = client.post("/intake/", {**intake_data(zhengzhou_small), "content": "噪" * 2001})
+
+    assert response.status_code == 400
+    assert field_errors(response.content.decode(), "content") == [
+        "诉求内容最多 2000 字，现有 2001 字，请精简或将补充情况另行记录"
+    ]
+    assert Ticket.objects.count() == 0
 
 
 def test_merge_at_intake_adds_the_caller_to_the_survivor(client, accounts, zhengzhou_small, make_ticket):
@@ -109,6 +172,24 @@ def test_place_panel_resolves_a_typed_address(client, accounts, zhengzhou_small)
     assert f'<option value="{zhengzhou_small.street.code}" selected>' in html
     assert f'<option value="{zhengzhou_small.community.code}" selected>' in html
     assert f'<option value="{zhengzhou_small.micro_grid.pk}" selected>' in html
+
+
+@pytest.mark.parametrize(
+    ("address", "note"),
+    [
+        ("金水区文化路街道农大社区农大家属院3号楼", "地址已自动识别"),
+        ("金水區文化路街道農大社區農大家屬院3號樓", "地址已自动识别"),  # traditional characters
+        ("金水区文化路街道", "已识别到文化路街道，请选择社区/村"),  # no community: not "识别" yet
+    ],
+)
+def test_place_panel_says_recognised_only_when_the_community_was_found(
+    client, accounts, zhengzhou_small, address, note
+):
+    client.force_login(accounts.operator)
+
+    html = client.post("/intake/place/", {"address": address}, headers={"HX-Trigger-Name": "address"}).content.decode()
+
+    assert f">{note}</span>" in html
 
 
 def test_place_panel_cascades_and_drops_children_of_another_parent(client, accounts, zhengzhou_small):

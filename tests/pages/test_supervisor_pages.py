@@ -142,3 +142,15 @@ def test_activating_an_unknown_version_changes_nothing(client, accounts, two_ver
     assert "没有模型版本 nope" in response.content.decode()
     second.refresh_from_db()
     assert second.is_active is True
+
+
+def test_rollback_is_offered_only_when_an_earlier_version_exists(client, accounts, two_versions):
+    first, second = two_versions
+    client.force_login(accounts.supervisor)
+    assert 'id="model-rollback"' in client.get("/models/").content.decode()
+
+    client.post("/models/action/", {"action": "rollback"})  # now the first (oldest) is active
+
+    html = client.get("/models/").content.decode()
+    assert 'id="model-rollback"' not in html
+    assert "没有更早的版本可回滚" in html

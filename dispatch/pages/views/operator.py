@@ -5,22 +5,18 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch import selectors, services
-from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import CONTENT_MAX, IntakeForm
 from dispatch.pages.templatetags import highlight_terms
-from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
-from dispatch.pages.views.tickets import ticket_columns
+from dispatch.pages.views.common import role_required
 from dispatch.services.idempotency import Answer, idempotent_call
 from dispatch.services.intake import FILERS, normalise_phone, place_trim
-from governance import roles
 from governance.models import Grid, Region
 from governance.selectors import (
     category_choices,
@@ -33,7 +29,6 @@ from governance.selectors import (
 )
 from governance.selectors.routing import routing_decision
 
-DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
 FIELDS = [
     "caller_name",
     "caller_phone",
@@ -54,8 +49,12 @@ SUGGEST_MIN_CHARS = 6
 
 @role_required(*FILERS)
 def intake(request):
+    """受理登记. `?phone=…` is the caller popup a CTI integration opens: the number filled in and the
+    caller's earlier tickets shown. "提交并新建" files and comes back to an empty form."""
     if request.method != "POST":
-        return render(request, "pages/intake.html", _intake_context(IntakeForm(), place_state()))
+        phone = _popup_phone(request.GET.get("phone", ""))
+        form = IntakeForm(initial={"caller_phone": phone} if phone else None)
+        return render(request, "pages/intake.html", _intake_context(request, form, place_state(), phone=phone))
     intent = request.POST.get("intent", "file")
     merge_into = request.POST.get("merge_into") or ""
     if merge_into:
@@ -68,17 +67,34 @@ def intake(request):
             field = (exc.extra or {}).get("field")
             form.add_error(field if field in form.fields else None, exc.message)
         else:
+            if intent == "file_new":
+                return redirect("pages:intake")
             return redirect("pages:ticket_detail", pk=ticket_pk)
     # Re-render with the operator's place choices kept (the inconsistent ones dropped by the picker).
     data = getattr(form, "cleaned_data", {})
     place = place_state(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
-    return render(request, "pages/intake.html", _intake_context(form, place), status=400)
+    return render(request, "pages/intake.html", _intake_context(request, form, place), status=400)
 
 
-def _intake_context(form, place) -> dict:
+def _popup_phone(value: str) -> str:
+    try:
+        return normalise_phone(value[:30])
+    except ApplicationError:  # a withheld or odd caller id: the operator types the number
+        return ""
+
+
+def _intake_context(request, form, place, *, phone: str = "") -> dict:
     # Each rendering of the form carries a fresh Idempotency-Key: a double click or a resubmitted form
     # files one ticket (dispatch/services/idempotency.py); a failed submission keeps no key.
-    return {"form": form, "place": place, "idempotency_key": uuid.uuid4().hex}
+    history = list(selectors.tickets_by_phone(phone, user=request.user)[:10]) if phone else None
+    return {
+        "form": form,
+        "place": place,
+        "idempotency_key": uuid.uuid4().hex,
+        "content_max": CONTENT_MAX,
+        "history": history,
+        "phone": phone,
+    }
 
 
 def _file_once(request, form: IntakeForm, *, intent: str, merge_into: str) -> int:
@@ -115,9 +131,16 @@ def _file(request, form: IntakeForm, *, intent: str, merge_into: str):
         messages.success(request, f"已受理 {ticket.number} 并并入 {target.number}（来电人已追加到原工单）")
         return target
     if intent == "close":
-        ticket = services.ticket_create(by=request.user, **fields, **place, close_at_intake=True, answer=data["answer"])
+        ticket = services.ticket_create(
+            by=request.user,
+            **fields,
+            **place,
+            close_at_intake=True,
+            answer=data["answer"],
+        )
         messages.success(request, f"工单 {ticket.number} 已即办办结")
         return ticket
+    # Routing takes the operator's category or item as a person's choice; without one it classifies.
     ticket = services.ticket_create(by=request.user, **fields, **place)
     messages.success(request, f"工单 {ticket.number} 已受理，系统正在智能分拨")
     return ticket
@@ -180,7 +203,8 @@ def place_panel(request):
         if match is not None and match.certain:
             district, street, community = match.district, match.street, match.community
             grid = grid_for_address(community=community, text=address) if community else None
-            note = "地址已自动识别"
+            # "识别" only when the place is known down to the community (the grid follows from it).
+            note = "地址已自动识别" if community else f"已识别到{(street or district).name}，请选择社区/村"
         elif match is not None and match.candidates:
             note = "地址不确定，请从候选中选择或手动选择"
         elif address.strip():
@@ -276,53 +300,3 @@ def history_panel(request):
         phone = ""
     tickets = list(selectors.tickets_by_phone(phone, user=request.user)[:10]) if phone else []
     return render(request, "pages/_history_panel.html", {"tickets": tickets, "phone": phone})
-
-
-# --- Human dispatch queue ---------------------------------------------------------------------------
-
-
-@role_required(*DISPATCH_ROLES)
-def dispatch_queue(request):
-    queryset = selectors.human_dispatch_queue(request.user)
-    if wants_csv(request):
-        return csv_response(filename="dispatch-queue", columns=ticket_columns(request.user), rows=queryset.iterator())
-    page = paginate(request, queryset, size=20)
-    return render(
-        request,
-        "pages/dispatch_queue.html",
-        {
-            "page": page,
-            "rows": selectors.human_dispatch_options(page),
-            "categories": category_choices(),
-            "query": query_without_page(request),
-        },
-    )
-
-
-@require_POST
-@role_required(*DISPATCH_ROLES)
-def dispatch_one(request, pk: int):
-    ticket = get_object_or_404(selectors.human_dispatch_queue(request.user), pk=pk)
-    department = request.POST.get("department") or ""
-    category = request.POST.get("category_code") or ""
-    if category and category not in dict(category_choices()):
-        messages.error(request, "未知的事项类别")
-        return redirect("pages:dispatch_queue")
-    if not is_id(department):
-        messages.error(request, f"工单 {ticket.number}：请选择主办单位")
-        return redirect("pages:dispatch_queue")
-    try:
-        services.ticket_dispatch(
-            ticket=ticket,
-            by=request.user,
-            department=int(department),
-            category_code=category,
-            item=request.POST.get("item") or None,
-        )
-    except PermissionDenied:
-        messages.error(request, "您无权派发此工单")
-    except ApplicationError as exc:
-        report_error(request, exc)
-    else:
-        messages.success(request, f"工单 {ticket.number} 已派发至 {ticket.lead_department.name}")
-    return redirect("pages:dispatch_queue")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from classifier import services as clf
 from classifier.candidates import comparisons_recent
-from classifier.selectors import model_version_list
+from classifier.selectors import model_rollback_target, model_version_list
 from common.errors import ApplicationError
 from common.pagination import bounded_count_label
 from dispatch import selectors, services
@@ -133,7 +133,8 @@ def models(request):
         }
         for v in versions
     ]
-    return render(request, "pages/models.html", {"rows": rows, "comparisons": comparisons_recent()})
+    context = {"rows": rows, "comparisons": comparisons_recent(), "rollback_to": model_rollback_target()}
+    return render(request, "pages/models.html", context)
 
 
 def _score(version, name):

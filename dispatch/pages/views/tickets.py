@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
-from dispatch import selectors
-from dispatch.models import Ticket
+from dispatch import selectors, services
+from dispatch.actors import actor_for
+from dispatch.models import Ticket, TicketPhoto
 from dispatch.pages import actions
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import TicketFilterForm
@@ -115,6 +116,34 @@ def ticket_detail(request, pk: int):
     return _render_detail(request, ticket, allowed, forms)
 
 
+@login_required
+def ticket_progress(request, pk: int):
+    """Polled by the ticket page while routing runs (htmx, every 2 s): the waiting note until the
+    ticket leaves 已受理, then a full refresh so 派单信息 and the buttons show the result."""
+    ticket = selectors.ticket_get_for_user(request.user, pk)
+    if ticket.status != Ticket.Status.RECEIVED:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "pages/_routing_progress.html", {"ticket": ticket})
+
+
+@require_POST
+@login_required
+def ticket_phone(request, pk: int):
+    """拨打: the caller's full number(s) for a call back, revealed through the service that records every
+    reveal (as the API's reveal-phone does), shown with tel: links."""
+    ticket = selectors.ticket_get_for_user(request.user, pk)
+    purpose = (request.POST.get("purpose") or "回访").strip()[:200]
+    try:
+        numbers = services.ticket_reveal_phone(
+            ticket=ticket, by=request.user, purpose=purpose, ip=request.META.get("REMOTE_ADDR")
+        )
+    except PermissionDenied:
+        return HttpResponse('<span class="muted">您无权查看完整号码</span>', status=403)
+    return render(request, "pages/_phone_revealed.html", {"numbers": numbers})
+
+
 def _render_detail(request, ticket, allowed, forms, status=200):
     callers = selectors.caller_view(request.user)
     categories = dict(category_choices())
@@ -132,11 +161,14 @@ def _render_detail(request, ticket, allowed, forms, status=200):
         "caller_name": callers.name(ticket),
         "caller_phone": callers.phone(ticket),
         "content": callers.content(ticket),
+        "may_reveal": bool(ticket.caller_phone) and selectors.may_reveal_phone(request.user, ticket),
         "allowed": allowed,
         "action_forms": forms,
         "top3": top3,
         "category_label": categories.get(ticket.category_code, ticket.category_code),
         "ai_category_label": categories.get(ticket.ai_category, ticket.ai_category),
+        "show_model_figures": selectors.may_see_model_figures(request.user),
+        "photo_groups": photo_groups(ticket),
     }
     return render(request, "pages/ticket_detail.html", context, status=status)
 
@@ -175,6 +207,15 @@ def ticket_act(request, pk: int, action: str):
     return redirect("pages:home")
 
 
+def photo_groups(ticket) -> list[dict]:
+    """The ticket's photos by kind (巡查照片, 处置前, 处置后), each with its protected address."""
+    groups: dict = {}
+    for p in ticket.photos.all():
+        groups.setdefault(p.kind, {"label": p.get_kind_display(), "kind": p.kind, "photos": []})["photos"].append(p)
+    order = list(TicketPhoto.Kind.values)
+    return sorted(groups.values(), key=lambda g: order.index(g["kind"]))
+
+
 EVENT_LABELS = {
     "created": "受理",
     "phone_revealed": "查看号码",
@@ -187,11 +228,21 @@ STATUS_LABELS = dict(Ticket.Status.choices)
 
 
 def timeline_rows(ticket):
-    """The ticket's events with Chinese labels for the action and the new status."""
+    """The ticket's events with Chinese labels for the action and the new status, and who acted by
+    name and unit (events written before labels carried names show the account's current ones)."""
+    labels: dict[int, str] = {}
+
+    def actor(e):
+        if e.actor_id is None or e.actor_label != e.actor.get_username():
+            return e.actor_label or "系统"
+        if e.actor_id not in labels:
+            labels[e.actor_id] = actor_for(e.actor).label
+        return labels[e.actor_id]
+
     return [
         {
             "label": EVENT_LABELS.get(e.action, e.action),
-            "actor": e.actor_label or "系统",
+            "actor": actor(e),
             "created_at": e.created_at,
             "to_status": STATUS_LABELS.get(e.to_status, "") if e.to_status != e.from_status else "",
             "reason": e.reason,

@@ -1,7 +1,12 @@
 """The named moves of the closed loop, by stage. Each goes through `ticket_transition` (lock, check,
 save, event); clocks are in services/clocks.py, ownership in services/assignment.py."""
 
-from dispatch.services.moves.dispatching import ticket_dispatch, ticket_redispatch, ticket_return_review
+from dispatch.services.moves.dispatching import (
+    ticket_dispatch,
+    ticket_redispatch,
+    ticket_return_review,
+    tickets_dispatch_batch,
+)
 from dispatch.services.moves.handling import (
     ticket_extension_approve,
     ticket_extension_request,
@@ -28,4 +33,5 @@ __all__ = [
     "ticket_sign",
     "ticket_urge",
     "ticket_whistle",
+    "tickets_dispatch_batch",
 ]

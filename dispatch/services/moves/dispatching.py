@@ -1,7 +1,11 @@
 """派单 side: human dispatch, 改派, and 派单异议审核 of a unit's return."""
 
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from common.errors import ApplicationError, ConflictError
 from dispatch.models import Ticket, TicketAssist
 from dispatch.services.assignment import (
     assign_lead,
@@ -138,3 +142,45 @@ def _told(assists: list[Department]):
             notify_dispatched(t, assists)
 
     return then
+
+
+@dataclass
+class BatchDispatch:
+    """What 批量派单 did: the tickets dispatched, and for each one that was not, why (`conflicts`: moved
+    by someone else since the page was shown, 409; `refused`: the rules said no)."""
+
+    dispatched: list[Ticket] = field(default_factory=list)
+    conflicts: list[tuple[Ticket, str]] = field(default_factory=list)
+    refused: list[tuple[Ticket, str]] = field(default_factory=list)
+
+
+def tickets_dispatch_batch(
+    *, tickets, by, department, category_code: str = "", versions: dict[int, int] | None = None
+) -> BatchDispatch:
+    """批量派单: `ticket_dispatch` for each ticket on its own (its own lock, version check, event and
+    notification), so one ticket that cannot go does not hold back the others. `versions` (ticket id →
+    the version the page showed) makes a ticket moved meanwhile a conflict instead of a blind dispatch.
+    A bad unit or category raises ApplicationError before any ticket is touched."""
+    lead = department_get(department)
+    category_code = require_category(category_code)
+    versions = versions or {}
+    result = BatchDispatch()
+    for ticket in tickets:
+        try:
+            done = ticket_dispatch(
+                ticket=ticket,
+                by=by,
+                department=lead,
+                category_code=category_code,
+                reason="批量派单",
+                expected_version=versions.get(ticket.pk),
+            )
+        except ConflictError as exc:
+            result.conflicts.append((ticket, exc.message))
+        except PermissionDenied:
+            result.refused.append((ticket, "无权派发此工单"))
+        except ApplicationError as exc:
+            result.refused.append((ticket, exc.message))
+        else:
+            result.dispatched.append(done)
+    return result

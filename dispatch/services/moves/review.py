@@ -38,14 +38,31 @@ def ticket_reply_review(*, approve: bool, reason: str = "", category_code: str |
 
 
 @ticket_move("callback")
-def ticket_callback(*, satisfaction: str, note: str = "") -> Plan:
-    """回访: the caller's verdict. 满意/基本满意/未联系上 → 办结; 不满意 → 重办 (back to the unit with a
-    fresh handling limit)."""
+def ticket_callback(
+    *, satisfaction: str, note: str = "", contacted: bool | None = None, resolved: str = "", reason: str = ""
+) -> Plan:
+    """回访: the caller's answers to the script — 是否联系 (`contacted`: did the unit contact them),
+    是否解决 (`resolved`: Ticket.Resolution), 是否满意 (`satisfaction`) and, when 不满意, the reason
+    (`reason`: Ticket.UnsatisfiedReason, required). 满意/基本满意/未联系上 → 办结; 不满意 → 重办 (back to
+    the unit with a fresh handling limit, the reason in its notification). The answers are the event's
+    data, which the dashboard counts."""
     if satisfaction not in Ticket.Satisfaction.values:
         raise ApplicationError("未知的满意度", code="invalid_choice", extra={"field": "satisfaction"})
-    note = optional_text(note, field="note", label="回访记录")
-    now = timezone.now()
+    if resolved and resolved not in Ticket.Resolution.values:
+        raise ApplicationError("未知的解决情况", code="invalid_choice", extra={"field": "resolved"})
     unsatisfied = satisfaction == Ticket.Satisfaction.UNSATISFIED
+    if unsatisfied and reason not in Ticket.UnsatisfiedReason.values:
+        message = "请选择不满意原因" if not reason else "未知的不满意原因"
+        raise ApplicationError(message, code="required", extra={"field": "reason"})
+    note = optional_text(note, field="note", label="回访记录")
+    data = {"satisfaction": satisfaction}
+    if contacted is not None:
+        data["contacted"] = bool(contacted)
+    if resolved:
+        data["resolved"] = resolved
+    if unsatisfied:
+        data["reason"] = reason
+    now = timezone.now()
 
     def mutate(t, actor):
         t.satisfaction = satisfaction
@@ -58,10 +75,11 @@ def ticket_callback(*, satisfaction: str, note: str = "") -> Plan:
 
     def reopened(t, actor):
         if unsatisfied:
-            notify_lead(t, N.REOPENED, f"工单 {t.number} 回访不满意，请重办")
+            label = Ticket.UnsatisfiedReason(reason).label
+            notify_lead(t, N.REOPENED, f"工单 {t.number} 回访不满意（{label}），请重办")
 
     target = S.HANDLING if unsatisfied else S.CLOSED
-    return Plan(mutate, reason=note, data={"satisfaction": satisfaction}, to_status=target, then=reopened)
+    return Plan(mutate, reason=note, data=data, to_status=target, then=reopened)
 
 
 @ticket_move("close")
