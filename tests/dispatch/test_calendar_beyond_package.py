@@ -75,7 +75,7 @@ def test_lunar_and_solar_term_holidays_of_2027_and_2028():
 def test_entering_the_years_holidays_recomputes_open_deadlines_in_it_with_an_event(world, file_ticket, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 12, 30, 10).astimezone(datetime.UTC))
     open_one = services.ticket_sign(ticket=file_ticket(), by=world.staff)
-    closed = file_ticket(route=False, close_at_intake=True, answer="已答复")
+    closed = file_ticket(route=False, close_at_intake=True, answer="已答复", category_code="城乡建设")
     assert open_one.handle_due == at(2027, 1, 7, 18)
     events = TicketEvent.objects.count()
 

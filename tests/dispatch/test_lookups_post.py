@@ -63,3 +63,10 @@ def test_address_resolve_post_answers_like_get(world):
     assert posted.json() == api.get("/api/address/resolve/", {"q": ADDRESS}).json()
     assert posted.json()["community"]["code"] == world.small.community.code
     assert api.post("/api/address/resolve/", {}, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("body", [[], ["q"], 3, "q"])
+def test_a_search_body_that_is_not_an_object_is_400(world, body):
+    response = client_for(world.dispatcher).post("/api/tickets/search/", body, format="json")
+
+    assert response.status_code == 400 and "body" in response.json()

@@ -24,7 +24,13 @@ PERSONAL = ("caller_name", "caller_phone", "content", "reply_text", "answer")
 
 def closed(file_ticket, *, phone, days_ago, name="王建国", content=CONTENT):
     t = file_ticket(
-        route=False, caller_phone=phone, caller_name=name, content=content, close_at_intake=True, answer="已答复"
+        route=False,
+        caller_phone=phone,
+        caller_name=name,
+        content=content,
+        close_at_intake=True,
+        answer="已答复",
+        category_code="城乡建设",
     )
     Ticket.objects.filter(pk=t.pk).update(closed_at=timezone.now() - datetime.timedelta(days=days_ago))
     return Ticket.objects.get(pk=t.pk)
