@@ -74,6 +74,7 @@ bench: setup
 	$(PY) bench/dashboard.py
 	$(PY) bench/duplicates.py
 	$(PY) bench/routing.py
+	$(PY) bench/route_speed.py
 	$(PY) bench/hotspots.py
 	$(PY) bench/scale.py --json
 

@@ -370,8 +370,8 @@ def reset_open_tickets() -> float | None:
 # --- 4. duplicate detection -----------------------------------------------------------------------------
 
 
-def duplicate_figures() -> None:
-    from dispatch.duplicates import similarity
+def duplicate_pairs() -> tuple[list, list]:
+    """(re-reports of one matter, different matters of one category): constructed pairs of texts."""
     from dispatch.management.demo import raw_complaints
 
     rng = random.Random(11)
@@ -389,6 +389,13 @@ def duplicate_figures() -> None:
     for texts in by_label.values():  # hard negatives: different matters of the same category
         for a, b in zip(texts[0::2], texts[1::2], strict=False):
             neg_pairs.append((a, b))
+    return dup_pairs, neg_pairs
+
+
+def duplicate_figures() -> None:
+    from dispatch.duplicates import similarity
+
+    dup_pairs, neg_pairs = duplicate_pairs()
     dup_scores = [similarity(a, b) for a, b in dup_pairs]
     neg_scores = [similarity(a, b) for a, b in neg_pairs]
     say(

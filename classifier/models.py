@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from common.models import account_ref
 
 
 class ModelVersion(models.Model):
@@ -14,14 +15,7 @@ class ModelVersion(models.Model):
     created_at = models.DateTimeField("训练时间", auto_now_add=True)
     is_active = models.BooleanField("当前启用", default=False)
     activated_at = models.DateTimeField("最近启用时间", null=True, blank=True)
-    activated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="启用人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    activated_by = account_ref("启用人")
     categories = models.JSONField("类别", default=list)
     n_examples = models.PositiveIntegerField("训练样本数", default=0)
     sources = models.JSONField("样本来源", default=dict, help_text="source name → number of examples")
@@ -79,27 +73,13 @@ class ModelComparison(models.Model):
         ModelVersion, verbose_name="对照版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     trigger = models.CharField("发起方式", max_length=16, choices=Trigger.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = account_ref("发起人")
     n_confirmed = models.PositiveIntegerField("评估用确认工单数", default=0)
     n_validation = models.PositiveIntegerField("评估用随附验证样本数", default=0)
     candidate_scores = models.JSONField("候选版本成绩", default=dict)
     baseline_scores = models.JSONField("对照版本成绩", default=dict)
     decision = models.CharField("结论", max_length=16, choices=Decision.choices)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="决定人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = account_ref("决定人")
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     reason = models.TextField("理由", blank=True)
 

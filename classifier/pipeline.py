@@ -79,6 +79,8 @@ DEFAULT_PARAMS = {
 def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> Pipeline:
     """The unfitted Pipeline: raw text → tokens → word + char tf-idf → calibrated NB-scaled linear SVM + neighbours."""
     p = {**DEFAULT_PARAMS, **(params or {})}
+    # The three views weigh their terms alike: sublinear tf, one document-frequency floor, float32.
+    weighting = {"min_df": p["min_df"], "sublinear_tf": True, "dtype": np.float32}
     features = FeatureUnion(
         [
             (
@@ -88,9 +90,7 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
                     token_pattern=None,
                     lowercase=False,
                     ngram_range=tuple(p["word_ngram_range"]),
-                    min_df=p["min_df"],
-                    sublinear_tf=True,
-                    dtype=np.float32,
+                    **weighting,
                 ),
             ),
             (
@@ -99,21 +99,10 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
                     analyzer="char",
                     preprocessor=textmod.joined_chars,
                     ngram_range=tuple(p["char_ngram_range"]),
-                    min_df=p.get("char_min_df") or p["min_df"],
-                    sublinear_tf=True,
-                    dtype=np.float32,
+                    **{**weighting, "min_df": p.get("char_min_df") or p["min_df"]},
                 ),
             ),
-            (
-                "head",
-                TfidfVectorizer(
-                    analyzer=textmod.FirstTokens(p["head_tokens"]),
-                    lowercase=False,
-                    min_df=p["min_df"],
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-            ),
+            ("head", TfidfVectorizer(analyzer=textmod.FirstTokens(p["head_tokens"]), lowercase=False, **weighting)),
         ],
         transformer_weights={"word": 1.0, "char": p["char_weight"], "head": p["head_weight"]},
     )

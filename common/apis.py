@@ -26,3 +26,10 @@ class RequestListApi(ListAPIView):
 
     def request_queryset(self):
         raise NotImplementedError
+
+
+def lookup_params(request):
+    """A lookup's parameters: the JSON/form body of a POST — phone numbers, ID numbers and texts stay out
+    of URLs, proxies and access logs — else the query string (GET is kept for older clients; the access
+    log masks what it carries)."""
+    return request.data if request.method == "POST" else request.query_params

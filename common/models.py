@@ -1,5 +1,6 @@
 """Field declarations the apps' models share."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -16,4 +17,17 @@ def optional_ref(to, verbose_name: str | None = None, *, related_name: str = "+"
         on_delete=on_delete,
         related_name=related_name,
         db_index=False,
+    )
+
+
+def account_ref(verbose_name: str):
+    """The account that did what the row records (activated, asked for, decided, last edited). The
+    record outlives the account: deleting the user empties the reference."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )

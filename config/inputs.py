@@ -4,10 +4,12 @@
   (DataError → 500); no legitimate value holds one.
 - The JSON parser refuses bodies nested deeper than common.inputs.MAX_JSON_DEPTH before parsing
   (json.loads raises RecursionError on 10,000 levels).
-Both answer with the usual error body naming what was wrong.
+- A multipart body without a valid boundary is a 400 (Django's parser raises MultiPartParserError).
+All answer with the usual error body naming what was wrong.
 """
 
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -37,7 +39,11 @@ class RejectNulMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            for name, values in request.POST.lists():
+            try:
+                fields = list(request.POST.lists())
+            except MultiPartParserError:  # no or a broken boundary (found by schemathesis): a 400, not a 500
+                return _bad_request(request, "body", "multipart/form-data 请求体格式错误")
+            for name, values in fields:
                 if "\x00" in name or any("\x00" in v for v in values):
                     return _bad_request(request, name.replace("\x00", ""), message)
         return self.get_response(request)

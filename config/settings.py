@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -144,6 +145,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Close the database connections only every this many tasks (config/celery.py says why and what else).
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
+# Queues (docs/scaling.md): routing is what a caller waits for, so no roll-up, sweep or slow webhook
+# receiver may hold the processes that route. A worker started without -Q consumes every queue listed
+# here (tests, a one-worker deployment); the Procfile and deploy/systemd run one worker on `routing` and
+# one on the rest. `celery` (the default) holds what is not routed: the weekly classifier candidate.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+TASK_QUEUE_NAMES = ("routing", "sweeps", "statistics", "hotspots", "notifications", "celery")
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in TASK_QUEUE_NAMES)
+CELERY_TASK_ROUTES = {
+    "dispatch.route_ticket": {"queue": "routing"},
+    "dispatch.reconcile_unrouted": {"queue": "routing"},
+    "dispatch.sla_sweep": {"queue": "sweeps"},
+    "dispatch.webhook_sweep": {"queue": "sweeps"},
+    "dispatch.idempotency_keys_purge": {"queue": "sweeps"},
+    "dispatch.sketches_purge": {"queue": "sweeps"},
+    "dispatch.stats_rollup": {"queue": "statistics"},
+    "dispatch.hotspots_detect": {"queue": "hotspots"},
+    "dispatch.send_notifications": {"queue": "notifications"},
+    "dispatch.notifications_requeue": {"queue": "notifications"},
+    "dispatch.pii_anonymise": {"queue": "sweeps"},
+    "dispatch.webhook_deliver": {"queue": "notifications"},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 # Consumers (worker, beat) retry the broker forever, at startup and after losing it, with kombu's
 # backoff (2 s, 4 s, … at most 30 s apart): a broker outage must never end the worker.
@@ -158,9 +182,6 @@ DISPATCH_BROKER_DOWN_SECONDS = float(os.environ.get("DISPATCH_BROKER_DOWN_SECOND
 # Idempotency-Key answers are kept this long (at least 24 h; dispatch/services/idempotency.py).
 DISPATCH_IDEMPOTENCY_HOURS = float(os.environ.get("DISPATCH_IDEMPOTENCY_HOURS", "48"))
 CELERY_TIMEZONE = "Asia/Shanghai"
-# The roll-up runs on its own queue, so it never holds a worker process that routes tickets (issue 15);
-# workers consume "celery" and "statistics" (-Q) or a separate worker takes "statistics".
-CELERY_TASK_ROUTES = {"dispatch.stats_rollup": {"queue": "statistics"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # crontab.guru: every minute
 CELERY_BEAT_SCHEDULE = {
@@ -168,7 +189,11 @@ CELERY_BEAT_SCHEDULE = {
     "route-reconcile": {"task": "dispatch.reconcile_unrouted", "schedule": timedelta(minutes=1)},
     "stats-rollup": {"task": "dispatch.stats_rollup", "schedule": timedelta(minutes=1)},
     "webhook-sweep": {"task": "dispatch.webhook_sweep", "schedule": timedelta(minutes=1)},
+    "notifications-requeue": {"task": "dispatch.notifications_requeue", "schedule": timedelta(minutes=5)},
     "idempotency-purge": {"task": "dispatch.idempotency_keys_purge", "schedule": timedelta(hours=1)},
+    "sketches-purge": {"task": "dispatch.sketches_purge", "schedule": timedelta(hours=1)},
+    # 个人信息保护: callers of tickets closed DISPATCH_PII_RETENTION_DAYS ago are anonymised, daily at 02:30.
+    "pii-anonymise": {"task": "dispatch.pii_anonymise", "schedule": crontab(minute=30, hour=2)},
     # Mondays 03:00 (Asia/Shanghai): a candidate classifier from the week's corrections, promoted if not worse
     "classifier-candidate": {
         "task": "classifier.train_candidate",
@@ -327,6 +352,13 @@ CLASSIFIER_TRAIN_JOBS = min(2, int(os.environ.get("CLASSIFIER_TRAIN_JOBS", "2"))
 # A ticket still `received` this long after filing is routed by the reconciler itself (its task was
 # lost: broker down at commit, or the worker died mid-routing). Tests set it to 0 instead of waiting.
 DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTER_SECONDS", "60"))
+# Routing's memo of governance reads (governance/caching.py): dropped on every save of those rows, and at
+# the latest after this many seconds (a write that bypassed the signals); 0 = off.
+GOVERNANCE_CACHE_SECONDS = float(os.environ.get("GOVERNANCE_CACHE_SECONDS", "300"))
+
+# --- Dispatch: personal data lifecycle (dispatch/services/privacy.py) -------------------------------
+# Callers' names and numbers are anonymised this many days after their ticket is closed (daily beat task).
+DISPATCH_PII_RETENTION_DAYS = int(os.environ.get("DISPATCH_PII_RETENTION_DAYS", "180"))
 
 # --- Dispatch: moves, SLA, sweep, outbound notifications -------------------------------------
 # After this many 退单 the ticket goes to the district government (兜底) instead of back to the queue.

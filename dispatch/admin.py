@@ -4,6 +4,7 @@ and the phone-read log are read-only (status changes go through the services, hi
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
+from dispatch.admin_privacy import erase_caller_data, export_caller_data, may_handle_caller_data
 from dispatch.models import (
     CityMode,
     Hotspot,
@@ -29,8 +30,12 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     readonly_fields = ["source"]
 
     def save_model(self, request, obj, form, change):
-        obj.source = WorkCalendarDay.Source.MANUAL
-        super().save_model(request, obj, form, change)
+        """Saved through the service: open tickets' deadlines in that year are recomputed (an event each)."""
+        from dispatch.services.calendar import work_calendar_enter
+
+        moved = work_calendar_enter(days=[(obj.date, obj.is_workday, obj.name)], by=request.user)
+        if moved:
+            self.message_user(request, f"已按新日历重新计算 {moved} 件在办工单的时限")
 
 
 @admin.register(TimeLimit)
@@ -86,6 +91,10 @@ class TicketAdmin(ReadOnlyAdmin):
     exclude = ["caller_phone"]
     inlines = [TicketAssistInline, TicketCallerInline, TicketEventInline]
     show_full_result_count = False
+    actions = [export_caller_data, erase_caller_data]
+
+    def has_caller_data_permission(self, request):
+        return may_handle_caller_data(request)
 
 
 @admin.register(TicketEvent)

@@ -12,6 +12,11 @@ DEFAULT_TIME_LIMITS = [
     ("", "urgent", "clock_hour", 2, 24, 2),  # water, power, gas, heating: 24 hours
     ("", "emergency", "clock_hour", Decimal("0.5"), 2, Decimal("0.5")),  # risk to life or property: 2 hours
 ]
+# Rows for a matter item's time-limit class (派单目录); 紧急 and 水电气暖 are timed by the urgency rows above.
+CLASS_TIME_LIMITS = [
+    # time_limit_class, urgency, unit, sign, handle, return
+    ("complex", "normal", "working_day", 1, 15, 2),  # complex matters: 15 working days
+]
 
 
 HOLIDAY_NAMES = {
@@ -61,5 +66,15 @@ def seed_time_limits(TimeLimit) -> None:  # noqa: N803
         TimeLimit.objects.get_or_create(
             category_code=category,
             urgency=urgency,
+            defaults={"unit": unit, "sign_limit": sign, "handle_limit": handle, "return_limit": ret},
+        )
+
+
+def seed_class_time_limits(TimeLimit) -> None:  # noqa: N803
+    for klass, urgency, unit, sign, handle, ret in CLASS_TIME_LIMITS:
+        TimeLimit.objects.get_or_create(
+            category_code="",
+            urgency=urgency,
+            time_limit_class=klass,
             defaults={"unit": unit, "sign_limit": sign, "handle_limit": handle, "return_limit": ret},
         )

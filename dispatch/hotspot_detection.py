@@ -15,6 +15,12 @@ Two detectors, one pass:
 
 Open hotspots take part as seeds: a new ticket alike to a member of an open hotspot joins that hotspot
 instead of raising a new alert, and a spike mostly made of tickets already in a hotspot raises nothing.
+A surge is one alert: a new cluster that continues an open hotspot — same category, a place inside or
+around the hotspot's, starting before the hotspot has been quiet for `link_window`, and its tickets alike
+to the hotspot's as a whole (`surge_similarity`, ticket by ticket; any for a spike, which is a count, not
+a text) — attaches to it (a later wave of a city-wide gas failure phrased differently, a street's power cut seen
+again from one building); a spike of a street and category that an open hotspot already covers raises
+nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ class Params:
     # An open hotspot with no new ticket for this long is closed; until then new tickets join it.
     quiet_close: datetime.timedelta = datetime.timedelta(hours=6)
     seeds_per_hotspot: int = 50
+    # A new cluster's ticket continues an open hotspot of its category and place when this alike to it.
+    surge_similarity: float = 0.15
 
     @property
     def fetch_window(self) -> datetime.timedelta:
@@ -84,6 +92,10 @@ class OpenHotspot:
     category: str
     members: list[Row] = field(default_factory=list)
     level: str = "community"
+
+    @property
+    def place(self) -> tuple[str, str]:
+        return self.level, self.region
 
     @property
     def reach(self) -> tuple[str, str]:
@@ -293,6 +305,16 @@ def baseline_windows(now: datetime.datetime, params: Params = DEFAULT) -> list[t
     ]
 
 
+def _covers(h: OpenHotspot, street: str, category: str, since: datetime.datetime) -> bool:
+    """Whether an open hotspot is about this street's category now: same category, a place inside or
+    around the street, a ticket within the spike window."""
+    return (
+        _same_category(h.category, category)
+        and nested(("street", street), h.place)
+        and any(m.created_at > since for m in h.members)
+    )
+
+
 def find_spikes(
     rows: list[Row],
     baseline: Counter,
@@ -334,9 +356,46 @@ def find_spikes(
             continue
         if sum(r.id in taken for r in cell) * 3 >= len(cell):  # mostly a known surge
             continue
+        if any(_covers(h, street, category, start) for h in open_hotspots):  # the surge is raised already
+            continue
         words = keywords([r.text for r in cell], background)
         out.append(Candidate("spike", "street", street, category, cell, z, keywords=words, expected=round(expected, 3)))
     return out
+
+
+def nested(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether one (level, region code) place lies inside the other (or they are the same)."""
+    (level_a, code_a), (level_b, code_b) = a, b
+    if LEVELS.index(level_a) <= LEVELS.index(level_b):
+        return ancestor(code_a, level_b) == code_b
+    return ancestor(code_b, level_a) == code_a
+
+
+def _continued(c: Candidate, open_hotspots: list[OpenHotspot], params: Params) -> tuple[OpenHotspot | None, list]:
+    """The open hotspot a new cluster continues (module docstring) and the cluster's rows that are alike to
+    it (all for a spike); the hotspot taking the most rows wins. (None, []) when none."""
+    best, best_rows = None, []
+    for h in open_hotspots:
+        if not h.members or not _same_category(c.category, h.category) or not nested((c.level, c.region), h.place):
+            continue
+        if c.first_at > max(m.created_at for m in h.members) + params.link_window:
+            continue
+        alike = c.rows if h.kind == "spike" else _alike_to(c.rows, h.members[-params.seeds_per_hotspot :], params)
+        if len(alike) > len(best_rows):
+            best, best_rows = h, alike
+    return best, best_rows
+
+
+def _alike_to(rows: list[Row], members: list[Row], params: Params) -> list[Row]:
+    """The rows alike to the members as a whole (cosine to their centroid ≥ `surge_similarity`): a cluster
+    chained through "没法做饭" holds water-cut calls beside gas-failure ones; only the latter continue a
+    gas hotspot."""
+    X = _vectors([r.text for r in rows + members])
+    if X is None:
+        return []
+    centroid = np.asarray(X[len(rows) :].mean(axis=0)).ravel()
+    centroid /= np.linalg.norm(centroid) or 1.0
+    return [r for r, sim in zip(rows, X[: len(rows)] @ centroid, strict=True) if sim >= params.surge_similarity]
 
 
 def detect(
@@ -350,6 +409,17 @@ def detect(
 ) -> list[Candidate]:
     """One pass: cluster candidates first (the most specific evidence), then spikes they do not explain."""
     clusters = find_clusters(rows, open_hotspots, now=now, params=params)
+    for c in list(clusters):
+        if c.hotspot_id is not None:
+            continue
+        hotspot, alike = _continued(c, open_hotspots, params)
+        if hotspot is None:
+            continue
+        # The same surge again: its rows attach, no second alert; the others wait, or are a surge of their own.
+        rest = [r for r in c.rows if r not in alike]
+        c.rows, c.hotspot_id = alike, hotspot.id
+        if rest and (other := _new_surge(rest, now=now, background=[r.text for r in rows], params=params)):
+            clusters.append(other)
     taken = {r.id for h in open_hotspots for r in h.members} | {r.id for c in clusters for r in c.rows}
     spikes = find_spikes(rows, baseline, weeks, open_hotspots, now=now, taken=taken, params=params)
     return clusters + spikes

@@ -71,11 +71,25 @@ def send_notifications(ids: list[int]) -> int:
     return notifications_send(ids=ids)
 
 
+@shared_task(name="dispatch.notifications_requeue", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def notifications_requeue() -> int:
+    from dispatch.services import notifications_requeue as requeue
+
+    return requeue()
+
+
 @shared_task(name="dispatch.idempotency_keys_purge", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
 def idempotency_keys_purge() -> int:
     from dispatch.services.idempotency import idempotency_keys_purge as purge
 
     return purge()
+
+
+@shared_task(name="dispatch.sketches_purge", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def sketches_purge() -> int:
+    from dispatch.services.routing import ticket_sketches_purge
+
+    return ticket_sketches_purge()
 
 
 @shared_task(name="dispatch.hotspots_detect", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
@@ -84,3 +98,11 @@ def hotspots_detect() -> dict:
 
     result = detect()
     return {"created": len(result.created), "attached": result.attached, "closed": result.closed}
+
+
+@shared_task(name="dispatch.pii_anonymise", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)
+def pii_anonymise() -> dict:
+    from dispatch.services.privacy import pii_anonymise_expired
+
+    run = pii_anonymise_expired()
+    return {"run": run.pk, "tickets": run.tickets, "callers": run.callers}

@@ -4,13 +4,16 @@ from rest_framework.authtoken.views import obtain_auth_token
 from dispatch.apis.hotspots import HotspotListApi, HotspotMergeApi, HotspotProactiveApi
 from dispatch.apis.misc import CityModeApi, NotificationListApi, NotificationReadApi, QueueApi
 from dispatch.apis.moves import MOVE_APIS
+from dispatch.apis.patrol import PatrolReportApi
 from dispatch.apis.tickets import (
     TicketDetailApi,
     TicketDuplicatesApi,
     TicketListCreateApi,
     TicketPhotoApi,
+    TicketPhotosApi,
     TicketRevealPhoneApi,
     TicketsByPhoneApi,
+    TicketSearchApi,
     TicketTimelineApi,
 )
 
@@ -19,11 +22,14 @@ app_name = "dispatch-api"
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("tickets/", TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/search/", TicketSearchApi.as_view(), name="ticket-search"),
     path("tickets/duplicates/", TicketDuplicatesApi.as_view(), name="ticket-duplicates"),
     path("tickets/by-phone/", TicketsByPhoneApi.as_view(), name="tickets-by-phone"),
     path("tickets/<int:pk>/", TicketDetailApi.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/timeline/", TicketTimelineApi.as_view(), name="ticket-timeline"),
     path("tickets/<int:pk>/photo/", TicketPhotoApi.as_view(), name="ticket-photo"),
+    path("tickets/<int:pk>/photos/<int:photo_id>/", TicketPhotosApi.as_view(), name="ticket-photos"),
+    path("patrol/", PatrolReportApi.as_view(), name="patrol"),
     path("tickets/<int:pk>/reveal-phone/", TicketRevealPhoneApi.as_view(), name="ticket-reveal-phone"),
     *[path(f"tickets/<int:pk>/{name}/", view.as_view(), name=f"ticket-{name}") for name, view in MOVE_APIS.items()],
     path("queues/<slug:name>/", QueueApi.as_view(), name="queue"),

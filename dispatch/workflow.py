@@ -56,6 +56,16 @@ MOVES: dict[str, Move] = {
             INTAKE,
             "closed_at_intake",
         ),
+        # 自行处置: the grid worker who found it on patrol handled it on the spot (the patrol service files
+        # and closes in one transaction; see dispatch/services/patrol.py).
+        Move(
+            "self_handle",
+            "自行处置",
+            (S.RECEIVED,),
+            (S.CLOSED,),
+            {roles.GRID_WORKER: "handler", roles.ADMIN: "any"},
+            "self_handled",
+        ),
         Move("sign", "签收", (S.DISPATCHED,), (S.HANDLING,), HANDLER, "signed"),
         Move("return", "退单", (S.DISPATCHED, S.HANDLING), (S.RETURN_PENDING,), LEAD, "returned"),
         Move(
@@ -96,6 +106,11 @@ MOVES: dict[str, Move] = {
 }
 
 
+# Moves a service makes as part of a larger act (routing; filing a patrol finding handled on the spot),
+# never offered on their own as a button or an API move.
+INTERNAL_MOVES = frozenset({"route", "self_handle"})
+
+
 def relation_holds(relation: str, actor: Actor, ticket: Ticket) -> bool:
     if relation == "any":
         return True
@@ -128,6 +143,7 @@ OTHER_EVENTS = {
     "merge_received": "并入工单",
     "sla_yellow": "黄灯预警",
     "sla_red": "红灯超期",
+    "deadlines_recomputed": "时限重算",
 }
 # Every action a TicketEvent may record (its `choices`): the moves' past-tense events, then the others.
 EVENT_LABELS: dict[str, str] = {m.event: m.label for m in MOVES.values()} | OTHER_EVENTS

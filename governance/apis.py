@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.apis import RequestListApi, validated
+from common.apis import RequestListApi, lookup_params, validated
 from common.inputs import is_id
 from config.schema import AutoSchema
 from governance.models import Department, DispatchCatalogue, Grid, Region
@@ -210,6 +210,9 @@ class AddressResolveApi(APIView):
     certain, ranked candidates, and the grid (when a community is known or given)."""
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AddressResolveInput"
+
         q = serializers.CharField(max_length=200, trim_whitespace=True)
         community = serializers.CharField(
             required=False, max_length=12, help_text="a community picked by hand: resolve the grid inside it"
@@ -234,9 +237,14 @@ class AddressResolveApi(APIView):
         grid = serializers.DictField(allow_null=True)
         candidates = serializers.ListField(child=serializers.DictField())
 
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        """The same lookup with the address in the body (preferred: it stays out of URLs and logs)."""
+        return self.get(request)
+
     @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
     def get(self, request):
-        params = validated(self.InputSerializer, request.query_params)
+        params = validated(self.InputSerializer, lookup_params(request))
         text = params["q"]
         match = region_for_address(text)
         district, street, community = match.district, match.street, match.community

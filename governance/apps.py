@@ -7,14 +7,25 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         # Cache invalidation only (no business logic): a region edited in the admin or created by a
-        # factory must reach the in-memory address index. Bulk loads call the invalidation themselves.
+        # factory must reach the in-memory address index, and any governance row routing reads must reach
+        # the routing memo (governance/caching.py). Bulk loads call the invalidation themselves.
         from django.db.models.signals import post_delete, post_save
 
-        from governance.models import Region
+        from governance.caching import governance_cache_invalidate
+        from governance.models import CatalogueItem, Department, DispatchCatalogue, Grid, Place, Region
         from governance.selectors.address import address_index_invalidate
 
         def invalidate(sender, **kwargs):
             address_index_invalidate()
+            governance_cache_invalidate()
 
         post_save.connect(invalidate, sender=Region, weak=False, dispatch_uid="governance-address-index-save")
         post_delete.connect(invalidate, sender=Region, weak=False, dispatch_uid="governance-address-index-delete")
+
+        def invalidate_memo(sender, **kwargs):
+            governance_cache_invalidate()
+
+        for model in (Grid, Place, Department, CatalogueItem, DispatchCatalogue):
+            uid = f"governance-memo-{model.__name__}"
+            post_save.connect(invalidate_memo, sender=model, weak=False, dispatch_uid=uid + "-save")
+            post_delete.connect(invalidate_memo, sender=model, weak=False, dispatch_uid=uid + "-delete")

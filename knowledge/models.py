@@ -1,7 +1,8 @@
 """知识库: standard answers and policies by matter, which operators read out on the line (即办)."""
 
-from django.conf import settings
 from django.db import models
+
+from common.models import account_ref
 
 
 class Article(models.Model):
@@ -26,14 +27,7 @@ class Article(models.Model):
     tokens = models.TextField("检索索引", blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = account_ref("最后修改人")
 
     class Meta:
         verbose_name = verbose_name_plural = "知识库条目"

@@ -2,7 +2,9 @@
 
 Settings refuse to start without SECRET_KEY when DEBUG is off (the default); tests run with DEBUG off.
 API rate limits are off: test users reuse ids from test to test, their counts would add up across
-tests (tests/test_security.py turns them on where they are the subject).
+tests (tests/test_security.py turns them on where they are the subject). Routing's governance memo is off:
+tests edit rows with QuerySet.update() and expect the next read to see it (tests/governance/test_caching.py
+tests the memo).
 Worker and scenario subprocesses inherit these variables.
 """
 
@@ -10,3 +12,4 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("API_THROTTLE_ENABLED", "0")
+os.environ.setdefault("GOVERNANCE_CACHE_SECONDS", "0")

@@ -68,10 +68,13 @@ class DispatchInput(MoveInput):
     department = DepartmentField()
     assists = serializers.ListField(child=DepartmentField(), required=False, default=list, max_length=10)
     category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    # The matter item's id (派单目录); checked by the service (require_item).
+    item = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class RedispatchInput(DispatchInput):
+    item = None
     reason = serializers.CharField(max_length=500)
 
 
@@ -96,6 +99,9 @@ class ExtensionApproveInput(MoveInput):
 class ReplyInput(MoveInput):
     text = serializers.CharField(max_length=2000)
     photo = serializers.ImageField(required=False, allow_null=True, default=None)
+    # 处置前 / 处置后, several each; their content is checked by the service (dispatch/services/photos.py).
+    before_photos = serializers.ListField(child=serializers.FileField(), max_length=9, required=False, default=list)
+    after_photos = serializers.ListField(child=serializers.FileField(), max_length=9, required=False, default=list)
 
     def validate_photo(self, value):
         if value is not None and value.size > 5 * 1024 * 1024:

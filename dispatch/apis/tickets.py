@@ -4,19 +4,21 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.apis import RequestListApi, validated
+from common.apis import RequestListApi, lookup_params, validated
 from common.inputs import BoundedIsoDateTimeFilter
 from dispatch import selectors, services
 from dispatch.apis.common import visible_ticket
 from dispatch.apis.idempotency import idempotent
-from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketListOutput
-from dispatch.models import Ticket, TicketAssist
+from dispatch.apis.serializers import EventOutput, TicketDetailOutput, TicketFiledOutput, TicketListOutput
+from dispatch.models import Ticket, TicketAssist, TicketPhoto
 from dispatch.services.intake import CONTENT_MAX, normalise_phone
 
 
@@ -81,6 +83,8 @@ class TicketListCreateApi(RequestListApi):
         community = serializers.CharField(max_length=12, required=False, allow_blank=True)
         grid = serializers.CharField(max_length=24, required=False, allow_blank=True)
         category_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+        # A matter item of the 派单目录 (id; GET /api/catalogue/items/ lists them); checked by the service.
+        item = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
         close_at_intake = serializers.BooleanField(default=False)
         answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -96,21 +100,53 @@ class TicketListCreateApi(RequestListApi):
     def request_queryset(self):
         return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(request=InputSerializer, responses={201: TicketDetailOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: TicketFiledOutput},
+        description="201: the filed ticket's id, number, status, version and place (no re-read of the row); "
+        "its full detail is GET /api/tickets/{id}/ (the Location header).",
+    )
     @idempotent
     def post(self, request):
         ticket = services.ticket_create(by=request.user, **validated(self.InputSerializer, request.data))
-        if ticket.status != Ticket.Status.RECEIVED:  # 即办: closed under a fresh lock, its relations not loaded
-            ticket = detail_queryset().get(pk=ticket.pk)
-        return Response(TicketDetailOutput(ticket, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        body = TicketFiledOutput(ticket, context={"request": request}).data
+        location = reverse("dispatch-api:ticket-detail", args=[ticket.pk])
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class BodyFilterBackend(DjangoFilterBackend):
+    """The list filters read from a POST body instead of the query string."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "data": lookup_params(request)}
+
+
+class TicketSearchApi(RequestListApi):
+    """POST: the ticket list with its filters (`q`, `status`, … as GET /api/tickets/ takes them) in the body,
+    so a search by phone or ID number stays out of URLs and access logs. Page and page size stay in the URL."""
+
+    model = Ticket
+    serializer_class = TicketListOutput
+    filterset_class = TicketFilter
+    filter_backends = [BodyFilterBackend]
+
+    def request_queryset(self):
+        return selectors.ticket_list_for_user(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(
+        request={"application/json": {"type": "object", "description": "the filters of GET /api/tickets/"}},
+        responses=TicketListOutput(many=True),
+    )
+    def post(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
 
 def detail_queryset():
     return (
         selectors.ticket_queryset()
-        .select_related("merged_into")
+        .select_related("merged_into", "catalogue_item")
         .prefetch_related(
-            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers"
+            Prefetch("assists", queryset=TicketAssist.objects.select_related("department")), "extra_callers", "photos"
         )
     )
 
@@ -130,6 +166,19 @@ class TicketTimelineApi(APIView):
         return Response(EventOutput(selectors.ticket_timeline(ticket), many=True).data)
 
 
+def _serve_photo(field, missing: str):
+    """One stored photo as a private download (its type guessed from the file name, as Django does)."""
+    if not field:
+        raise Http404(missing)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("现场照片文件不存在") from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 class TicketPhotoApi(APIView):
     """The reply's site photo, to users who may see the ticket (404 to everyone else: it shows where a
     citizen lives). The only way uploaded photos are served; /media/ itself is for admins."""
@@ -137,15 +186,17 @@ class TicketPhotoApi(APIView):
     @extend_schema(responses={(200, "image/*"): bytes})
     def get(self, request, pk: int):
         ticket = visible_ticket(request, pk)
-        if not ticket.reply_photo:
-            raise Http404("该工单没有现场照片")
-        try:
-            handle = ticket.reply_photo.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("现场照片文件不存在") from exc
-        response = FileResponse(handle)  # its type guessed from the file name, as Django does
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return _serve_photo(ticket.reply_photo, "该工单没有现场照片")
+
+
+class TicketPhotosApi(APIView):
+    """One of a ticket's photos (巡查照片, 处置前, 处置后), under the same rule as the reply photo."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request, pk: int, photo_id: int):
+        ticket = visible_ticket(request, pk)
+        photo = TicketPhoto.objects.filter(ticket=ticket, pk=photo_id).first()
+        return _serve_photo(photo.image if photo else None, "该照片不存在")
 
 
 class TicketRevealPhoneApi(APIView):
@@ -177,11 +228,16 @@ class TicketDuplicatesApi(APIView):
         content = serializers.CharField(max_length=CONTENT_MAX)
         community = serializers.CharField(max_length=12)
 
+    @extend_schema(request=InputSerializer, responses=TicketListOutput(many=True))
+    def post(self, request):
+        """The same lookup with the text in the body (preferred: it stays out of URLs and logs)."""
+        return self.get(request)
+
     @extend_schema(parameters=[InputSerializer], responses=TicketListOutput(many=True))
     def get(self, request):
         from governance.models import Region
 
-        data = validated(self.InputSerializer, request.query_params)
+        data = validated(self.InputSerializer, lookup_params(request))
         community = Region.objects.filter(code=data["community"], level="community").first()
         if community is None:
             raise serializers.ValidationError({"community": ["未知的社区编码"]})
@@ -218,9 +274,14 @@ class TicketsByPhoneApi(RequestListApi):
         # Looking people up by phone is the hotline's job, not every role's.
         if not selectors.may_read_caller_name(self.request.user):
             raise PermissionDenied("无权按号码查询")
-        phone = normalise_phone(validated(self.InputSerializer, self.request.query_params)["phone"], field="phone")
+        phone = normalise_phone(validated(self.InputSerializer, lookup_params(self.request))["phone"], field="phone")
         return selectors.tickets_by_phone(phone, user=self.request.user)
 
     @extend_schema(parameters=[InputSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request, *args, **kwargs):
+        """The same lookup with the number in the body (preferred: it stays out of URLs and logs)."""
+        return self.list(request, *args, **kwargs)

@@ -4,6 +4,8 @@ from dispatch.models.events import AppendOnlyError, Notification, NotificationRe
 from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
+from dispatch.models.privacy import CallerDataRequest, PiiAnonymisationRun
+from dispatch.models.sketches import TicketSketch
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import (
     DailyDistrictVolume,
@@ -13,11 +15,12 @@ from dispatch.models.stats import (
     StatsRollupState,
     TicketStatSnapshot,
 )
-from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models.ticket import Ticket, TicketAssist, TicketCaller, TicketNumberCounter, TicketPhoto
 from dispatch.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AppendOnlyError",
+    "CallerDataRequest",
     "CityMode",
     "DailyDistrictVolume",
     "TicketStatSnapshot",
@@ -33,12 +36,15 @@ __all__ = [
     "Open311ApiKey",
     "Open311Request",
     "PhoneAccessLog",
+    "PiiAnonymisationRun",
     "StatsRollupState",
     "Ticket",
     "TicketAssist",
     "TicketCaller",
+    "TicketSketch",
     "TicketEvent",
     "TicketNumberCounter",
+    "TicketPhoto",
     "TimeLimit",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -3,11 +3,16 @@
 from django.conf import settings
 from django.db import models
 
+from governance.models import CatalogueItem
+
 
 class TimeLimit(models.Model):
-    """How long a unit has to sign for, handle and return a ticket of a category and urgency.
+    """How long a unit has to sign for, handle and return a ticket of a category, urgency and time-limit class.
 
-    An empty `category_code` is the default row for an urgency; a category row overrides it.
+    An empty `category_code` is the default row for an urgency; a category row overrides it. The matter
+    item's time-limit class (紧急/水电气暖/一般/复杂, on the 派单目录 item) raises the urgency a ticket is
+    timed at (紧急 → 特急 rows, 水电气暖 → 紧急 rows) and picks a class row where one exists (复杂: 15
+    working days); a class row overrides a category row (services/sla.py: `limits_for`).
     """
 
     class Unit(models.TextChoices):
@@ -25,6 +30,13 @@ class TimeLimit(models.Model):
             ("emergency", "特急"),
         ],
     )
+    time_limit_class = models.CharField(
+        "时限类别",
+        max_length=16,
+        blank=True,
+        choices=CatalogueItem.TimeLimitClass.choices,
+        help_text="留空为任意时限类别；派单目录事项的时限类别与此相同时优先适用",
+    )
     unit = models.CharField("计时单位", max_length=16, choices=Unit.choices, default=Unit.WORKING_DAY)
     sign_limit = models.DecimalField("签收时限", max_digits=6, decimal_places=2)
     handle_limit = models.DecimalField("办理时限", max_digits=6, decimal_places=2)
@@ -33,11 +45,16 @@ class TimeLimit(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "办理时限"
-        ordering = ["urgency", "category_code"]
-        constraints = [models.UniqueConstraint(fields=["category_code", "urgency"], name="time_limit_category_urgency")]
+        ordering = ["urgency", "category_code", "time_limit_class"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category_code", "urgency", "time_limit_class"], name="time_limit_category_urgency_class"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.category_code or '默认'}/{self.get_urgency_display()}"
+        label = f"{self.category_code or '默认'}/{self.get_urgency_display()}"
+        return f"{label}/{self.get_time_limit_class_display()}" if self.time_limit_class else label
 
 
 class WorkCalendarDay(models.Model):

@@ -24,6 +24,7 @@ class Ticket(models.Model):
         OPEN311 = "open311", "Open311"
         OTHER = "other", "其他"
         PROACTIVE = "proactive", "主动治理"  # 未诉先办: opened by the centre from a hotspot, no caller
+        PATROL = "patrol", "网格巡查"  # 巡查上报: found by a grid worker on patrol, no caller
 
     class Type(models.TextChoices):
         CONSULT = "consult", "咨询"
@@ -66,6 +67,7 @@ class Ticket(models.Model):
         AI = "ai", "智能派单"
         HUMAN = "human", "人工派单"
         FALLBACK = "fallback", "兜底派单"
+        SELF = "self", "网格自处"  # 自行处置: a patrol finding the grid worker handled on the spot
 
     FINAL_STATUSES = (Status.CLOSED, Status.CLOSED_AT_INTAKE, Status.MERGED)
     # Where the unit is still holding the ticket: handling clocks run, replies are possible.
@@ -87,6 +89,9 @@ class Ticket(models.Model):
     priority = models.PositiveSmallIntegerField("优先级", default=0, help_text="城市运行模式可提高")
     category_code = models.CharField("事项类别", max_length=64, blank=True)
     category_confirmed = models.BooleanField("类别经人工确认", default=False)
+    # The matter item (事项) of the item-level 派单目录 the ticket is handled as: chosen by routing, the
+    # operator at intake or the dispatcher. Its time-limit class sets the deadlines (services/sla.py).
+    catalogue_item = optional_ref("governance.CatalogueItem", "派单目录事项", on_delete=models.SET_NULL)
 
     lead_department = optional_ref("governance.Department", "主办单位", related_name="lead_tickets")
     first_lead_department = optional_ref("governance.Department", "首次派单单位")
@@ -170,6 +175,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "created_at"], name="ticket_status_created"),
             models.Index(fields=["caller_phone"], name="ticket_caller_phone", condition=~Q(caller_phone="")),
             models.Index(fields=["merged_into"], name="ticket_merged_into", condition=Q(merged_into__isnull=False)),
+            # The dashboard's patrol counts (发现/自处/上报) read patrol tickets only; no cost for other filings.
+            models.Index(fields=["created_at"], name="ticket_patrol_created", condition=Q(channel="patrol")),
         ]
 
     def __str__(self):
@@ -237,3 +244,29 @@ class TicketNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.last}"
+
+
+class TicketPhoto(models.Model):
+    """A photo of a ticket's site: taken on patrol (巡查), or before/after handling (处置前/处置后).
+
+    Served only by the photo endpoint to users who may see the ticket (they show where citizens live)."""
+
+    class Kind(models.TextChoices):
+        PATROL = "patrol", "巡查照片"
+        BEFORE = "before", "处置前"
+        AFTER = "after", "处置后"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    image = models.FileField("照片", upload_to="photos/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "现场照片"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.get_kind_display()}"

@@ -58,7 +58,14 @@ ACTIONS: dict[str, Action] = {
     "reply": Action(
         "答复",
         forms.ReplyForm,
-        lambda t, by, d: services.ticket_reply(ticket=t, by=by, text=d["text"], photo=d.get("photo")),
+        lambda t, by, d: services.ticket_reply(
+            ticket=t,
+            by=by,
+            text=d["text"],
+            photo=d.get("photo"),
+            before_photos=d.get("before_photos") or [],
+            after_photos=d.get("after_photos") or [],
+        ),
         multipart=True,
     ),
     "return": Action(

@@ -9,6 +9,7 @@ NAV = [
     ("受理登记", "pages:intake", {roles.OPERATOR, roles.ADMIN}),
     ("人工派单", "pages:dispatch_queue", {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
     ("我的工单", "pages:worklist", {roles.GRID_WORKER, roles.DEPARTMENT_STAFF}),
+    ("巡查上报", "pages:patrol", {roles.GRID_WORKER}),
     ("工单查询", "pages:ticket_list", {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
     ("审核队列", "pages:queues", {roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}),
     ("一屏观全域", "pages:dashboard", {roles.SUPERVISOR, roles.ADMIN}),
@@ -31,5 +32,10 @@ def nav(request):
     for label, name, allowed in NAV:
         if held & allowed:
             url = reverse(name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+            item = {"label": label, "url": url, "active": path.startswith(url)}
+            if name == "pages:notifications":
+                from dispatch.selectors import notifications_unread_count
+
+                item["count"] = notifications_unread_count(user)
+            items.append(item)
     return {"nav_items": items, "role_labels": [roles.LABELS[r] for r in roles.ALL if r in held]}

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 
 from common.errors import ApplicationError
 from dispatch.models import CityMode, Ticket
+from dispatch.services.core import item_category, require_item
 from dispatch.services.intake import CONTENT_MAX, normalise_phone, place_check
 from governance.models import Department, Grid, Region
-from governance.selectors import departments_near
+from governance.selectors import category_choices, departments_near, item_choices, may_report_in
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
@@ -38,6 +39,10 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7, "placeholder": "记录市民诉求：时间、地点、事项、诉求"}),
     )
     confidential = forms.BooleanField(label="保密件", required=False)
+    # Optional: the operator's category or matter item (also the eight categories the classifier was never
+    # trained on); routing then uses the person's choice. Checked by the service (require_item).
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+    item = forms.ChoiceField(label="派单目录事项", required=False)
     district = forms.ModelChoiceField(label="区县", queryset=Region.objects.none(), required=False)
     street = forms.ModelChoiceField(label="街道/乡镇", queryset=Region.objects.none(), required=False)
     community = forms.ModelChoiceField(label="社区/村", queryset=Region.objects.none(), required=False)
@@ -54,6 +59,10 @@ class IntakeForm(forms.Form):
         self.fields["street"].queryset = Region.objects.filter(level=Region.Level.STREET)
         self.fields["community"].queryset = Region.objects.filter(level=Region.Level.COMMUNITY)
         self.fields["grid"].queryset = Grid.objects.all()
+        self.fields["category_code"].choices = [("", "（由系统判断）")] + category_choices()
+        self.fields["item"].choices = [("", "（由系统判断）")] + [
+            (level1, [(str(pk), name) for pk, name in items]) for level1, items in item_choices()
+        ]
 
     def clean_caller_phone(self):
         try:
@@ -76,6 +85,10 @@ class IntakeForm(forms.Form):
             place_check(**{key: data.get(key) for key in ("district", "street", "community", "grid")})
         except ApplicationError as exc:
             self.add_error(exc.extra.get("field"), exc.message)
+        try:
+            item_category(require_item(data.get("item")), data.get("category_code") or "")
+        except ApplicationError as exc:
+            self.add_error(exc.extra.get("field"), exc.message)
         if self.intent == "close" and not (data.get("answer") or "").strip():
             self.add_error("answer", "即办办结需填写答复内容")
         return data
@@ -96,9 +109,28 @@ class OptionalReasonForm(forms.Form):
     reason = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one file input (a phone's camera or gallery); the service checks each image."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(PhotosField, self).clean(f, initial) for f in files if f]
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label="答复内容", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
-    photo = forms.ImageField(label="现场照片", required=False, help_text="可选，JPG/PNG，不超过 5MB")
+    before_photos = PhotosField(label="处置前照片", help_text="可多选，JPG/PNG/WEBP，每张不超过 5MB")
+    after_photos = PhotosField(label="处置后照片", help_text="可多选")
+    photo = forms.ImageField(label="其他现场照片", required=False, help_text="可选，一张")
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
@@ -190,7 +222,8 @@ class WhistleForm(ReasonForm):
 
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = _departments(ticket)
+        units = _departments(ticket)
+        self.fields["departments"].queryset = units.filter(pk__in=[u.pk for u in units if may_report_in(u)])
 
 
 class CallbackForm(forms.Form):
@@ -269,3 +302,36 @@ class DashboardFilterForm(forms.Form):
         if street and district and street.parent_id != district.code:
             self.add_error("street", "所选街道不属于所选区县")
         return data
+
+
+class PatrolForm(forms.Form):
+    """巡查上报 from the phone: what was found, photos, the grid (one of the worker's), and either 上报 or
+    自行处置 with what was done and a photo of the result. The rules are the patrol service's."""
+
+    OUTCOMES = [("report", "上报（派单处理）"), ("handled", "自行处置（已现场解决）")]
+
+    content = forms.CharField(
+        label="巡查发现",
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "发现了什么问题：位置、情况"}),
+    )
+    photos = PhotosField(label="现场照片", help_text="至少一张，可多选")
+    grid = forms.ChoiceField(label="所在网格")
+    address = forms.CharField(
+        label="具体位置", max_length=200, required=False, help_text="默认为所在网格，可补充楼栋、门牌"
+    )
+    category_code = forms.ChoiceField(label="事项类别", required=False)
+    outcome = forms.ChoiceField(label="处理方式", choices=OUTCOMES, initial="report", widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="处置情况",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="自行处置时必填",
+    )
+    after_photos = PhotosField(label="处置后照片", help_text="自行处置时至少一张")
+
+    def __init__(self, *args, grids, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].choices = [(g.code, g.name) for g in grids]
+        self.fields["category_code"].choices = [("", "不确定（自动识别）")] + list(categories)

@@ -9,6 +9,7 @@ from dispatch.pages.views import (
     hotspots,
     inbox,
     operator,
+    patrol,
     supervisor,
     tickets,
 )
@@ -24,6 +25,7 @@ page_patterns = [
     path("dispatch-queue/", operator.dispatch_queue, name="dispatch_queue"),
     path("dispatch-queue/<int:pk>/", operator.dispatch_one, name="dispatch_one"),
     path("worklist/", tickets.worklist, name="worklist"),
+    path("patrol/", patrol.patrol, name="patrol"),
     path("tickets/", tickets.ticket_list, name="ticket_list"),
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/<slug:action>/", tickets.ticket_act, name="ticket_act"),

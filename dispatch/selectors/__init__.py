@@ -1,20 +1,21 @@
 """Reads. Tickets, queues, timeline, notifications and what a user may do now (tickets.py); the dashboard
 (stats.py); 集中诉求预警 and 每月一题 (hotspots.py, imported from there)."""
 
-from dispatch.selectors.duplicates import duplicate_hints
+from dispatch.selectors.duplicates import duplicate_candidates, duplicate_hints
 from dispatch.selectors.privacy import HIDDEN, CallerView, caller_view, mask_name, mask_phone, may_read_caller_name
 from dispatch.selectors.tickets import (
     allowed_actions,
     callback_queue,
     can_view,
     city_mode_history,
-    duplicate_candidates,
     extension_queue,
     human_dispatch_options,
     human_dispatch_queue,
     may_reveal_phone,
+    may_see_model_figures,
     move_blocker,
     notifications_for_user,
+    notifications_unread_count,
     reply_review_queue,
     return_review_queue,
     ticket_confirmed_examples,
@@ -35,6 +36,7 @@ __all__ = [
     "move_blocker",
     "allowed_actions",
     "may_read_caller_name",
+    "may_see_model_figures",
     "may_reveal_phone",
     "mask_phone",
     "mask_name",
@@ -52,6 +54,7 @@ __all__ = [
     "worklist_for_user",
     "tickets_by_phone",
     "notifications_for_user",
+    "notifications_unread_count",
     "work_calendar_warning",
     "ticket_confirmed_examples",
     "duplicate_candidates",

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from classifier.text import mask_pii
 from dispatch.actors import Actor, actor_for, grid_q, is_lead, on_grid, region_q
-from dispatch.duplicates import rank_duplicates
 from dispatch.models import (
     CityMode,
     Notification,
@@ -23,7 +22,7 @@ from dispatch.models import (
     WorkCalendarDay,
 )
 from dispatch.selectors.privacy import CALLER_NAME_ROLES
-from dispatch.workflow import MOVES, actor_may, status_allows
+from dispatch.workflow import INTERNAL_MOVES, MOVES, actor_may, status_allows
 from governance import roles
 from governance.models import Department, Grid, Region
 from governance.selectors import Directory, departments_near, is_fallback_department
@@ -102,6 +101,8 @@ def move_blocker(name: str, ticket: Ticket, *, now: datetime.datetime | None = N
             return "兜底承办单位不能退单"
         if ticket.return_due and now > ticket.return_due:
             return "已超过退单时限"
+    if name == "self_handle" and ticket.channel != Ticket.Channel.PATROL:
+        return "只有巡查发现的问题可以自行处置"
     return None
 
 
@@ -111,7 +112,7 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
     now = timezone.now()
     names = []
     for move in MOVES.values():
-        if move.name == "route":
+        if move.name in INTERNAL_MOVES:
             continue
         if (
             status_allows(move, ticket)
@@ -120,6 +121,16 @@ def allowed_actions(user, ticket: Ticket) -> list[str]:
         ):
             names.append(move.name)
     return names
+
+
+# Roles that use the model's figures (confidence, version, top-3): the centre that dispatches and reviews.
+MODEL_FIGURE_ROLES = {roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN}
+
+
+def may_see_model_figures(user) -> bool:
+    """Grid workers and department staff act on the ticket, not on the model: its confidence, version and
+    alternatives are noise to them (and invite arguing with the dispatch), so pages leave them out."""
+    return bool(actor_for(user).roles & MODEL_FIGURE_ROLES)
 
 
 def may_reveal_phone(user, ticket: Ticket) -> bool:
@@ -281,6 +292,11 @@ def notifications_for_user(user) -> QuerySet[Notification]:
     )
 
 
+def notifications_unread_count(user) -> int:
+    """How many of the notifications addressed to the user they have not read (the menu's badge)."""
+    return notifications_for_user(user).filter(read_at__isnull=True).count()
+
+
 def _ancestor_codes(region: Region) -> list[str]:
     codes = []
     node = region
@@ -321,22 +337,3 @@ def ticket_confirmed_examples() -> Iterable[tuple[str, str]]:
     )
     for content, category in rows.iterator(chunk_size=2000):
         yield mask_pii(content), category
-
-
-def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=None, limit: int = 5) -> list:
-    """Open tickets in the same community, filed in the last 30 days, whose text is very similar.
-
-    Returns [(ticket, similarity)] best first. Conservative on purpose: a false merge hides a citizen's
-    request, a missed one only costs a second dispatch (threshold: dispatch.duplicates.THRESHOLD)."""
-    if community is None or not content:
-        return []
-    since = timezone.now() - datetime.timedelta(days=30)
-    qs = (
-        Ticket.objects.filter(community=community, created_at__gte=since)
-        .exclude(status__in=Ticket.FINAL_STATUSES)
-        .only("id", "number", "content", "status", "created_at", "community_id")
-        .order_by("-created_at")[:500]
-    )
-    if exclude_pk is not None:
-        qs = [t for t in qs if t.pk != exclude_pk]
-    return rank_duplicates(content, list(qs), limit=limit)

@@ -5,6 +5,7 @@ from dispatch.services.clocks import current_city_mode
 from dispatch.services.core import (
     enqueue_after_commit,
     notifications_mark_read,
+    notifications_requeue,
     notifications_send,
     notify,
     notify_many,
@@ -29,6 +30,7 @@ __all__ = [
     "next_ticket_number",
     "notify",
     "notifications_mark_read",
+    "notifications_requeue",
     "notifications_send",
     "notify_many",
     "reconcile_unrouted",

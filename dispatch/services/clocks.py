@@ -11,8 +11,16 @@ from cachetools import TTLCache, cached
 from django.conf import settings
 from django.utils import timezone
 
-from dispatch.models import CityMode, Notification, Ticket
-from dispatch.services.sla import Limits, WorkCalendar, add_limit, limits_for
+from dispatch.models import CityMode, Notification, Ticket, TimeLimit
+from dispatch.services.core import notify_once
+from dispatch.services.sla import (
+    Limits,
+    WorkCalendar,
+    add_limit,
+    add_working_hours,
+    limits_for,
+    working_hours_between,
+)
 
 # Default scale and priority boost per city operating mode (a switch may override them).
 CITY_MODE_DEFAULTS = {
@@ -62,8 +70,18 @@ def deadline_for(
         scaled = Decimal("0.01")
     cal = cal or WorkCalendar(timezone.localtime(start).date())
     due = add_limit(start, scaled, unit, cal)
-    warn_at = start + (due - start) * yellow_fraction()
+    warn_at = warn_point(start=start, due=due, unit=unit, cal=cal)
     return Deadline(due=due, warn_at=warn_at, fallback_years=frozenset(cal.fallback_years))
+
+
+def warn_point(*, start: datetime.datetime, due: datetime.datetime, unit: str, cal: WorkCalendar) -> datetime.datetime:
+    """When the light turns yellow: the yellow fraction of the limit, counted like the limit itself — in
+    working time for working-day and working-hour limits (a yellow light never comes at 06:48 or on a
+    Sunday), in clock time for clock-hour limits (emergencies run day and night)."""
+    if unit == TimeLimit.Unit.CLOCK_HOUR:
+        return start + (due - start) * yellow_fraction()
+    hours = working_hours_between(start, due, cal) * Decimal(str(yellow_fraction()))
+    return add_working_hours(start, hours, cal) if hours > 0 else due
 
 
 def light_for(*, now: datetime.datetime, due: datetime.datetime | None, warn_at: datetime.datetime | None) -> str:
@@ -89,11 +107,20 @@ class ClockInputs:
     limits: Limits | None = None
 
     def for_ticket(self, t: Ticket, now: datetime.datetime) -> tuple[Limits, WorkCalendar]:
-        limits = self.limits or limits_for(category_code=t.category_code, urgency=t.urgency)
+        limits = self.limits or limits_for(
+            category_code=t.category_code, urgency=t.urgency, time_limit_class=ticket_time_limit_class(t)
+        )
         return limits, self.cal or WorkCalendar(timezone.localtime(now).date())
 
 
 READ_NOW = ClockInputs()
+
+
+def ticket_time_limit_class(t: Ticket) -> str:
+    """The time-limit class of the ticket's matter item (派单目录), "" when it has none."""
+    if t.catalogue_item_id is None:
+        return ""
+    return t.catalogue_item.time_limit_class
 
 
 def start_sign_clock(t: Ticket, now: datetime.datetime, given: ClockInputs = READ_NOW) -> list[str]:
@@ -154,16 +181,13 @@ def note_fallback_years(years) -> None:
     """Tell supervisors (once per year) that deadlines are counted Monday–Friday for a year whose
     holidays are not in the working calendar."""
     for year in sorted(years):
-        key = f"calendar-missing-{year}"
-        if Notification.objects.filter(dedupe_key=key).exists():
-            continue
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    kind=Notification.Kind.CALENDAR,
-                    dedupe_key=key,
-                    message=f"{year}年节假日安排未录入工作日历，相关时限暂按周一至周五计算，请在后台录入。",
-                )
-            ],
-            ignore_conflicts=True,
+        notify_once(
+            kind=Notification.Kind.CALENDAR,
+            key=calendar_missing_key(year),
+            message=f"{year}年节假日安排未录入工作日历，相关时限暂按周一至周五计算，请在后台录入。",
         )
+
+
+def calendar_missing_key(year: int) -> str:
+    """One warning per year whose holidays are missing, whoever notices first (a clock or the sweep)."""
+    return f"calendar-missing-{year}"

@@ -9,10 +9,11 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError, ConflictError
+from common.inputs import is_id
 from dispatch.actors import Actor, actor_for
 from dispatch.models import Notification, NotificationRead, Ticket, TicketEvent
 from dispatch.selectors import move_blocker
@@ -219,11 +220,56 @@ def require_category(code: str | None, *, field: str = "category_code") -> str:
     return code
 
 
+def require_item(value, *, field: str = "item"):
+    """An active matter item (事项) of the item-level 派单目录 given as an instance or an id, or None (none
+    given). Raises ApplicationError naming `field`; intake and dispatch check the item here."""
+    from governance.models import CatalogueItem
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, CatalogueItem):
+        item = value
+    else:
+        item = CatalogueItem.objects.filter(pk=int(value)).first() if is_id(str(value)) else None
+    if item is None or not item.is_active:
+        raise ApplicationError("未知的派单目录事项", code="unknown_item", extra={"field": field})
+    return item
+
+
+def item_category(item, category_code: str, *, field: str = "item") -> str:
+    """The category a ticket takes with a chosen item: the item's own; a different category given with it
+    is a contradiction (400 on `field`)."""
+    if item is None:
+        return category_code
+    if category_code and category_code != item.level1:
+        raise ApplicationError("所选事项不属于所选类别", code="invalid", extra={"field": field})
+    return item.level1
+
+
 # --- Notifications --------------------------------------------------------------------------------
 
 
+def ticket_brief(ticket: Ticket) -> str:
+    """What a notification says a ticket is about, beside its number: the category and a short place
+    (street and community) — never personal data: no caller, no address line, no content. Nothing for a
+    confidential ticket, whose notifications name only its number (dispatch/selectors/privacy.py)."""
+    from governance.models import DispatchCatalogue
+
+    if ticket.confidential:
+        return ""
+    name = DispatchCatalogue.objects.filter(category_code=ticket.category_code).values_list("category_name", flat=True)
+    parts = [(name.first() or ticket.category_code) if ticket.category_code else "未分类"]
+    place = "".join(r.name for r in (ticket.street, ticket.community) if r is not None)
+    parts.append(place or (ticket.district.name if ticket.district else ""))
+    return " · ".join(p for p in parts if p)
+
+
 def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, department=None, region=None) -> Notification:
-    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit."""
+    """A notification row (read in the product); the outbound sender, when one is set, gets it after commit.
+    A ticket's notification names what it is about after the message (`ticket_brief`)."""
+    brief = ticket_brief(ticket) if ticket is not None else ""
+    if brief:
+        message = f"{message}｜{brief}"
     (note,) = notify_many(
         [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
     )
@@ -233,6 +279,21 @@ def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, departm
 def notify_lead(ticket: Ticket, kind: str, message: str) -> Notification:
     """A notification to the ticket's lead unit (what most moves tell the unit)."""
     return notify(kind=kind, ticket=ticket, department=ticket.lead_department, message=message)
+
+
+def notify_once(*, kind: str, key: str, message: str) -> Notification | None:
+    """A notification without a ticket or an addressee (supervisors read it) written at most once per
+    `key`, e.g. the warning that a year's holidays are missing; handed to the sender like `notify`. None
+    when one with that key exists (a unique index settles two writers racing)."""
+    if Notification.objects.filter(dedupe_key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(kind=kind, dedupe_key=key, message=message[:255])
+    except IntegrityError:
+        return None
+    send_later([note.pk])
+    return note
 
 
 def notify_many(notes: list[Notification]) -> list[Notification]:
@@ -273,6 +334,31 @@ def send_later(ids: list[int]) -> None:
         return
     for i in range(0, len(ids), SEND_CHUNK):
         enqueue_after_commit("dispatch.send_notifications", ids[i : i + SEND_CHUNK])
+
+
+# A notification still unsent this long after it was written is queued again (its publish failed or the
+# broker lost it, or the sender failed); one older than a day is left: a gateway that refuses it for that
+# long will not take it now, and the people have read it in the product.
+REQUEUE_AFTER = datetime.timedelta(minutes=5)
+REQUEUE_WITHIN = datetime.timedelta(days=1)
+
+
+def notifications_requeue(*, limit: int = 2000) -> int:
+    """Queue the sender again for the notifications of the last day still unsent (the beat runs it); the
+    database, not the broker, says what is left to send. Returns how many were queued; 0 without a sender.
+    Safe to run twice: `notifications_send` skips a row once it is sent."""
+    if not settings.DISPATCH_NOTIFICATION_SENDER:
+        return 0
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            sent_at__isnull=True, created_at__lt=now - REQUEUE_AFTER, created_at__gte=now - REQUEUE_WITHIN
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    send_later(ids)
+    return len(ids)
 
 
 def notifications_send(*, ids: list[int]) -> int:

@@ -12,13 +12,15 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch.actors import actor_for
-from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketAssist, TicketCaller, TicketNumberCounter
+from dispatch.models import CityMode, PhoneAccessLog, Ticket, TicketNumberCounter
 from dispatch.selectors import may_reveal_phone
 from dispatch.services.clocks import CITY_MODE_DEFAULTS, current_city_mode
 from dispatch.services.core import (
     enqueue_after_commit,
+    item_category,
     optional_text,
     require_category,
+    require_item,
     require_text,
     ticket_transition,
     write_event,
@@ -39,6 +41,24 @@ PHONE_NOISE = re.compile(r"[\s()（）]")
 PHONE_MESSAGE = "请输入有效的手机号（11位）或固定电话（如 0371-12345678）"
 # Who may file a ticket (the intake page and its live panels use the same roles).
 FILERS = (roles.OPERATOR, roles.DISPATCHER, roles.ADMIN)
+PATROL_FILERS = (roles.GRID_WORKER, roles.ADMIN)
+
+
+def may_file(actor, *, channel: str, grid: Grid | None = None) -> bool:
+    """Who files what: the hotline centre files calls; supervisors one kind of ticket, 主动治理 (未诉先办)
+    from a hotspot they handle; patrol findings (巡查上报) only grid workers on their own grids (and the
+    micro grids below them) and the admin — nobody else files on the patrol channel."""
+    if channel == Ticket.Channel.PATROL:
+        if actor.is_admin:
+            return True
+        return (
+            actor.has(roles.GRID_WORKER)
+            and grid is not None
+            and any(grid.code.startswith(code) for code in actor.grid_codes)
+        )
+    if channel == Ticket.Channel.PROACTIVE and actor.has(roles.SUPERVISOR):
+        return True
+    return actor.has(*FILERS)
 
 
 def normalise_phone(phone: str | None, *, field: str = "caller_phone") -> str:
@@ -111,7 +131,8 @@ def _region(code, level: str, field: str) -> Region | None:
     return region
 
 
-def _grid(value) -> Grid | None:
+def grid_lookup(value) -> Grid | None:
+    """A grid by code or id (or the Grid itself); None for no value. ApplicationError naming `grid`."""
     if value in (None, "") or isinstance(value, Grid):
         return value or None
     grid = Grid.objects.filter(code=str(value)).first() or (
@@ -129,7 +150,7 @@ def place_check(*, district=None, street=None, community=None, grid=None) -> Pla
     district = _region(district, Region.Level.DISTRICT, "district")
     street = _region(street, Region.Level.STREET, "street")
     community = _region(community, Region.Level.COMMUNITY, "community")
-    grid = _grid(grid)
+    grid = grid_lookup(grid)
     if not community_in(community, street):
         raise ApplicationError("所选社区不属于所选街道", code="mismatch", extra={"field": "community"})
     if community and not street:
@@ -162,26 +183,27 @@ def ticket_create(
     community=None,
     grid=None,
     category_code: str = "",
+    item=None,
     close_at_intake: bool = False,
     answer: str = "",
     content_max: int = CONTENT_MAX,
+    route: bool = True,
 ) -> Ticket:
-    """File a ticket (受理). The returned row carries its place's rows (and, unless closed at intake,
-    its empty assists and extra callers), so serialising it reads nothing more. The row and its
-    `created` event are committed first; routing is enqueued
+    """File a ticket (受理). The row and its `created` event are committed first; routing is enqueued
     after commit ("dispatch.route_ticket"), and a broker failure never fails the filing — the
     reconciler routes tickets left in `received`. With `close_at_intake` the operator answered on the
     spot (即办): the ticket is closed in the same transaction and never routed.
 
     Raises ApplicationError (400, `extra["field"]` names the field) for bad input and PermissionDenied
     for users who may not file. `content_max` lets a channel with a published longer limit (Open311:
-    4,000 characters) file longer texts.
+    4,000 characters) file longer texts. `route=False` files without routing (a patrol finding the grid
+    worker closes in the same transaction: dispatch.services.patrol).
     """
     actor = actor_for(by)
-    # Supervisors file one kind of ticket: 主动治理 (未诉先办) from a hotspot they handle.
-    proactive_filer = channel == Ticket.Channel.PROACTIVE and actor.has(roles.SUPERVISOR)
-    if not actor.has(*FILERS) and not proactive_filer:
-        raise PermissionDenied("无权受理工单")
+    if not may_file(actor, channel=channel, grid=grid_lookup(grid) if channel == Ticket.Channel.PATROL else None):
+        raise PermissionDenied(
+            "巡查上报只能由网格员在本人网格内提交" if channel == Ticket.Channel.PATROL else "无权受理工单"
+        )
     content = require_text(content, field="content", label="诉求内容", max_length=content_max)
     phone = normalise_phone(caller_phone)
     caller_name = optional_text(caller_name, field="caller_name", label="来电人姓名", max_length=32)
@@ -195,6 +217,8 @@ def ticket_create(
             raise ApplicationError("未知的选项", code="invalid_choice", extra={"field": field})
     place = place_check(district=district, street=street, community=community, grid=grid)
     category_code = require_category(category_code)
+    item = require_item(item)
+    category_code = item_category(item, category_code)
     if close_at_intake:
         answer = require_text(answer, field="answer", label="即办答复")
 
@@ -217,6 +241,7 @@ def ticket_create(
             urgency=urgency,
             priority=(mode.priority_boost if mode else 0) + (2 if urgency == Ticket.Urgency.EMERGENCY else 0),
             category_code=category_code,
+            catalogue_item=item,
             confidential=bool(confidential),
             created_by=actor.user,
             created_at=now,
@@ -224,13 +249,8 @@ def ticket_create(
         write_event(ticket=ticket, actor=actor, action="created", from_status="", data={"channel": channel})
         if close_at_intake:
             ticket_close_at_intake(ticket=ticket, by=by, answer=answer)
-        else:
+        elif route:
             enqueue_after_commit("dispatch.route_ticket", ticket.pk)
-            # A ticket just filed has neither: reading them back (the API's 201 body) costs no query.
-            ticket._prefetched_objects_cache = {
-                "assists": TicketAssist.objects.none(),
-                "extra_callers": TicketCaller.objects.none(),
-            }
     return ticket
 
 

@@ -1,6 +1,7 @@
 """Routing (分拨): classify, place the ticket, choose the matter item, dispatch it by the item-level 派单目录
 or leave it for a person (governance.selectors.routing decides; this module writes the outcome)."""
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ConflictError
-from dispatch.models import Notification, Ticket, TicketAssist
+from dispatch.duplicates import sketch_bands
+from dispatch.models import Notification, Ticket, TicketAssist, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import notify, ticket_transition
@@ -58,6 +60,16 @@ def _place(ticket: Ticket) -> dict:
     return found
 
 
+def _category_belief(ticket: Ticket, prediction) -> tuple[dict[str, float] | None, bool]:
+    """The category probabilities the item chooser weighs, and whether they are trusted: the operator's
+    category from intake when there is one (a person decided it, also one of the eight categories the
+    classifier was never trained on), else the classifier's."""
+    probabilities = {c.code: float(c.probability) for c in prediction.categories} if prediction else {}
+    if ticket.category_code:
+        return {code: 0.0 for code in probabilities} | {ticket.category_code: 1.0}, True
+    return (probabilities if prediction else None), bool(prediction and prediction.auto)
+
+
 def ticket_route(*, ticket_id: int) -> Ticket | None:
     """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
     ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
@@ -76,13 +88,16 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     district = place.get("district") or ticket.district
     street = place.get("street") or ticket.street
     decision = None
-    if prediction is not None:
+    chosen_item = ticket.catalogue_item if ticket.catalogue_item_id else None
+    if prediction is not None or chosen_item is not None or ticket.category_code:
+        probabilities, confident = _category_belief(ticket, prediction)
         decision = routing_decision(
             text=ticket.content,
-            category_probabilities={c.code: float(c.probability) for c in prediction.categories},
-            classifier_confident=prediction.auto,
+            category_probabilities=probabilities,
+            classifier_confident=confident,
             district=district,
             street=street,
+            chosen_item=chosen_item,
         )
     assignment = decision.assignment if decision is not None and decision.auto else None
     duplicates = []
@@ -128,6 +143,8 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             data["model_version"] = t.ai_model_version
         if assignment is not None:
             t.category_code = decision.category_code
+            t.catalogue_item = decision.item
+            fields.append("catalogue_item")
             t.dispatch_source = Ticket.DispatchSource.FALLBACK if assignment.is_fallback else Ticket.DispatchSource.AI
             fields += ["category_code", "dispatch_source"] + assign_lead(t, assignment.lead, now)
             data.update({"department": assignment.lead.pk, "assists": [d.pk for d in assignment.assists]})
@@ -141,6 +158,11 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             if assignment is not None:
                 assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
                 notify_dispatched(t, list(assignment.assists))
+            if community is not None:
+                TicketSketch.objects.bulk_create(
+                    TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
+                    for band in set(sketch_bands(t.content))
+                )
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,
@@ -152,3 +174,12 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
         # Someone else routed (or closed) it between our read and our lock: nothing to do.
         return Ticket.objects.get(pk=ticket_id)
     return t
+
+
+def ticket_sketches_purge(*, now=None) -> int:
+    """Delete the duplicate-check sketches older than the duplicate window (no query reads them)."""
+    from dispatch.selectors.duplicates import DUPLICATE_DAYS
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=DUPLICATE_DAYS)
+    deleted, _ = TicketSketch.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -2,9 +2,11 @@
 
 Working hours are 09:00–12:00 and 13:00–18:00 (8 hours) on working days. "N working days" (N whole)
 ends at 18:00 on the Nth working day after the day the clock starts; fractions of a day become working
-hours. A date without a calendar row is a working day when it is Monday–Friday (the fallback for years
-the calendar package does not know yet): the deadline is still computed, never an error, and
-the calendar records that the fallback was used so supervisors can be told.
+hours. A date without a calendar row (a year the calendar package does not know yet) is a working day
+when it is Monday–Friday and not one of the public holidays known in advance (dispatch/holidays.py:
+元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆; only the 调休 swaps are unknown): the deadline is still
+computed, never an error, and the calendar records that the fallback was used so supervisors can be told.
+Yellow points of working-time limits are working time too: never at night or on a rest day.
 
 This module is the calendar arithmetic and the TimeLimit lookup; the ticket's clocks (city-mode scale,
 yellow point, which deadline runs when) are in services/clocks.py.
@@ -16,6 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from dispatch.holidays import statutory_holidays
 from dispatch.models import TimeLimit, WorkCalendarDay
 
 WORK_PERIODS = ((datetime.time(9, 0), datetime.time(12, 0)), (datetime.time(13, 0), datetime.time(18, 0)))
@@ -50,7 +53,7 @@ class WorkCalendar:
         known = self._days.get(day)
         if known is None:
             self.fallback_years.add(day.year)
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in statutory_holidays(day.year)
         return known
 
     def next_workday(self, day: datetime.date) -> datetime.date:
@@ -97,6 +100,23 @@ def add_working_hours(start: datetime.datetime, hours: Decimal, cal: WorkCalenda
     return now
 
 
+def working_hours_between(start: datetime.datetime, end: datetime.datetime, cal: WorkCalendar) -> Decimal:
+    """Working time (hours) from `start` to `end` on the calendar; 0 when end is not after start."""
+    a, b = _local(start), _local(end)
+    total = datetime.timedelta()
+    day = a.date()
+    for _ in range(MAX_SCAN_DAYS):
+        if day > b.date():
+            break
+        if cal.is_workday(day):
+            for begin, finish in WORK_PERIODS:
+                lo, hi = max(a, _at(day, begin)), min(b, _at(day, finish))
+                if hi > lo:
+                    total += hi - lo
+        day += datetime.timedelta(days=1)
+    return Decimal(str(total.total_seconds() / 3600))
+
+
 def add_limit(start: datetime.datetime, amount, unit: str, cal: WorkCalendar) -> datetime.datetime:
     amount = Decimal(str(amount))
     if unit == TimeLimit.Unit.CLOCK_HOUR:
@@ -117,13 +137,31 @@ class Limits:
     max_extension: Decimal
 
 
-def limits_for(*, category_code: str, urgency: str) -> Limits:
-    """The TimeLimit row for a category and urgency, else the urgency's default row, else 1/5/2 working days."""
+# A matter item's time-limit class times the ticket at least at this urgency (Ticket.Urgency values).
+CLASS_URGENCY = {"emergency": "emergency", "utility": "urgent"}
+URGENCY_RANK = {"normal": 0, "urgent": 1, "emergency": 2}
+
+
+def timed_urgency(*, urgency: str, time_limit_class: str = "") -> str:
+    """The urgency a ticket is timed at: the operator's, raised by its item's class (a gas leak filed as
+    一般 still gets the 2-hour limit); never lowered."""
+    raised = CLASS_URGENCY.get(time_limit_class or "", "normal")
+    return max(urgency, raised, key=lambda u: URGENCY_RANK.get(u, 0))
+
+
+def limits_for(*, category_code: str, urgency: str, time_limit_class: str = "") -> Limits:
+    """The TimeLimit row for a ticket: at the urgency `timed_urgency` gives, the most specific of
+    (category, class), (any category, class), (category, any class), the urgency's default row; else
+    1/5/2 working days. `time_limit_class` is the matter item's (派单目录), "" when the ticket has none."""
+    urgency = timed_urgency(urgency=urgency, time_limit_class=time_limit_class)
+    code, klass = category_code or "", time_limit_class or ""
     rows = {
-        row.category_code: row
-        for row in TimeLimit.objects.filter(urgency=urgency, category_code__in=[category_code or "", ""])
+        (row.category_code, row.time_limit_class): row
+        for row in TimeLimit.objects.filter(
+            urgency=urgency, category_code__in=[code, ""], time_limit_class__in=[klass, ""]
+        )
     }
-    row = rows.get(category_code or "") or rows.get("")
+    row = rows.get((code, klass)) or rows.get(("", klass)) or rows.get((code, "")) or rows.get(("", ""))
     if row is None:
         d = DEFAULT_LIMIT
         return Limits(d["unit"], Decimal(d["sign"]), Decimal(d["handle"]), Decimal(d["return"]), Decimal(10))

@@ -14,9 +14,11 @@ write holds the StatsRollupState row lock, so runs never interleave.
 
 import datetime as dt
 import logging
+import operator
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -72,7 +74,9 @@ FLAGS = {
     "signed": Q(signed_at__isnull=False),
     "responded": Q(signed_at__isnull=False, sign_due__isnull=False, signed_at__lte=F("sign_due")),
     "closed": Q(status=S.CLOSED),
-    "resolved": Q(status=S.CLOSED) & ~Q(satisfaction=Ticket.Satisfaction.UNSATISFIED),
+    # Among dispatched tickets (the rate's denominator): a patrol finding closed on the spot is 办结, not 解决率.
+    "resolved": Q(status=S.CLOSED, first_lead_department__isnull=False)
+    & ~Q(satisfaction=Ticket.Satisfaction.UNSATISFIED),
     "rated": Q(satisfaction__in=RATED),
     "satisfied": Q(satisfaction__in=GOOD),
     "reopened": Q(reopen_count__gt=0),
@@ -167,17 +171,17 @@ def _zeros() -> list[int]:
 # --- Applying differences to the rows ----------------------------------------------------------------
 
 
-def _apply(model, period: str, dims: tuple[str, ...], counts: tuple[str, ...], by: str, deltas: dict) -> None:
-    """Add `deltas` ({(period, *dims): [per count]}) to the rows of `model`: rows found per period through
-    the index on (period, `by`), created when missing, deleted when their total reaches 0."""
+def _apply(model, period: str, dims: tuple[str, ...], counts: tuple[str, ...], deltas: dict) -> None:
+    """Add `deltas` ({(period, *dims): [per count]}) to the rows of `model`: each row looked up by its whole
+    key (the index on (period, `by`) narrows, the database filters the rest: a slice of a Beijing month
+    holds tens of thousands of rows), created when missing, deleted when its total reaches 0."""
     changed = {key: delta for key, delta in deltas.items() if any(delta)}
-    wanted = defaultdict(set)
-    for key in changed:
-        wanted[key[0]].add(key[1 + dims.index(by)])
+    keys = list(changed)
     rows = {}
-    for value, slices in wanted.items():
-        for row in model.objects.filter(**{period: value, f"{by}__in": slices}):
-            rows.setdefault((value, *[getattr(row, d) for d in dims]), row)
+    for start in range(0, len(keys), 200):
+        match = [Q(**{period: key[0]}, **dict(zip(dims, key[1:], strict=True))) for key in keys[start : start + 200]]
+        for row in model.objects.filter(reduce(operator.or_, match)):
+            rows.setdefault((getattr(row, period), *[getattr(row, d) for d in dims]), row)
     update, create, delete = [], [], []
     for key, delta in changed.items():
         row = rows.get(key) or model(**{period: key[0]}, **dict(zip(dims, key[1:], strict=True)))
@@ -198,10 +202,10 @@ def _apply(model, period: str, dims: tuple[str, ...], counts: tuple[str, ...], b
 
 
 def _apply_all(daily=None, monthly=None, volume=None, lights=None) -> None:
-    _apply(DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS, "street_code", daily or {})
-    _apply(MonthlyTicketStat, "month", DIMENSIONS, COUNT_FIELDS, "street_code", monthly or {})
-    _apply(DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",), "district_code", volume or {})
-    _apply(OpenTicketLight, "district_code", ("street_code", "light"), ("total",), "street_code", lights or {})
+    _apply(DailyTicketStat, "day", DIMENSIONS, COUNT_FIELDS, daily or {})
+    _apply(MonthlyTicketStat, "month", DIMENSIONS, COUNT_FIELDS, monthly or {})
+    _apply(DailyDistrictVolume, "day", ("district_code", "category_code"), ("total",), volume or {})
+    _apply(OpenTicketLight, "district_code", ("street_code", "light"), ("total",), lights or {})
 
 
 def _snapshot_rows(contributions: dict[int, Contribution]) -> list[TicketStatSnapshot]:

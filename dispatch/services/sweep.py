@@ -15,7 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from dispatch.models import Notification, Ticket
-from dispatch.services.core import event_row, events_insert_sql, notify_many, write_events
+from dispatch.services.clocks import calendar_missing_key
+from dispatch.services.core import event_row, events_insert_sql, notify_many, notify_once, write_events
 from dispatch.services.routing import ticket_route
 from dispatch.services.webhooks import webhook_deliveries_insert_sql
 from governance.models import Region
@@ -244,14 +245,7 @@ def _calendar_warning() -> None:
     message = work_calendar_warning()
     if message:
         year = timezone.localdate().year + 1
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    kind=Notification.Kind.CALENDAR, message=message[:255], dedupe_key=f"calendar-missing-{year}"
-                )
-            ],
-            ignore_conflicts=True,
-        )
+        notify_once(kind=Notification.Kind.CALENDAR, key=calendar_missing_key(year), message=message)
 
 
 def _reconcile_age() -> datetime.timedelta:

@@ -21,10 +21,11 @@ from governance.selectors.departments import (
     departments_near,
     fallback_department,
     is_fallback_department,
+    may_report_in,
     street_office_for,
 )
 from governance.selectors.grids import community_default_grid, grid_for_address, grids_under
-from governance.selectors.items import PLACE_UNKNOWN, ItemAssignment, department_for_item
+from governance.selectors.items import PLACE_UNKNOWN, ItemAssignment, department_for_item, item_choices
 from governance.selectors.places import PickerOptions, grid_get, place_picker_options, region_get
 from governance.selectors.users import Workplace, workplace_for_user
 
@@ -58,9 +59,11 @@ __all__ = [
     "grids_under",
     "is_fallback_department",
     "place_picker_options",
+    "item_choices",
     "item_choose",
     "region_for_address",
     "region_get",
+    "may_report_in",
     "street_office_for",
     "workplace_for_user",
 ]

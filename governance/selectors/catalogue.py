@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
+from governance.caching import memo
 from governance.models import CatalogueItem
 
 WORD_WEIGHT_CAP = 4
@@ -105,7 +106,7 @@ _cache: dict = {"key": None, "items": ()}
 
 def catalogue_index() -> tuple[IndexedItem, ...]:
     """The active items with their words, rebuilt when an item is added, removed or edited."""
-    stamp = CatalogueItem.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    stamp = memo(("catalogue-stamp",), lambda: CatalogueItem.objects.aggregate(n=Count("pk"), last=Max("updated_at")))
     key = (stamp["n"], stamp["last"])
     with _lock:
         if _cache["key"] == key:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from governance.caching import memo
 from governance.models import Department, DispatchCatalogue, Region
 from governance.services.departments import CITY_GOV, DISTRICT_GOV, STREET_OFFICE
 
@@ -116,7 +117,9 @@ def fallback_department(*, district: Region | None) -> Department:
     """The 兜底 owner: the district government (区12345分中心) of `district` (any region inside a district
     is accepted), else the city's 12345 centre. Raises Department.DoesNotExist only when
     seed_departments never ran."""
-    return Directory(districts=[district]).fallback(district=district)
+    return memo(
+        ("fallback", district_code_of(district)), lambda: Directory(districts=[district]).fallback(district=district)
+    )
 
 
 def department_for_category(*, category_code: str, district: Region | None) -> Assignment:
@@ -171,6 +174,12 @@ def department_serves(unit: Department, *, district_code: str | None) -> bool:
         return True
     unit_district = district_code_of(unit.region)
     return unit_district is None or unit_district == district_code
+
+
+def may_report_in(unit: Department) -> bool:
+    """Whether a unit can be whistled in (吹哨报到): every handling unit, not the hotline centre itself
+    (it runs the loop; it is never a 协办 that reports to a site)."""
+    return unit.dept_type != CITY_GOV
 
 
 def street_office_for(*, street: Region) -> Department | None:

@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from governance.caching import memo
 from governance.models import Grid, Place, Region
 from governance.selectors.address import normalise
 
@@ -35,11 +36,7 @@ def grid_for_address(*, community: Region, text: str) -> Grid | None:
     grid, or first rural grid for a village). None when the community has no grids (a partial seed).
     """
     text = normalise(text)
-    places = list(
-        Place.objects.filter(Q(region=community) | Q(region_id=community.parent_id, region__level="street"))
-        .select_related("grid__responsible", "grid__parent__responsible")
-        .order_by("-building_from")
-    )
+    places = memo(("places", community.code), lambda: _places_near(community))
     found = [(text.find(p.name), p) for p in places if p.name and p.name in text]
     if found:
         longest = max(len(p.name) for _, p in found)
@@ -55,7 +52,16 @@ def grid_for_address(*, community: Region, text: str) -> Grid | None:
         if len(same) == 1:
             return place.grid
         return place.grid.parent or place.grid
-    return community_default_grid(community=community)
+    return memo(("default-grid", community.code), lambda: community_default_grid(community=community))
+
+
+def _places_near(community: Region) -> list[Place]:
+    """The named places of a community and of its street (dedicated grids), with their grids."""
+    return list(
+        Place.objects.filter(Q(region=community) | Q(region_id=community.parent_id, region__level="street"))
+        .select_related("grid__responsible", "grid__parent__responsible")
+        .order_by("-building_from")
+    )
 
 
 def _building_number(rest: str) -> int | None:

@@ -3,6 +3,7 @@ there, its 协办 units, or nothing when the place the item needs is unknown."""
 
 from dataclasses import dataclass, field
 
+from governance.caching import memo
 from governance.models import CatalogueItem, Department, Region
 from governance.selectors.departments import CITYWIDE_LEVELS, district_code_of, fallback_department
 from governance.services.departments import STREET_OFFICE
@@ -10,6 +11,10 @@ from governance.services.departments import STREET_OFFICE
 
 def _department(*, dept_type: str, region_code: str | None) -> Department | None:
     """The active unit of a type serving a region, or the city-wide one (city body, utility) for None."""
+    return memo(("unit", dept_type, region_code), lambda: _department_read(dept_type, region_code))
+
+
+def _department_read(dept_type: str, region_code: str | None) -> Department | None:
     qs = Department.objects.filter(dept_type=dept_type, is_active=True).select_related("region").order_by("code")
     if region_code is None:
         return qs.filter(level__in=CITYWIDE_LEVELS).first()
@@ -88,3 +93,11 @@ def department_for_item(
         if dept is not None and dept.pk != lead.pk and dept not in assists:
             assists.append(dept)
     return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback)
+
+
+def item_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The active matter items grouped by first-level category, for pickers: [(一级, [(id, "二级/三级·细项")])]."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for item in CatalogueItem.objects.filter(is_active=True).order_by("level1", "level2", "level3", "subitem"):
+        groups.setdefault(item.level1, []).append((item.pk, f"{item.level2}/{item.name}"))
+    return list(groups.items())

@@ -19,8 +19,9 @@ What callers may rely on:
 
 from dataclasses import dataclass, field
 
+from governance.caching import memo
 from governance.models import CatalogueItem, Region
-from governance.selectors.catalogue import STRONG_WORDS, ItemChoice, item_choose
+from governance.selectors.catalogue import STRONG_WORDS, ItemChoice, ItemScore, item_choose
 from governance.selectors.items import ItemAssignment, department_for_item
 
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
@@ -72,6 +73,16 @@ def _suggestion(score, item: CatalogueItem | None, assignment: ItemAssignment | 
     return out
 
 
+REASON_CHOSEN = "接线员选定事项“{a}”，{k}事项 → {u}"
+
+
+def _with_chosen(choice: ItemChoice, item: CatalogueItem) -> ItemChoice:
+    """The operator's item first and certain; the chooser's other items stay as suggestions."""
+    chosen = ItemScore(item.pk, item.path, item.name, item.level1, item.lead_department_type, 0.0, 0, ())
+    others = [s for s in choice.top if s.item_id != item.pk]
+    return ItemChoice(top=[chosen, *others][:3], certain=True, reason="")
+
+
 def routing_decision(
     *,
     text: str,
@@ -79,12 +90,18 @@ def routing_decision(
     classifier_confident: bool = True,
     district: Region | None,
     street: Region | None = None,
+    chosen_item: CatalogueItem | None = None,
 ) -> RoutingDecision:
     """Decide who gets a call (see the module docstring). `category_probabilities` are the classifier's
     (None when no model is active) and `classifier_confident` whether its top one reached its threshold;
-    `district`/`street` are the ticket's resolved place, or None."""
+    `district`/`street` are the ticket's resolved place, or None. `chosen_item` is the item the operator
+    picked at intake: a person's decision, so it is the item (the words only make the other suggestions)
+    and only the place it needs can still hold the call."""
     choice = item_choose(text=text, category_probabilities=category_probabilities)
-    items = CatalogueItem.objects.in_bulk([s.item_id for s in choice.top])
+    if chosen_item is not None:
+        choice = _with_chosen(choice, chosen_item)
+    ids = tuple(s.item_id for s in choice.top)
+    items = memo(("catalogue-items", *ids), lambda: CatalogueItem.objects.in_bulk(ids))
     assignments = {
         s.item_id: department_for_item(item=items[s.item_id], district=district, street=street)
         for s in choice.top
@@ -108,6 +125,11 @@ def routing_decision(
             item=item,
             assignment=assignment,
             suggestions=suggestions,
+        )
+    if chosen_item is not None:
+        reason = REASON_CHOSEN.format(a=item.name, k=KIND_WORDS[item.kind], u=assignment.lead.name)
+        return RoutingDecision(
+            auto=True, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions
         )
     trained = category_probabilities or {}
     corroborated = ""

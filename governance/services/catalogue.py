@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import ApplicationError
+from governance.caching import governance_cache_invalidate
 from governance.models import CatalogueItem, Department, split_words
 from governance.services.departments import DEPARTMENT_TYPE_LABELS
 
@@ -138,6 +139,7 @@ def catalogue_import(*, text: str, update_existing: bool = True, deactivate_miss
         listed = {tuple(getattr(i, c) for c in KEY) for i in items}
         gone = [i.pk for key, i in existing.items() if key not in listed and i.is_active]
         deactivated = CatalogueItem.objects.filter(pk__in=gone).update(is_active=False, updated_at=now)
+    governance_cache_invalidate()
     return ImportResult(created=len(created), updated=len(updated), unchanged=unchanged, deactivated=deactivated)
 
 

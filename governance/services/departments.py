@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from governance import names
+from governance.caching import governance_cache_invalidate
 from governance.models import Department, DispatchCatalogue, Region
 
 # dept_type → (city department name, district counterpart suffix). The district counterpart is named
@@ -97,6 +98,31 @@ CATALOGUE = [
     ("商贸旅游", "shangwu", ["wenlv"], "district", "商业经营、消费、预付卡；旅游景区与旅行社由文广旅协办。"),
     ("卫生计生", "weijian", [], "district", "医疗机构、医保、计生与公共卫生。"),
 ]
+# The eight first-level categories of the taxonomy without labelled examples: the classifier never
+# predicts them, but operators and dispatchers pick them, and items of them are routed by their words.
+UNTRAINED_CATALOGUE = [
+    ("政法", "gongan", ["sifa"], "district", "户籍证件、社会治安、交通管理、法律服务；法律服务与调解由司法局承办。"),
+    (
+        "民政",
+        "minzheng",
+        [],
+        "district",
+        "低保救助、婚姻殡葬、养老福利、社区建设；退役军人事务由退役军人事务局承办。",
+    ),
+    (
+        "农村农业",
+        "nongye",
+        [],
+        "district",
+        "惠农补贴、土地承包、村务、动物防疫；林业与水利由自然资源、水利部门承办。",
+    ),
+    ("国土资源", "ziran", [], "district", "征地补偿、耕地保护、矿产、土地权属。"),
+    ("党务政务", "district_gov", [], "district", "党的建设、宗教、群团、网络信息与政务服务。"),
+    ("经济管理", "fagai", ["caizheng"], "district", "金融、税收、国资、能源与安全生产。"),
+    ("科技与信息产业", "gongxin", [], "city", "电信服务与资费、互联网、知识产权、科技项目。"),
+    ("纪检监察", "jiwei", [], "district", "干部作风、贪污贿赂、失职渎职、滥用职权的举报。"),
+]
+CATALOGUE = CATALOGUE + UNTRAINED_CATALOGUE
 
 
 @dataclass(frozen=True)
@@ -169,18 +195,12 @@ def departments_plan() -> list[Department]:
     return plan
 
 
-@transaction.atomic
-def departments_seed() -> SeedResult:
-    """Create the departments for all loaded regions and the 派单目录; idempotent. Rows a supervisor edited
-    in the admin (names, catalogue assignments, is_active) are not overwritten: existing rows are kept as
-    they are, only missing ones are added."""
-    plan = departments_plan()
-    existing = set(Department.objects.filter(code__in=[d.code for d in plan]).values_list("code", flat=True))
-    new = [d for d in plan if d.code not in existing]
-    Department.objects.bulk_create(new, batch_size=2000)
-    created_catalogue = 0
-    for code, lead, assists, level, description in CATALOGUE:
-        _, created = DispatchCatalogue.objects.get_or_create(
+def catalogue_rows_add(model, rows) -> int:
+    """Add the category rows of the 派单目录 that are missing (rows there are kept as edited); `model` is
+    DispatchCatalogue or a migration's historical copy of it. Returns how many were added."""
+    created_total = 0
+    for code, lead, assists, level, description in rows:
+        _, created = model.objects.get_or_create(
             category_code=code,
             defaults={
                 "category_name": code,
@@ -191,7 +211,21 @@ def departments_seed() -> SeedResult:
                 "description": description,
             },
         )
-        created_catalogue += created
+        created_total += created
+    return created_total
+
+
+@transaction.atomic
+def departments_seed() -> SeedResult:
+    """Create the departments for all loaded regions and the 派单目录; idempotent. Rows a supervisor edited
+    in the admin (names, catalogue assignments, is_active) are not overwritten: existing rows are kept as
+    they are, only missing ones are added."""
+    plan = departments_plan()
+    existing = set(Department.objects.filter(code__in=[d.code for d in plan]).values_list("code", flat=True))
+    new = [d for d in plan if d.code not in existing]
+    Department.objects.bulk_create(new, batch_size=2000)
+    governance_cache_invalidate()
+    created_catalogue = catalogue_rows_add(DispatchCatalogue, CATALOGUE)
     from governance.services.catalogue import catalogue_seed  # the catalogue checks types against these rows
 
     items = catalogue_seed()

@@ -66,6 +66,7 @@ FIELDS = ("name", "official_name", "level", "parent_id", "is_village")
 def divisions_load(*, path: Path | None = None, prefixes: tuple[str, ...] | None = None) -> LoadResult:
     """Create or update every region of the division list; idempotent (a second run reports 0 created,
     0 updated). Regions absent from the file are left alone: tickets and grids may point at them."""
+    from governance.caching import governance_cache_invalidate
     from governance.selectors.address import address_index_invalidate
 
     regions = divisions_read(path=path, prefixes=prefixes)
@@ -86,6 +87,7 @@ def divisions_load(*, path: Path | None = None, prefixes: tuple[str, ...] | None
         # Now for this process (it reads its own uncommitted rows), again after commit for the others.
         address_index_invalidate()
         transaction.on_commit(address_index_invalidate)
+        governance_cache_invalidate()
     return LoadResult(
         created=len(to_create), updated=len(to_update), unchanged=len(regions) - len(to_create) - len(to_update)
     )

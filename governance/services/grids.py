@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from governance import roles
+from governance.caching import governance_cache_invalidate
 from governance.models import Grid, GridWorker, Place, Region
 from governance.services import grid_names as words
 from governance.services.bulk import insert_rows
@@ -295,6 +296,7 @@ def grids_seed(*, seed: int = DEFAULT_SEED, district: Region | None = None) -> S
         ["name", "kind", "region_id", "grid_id", "building_from", "building_to"],
         [(name, str(kind), g.region_code, grid_ids[g.code], a, b) for g in todo for name, kind, a, b in g.places],
     )
+    governance_cache_invalidate()
     return SeedResult(
         created=created, skipped_existing=len(plan) - len(todo) - missing_region, skipped_missing_region=missing_region
     )

@@ -24,7 +24,9 @@ SUCCEEDED = re.compile(r"Task (?P<name>[\w.]+)\[(?P<id>[0-9a-f-]+)\] succeeded i
 class Worker:
     """`celery -A config worker` (solo pool) in a process group of its own, its output collected."""
 
-    def __init__(self, *, name: str, env: dict, include: str | None = None, loglevel: str = "INFO"):
+    def __init__(
+        self, *, name: str, env: dict, include: str | None = None, loglevel: str = "INFO", queues: str | None = None
+    ):
         self.log: list[str] = []
         self.ready = threading.Event()
         self.proc = subprocess.Popen(
@@ -34,6 +36,7 @@ class Worker:
                 "config",
                 "worker",
                 *(["-I", include] if include else []),
+                *(["-Q", queues] if queues else []),  # default: every queue of CELERY_TASK_QUEUES
                 "--pool",
                 "solo",
                 "--without-gossip",

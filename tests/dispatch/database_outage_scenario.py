@@ -4,7 +4,9 @@ test_database_outage.py and bench/faults.py).
 Starts a PostgreSQL of its own (initdb into VAR_DIR, a free port; never the machine's), migrates it,
 builds the small real world, starts gunicorn (DEBUG off) on it, and then: files a ticket (201); stops
 PostgreSQL and calls the API, a page and /healthz; starts PostgreSQL again and calls them once more,
-without restarting gunicorn. Prints one JSON line with what each call answered.
+without restarting gunicorn. A Celery worker (which keeps its database connection between tasks) routes
+the ticket filed before and the one filed after, without a restart either. Prints one JSON line with what
+each call answered.
 """
 
 import json
@@ -90,6 +92,9 @@ def main() -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    from tests.dispatch.celery_worker import Worker
+
+    worker = Worker(name="dbout", env=env, loglevel="WARNING")
     base = f"http://127.0.0.1:{port}"
     result: dict = {}
     try:
@@ -111,17 +116,34 @@ def main() -> None:
                 "health": call(base, "GET", "/healthz", headers={}),
             }
 
+        def routed(label: str) -> bool:
+            """Whether the worker routed the ticket this round filed (it keeps its connection between tasks)."""
+            from django.db import connection
+
+            connection.close()
+            pk = (result[label]["file"]["json"] or {}).get("id")
+            deadline = time.monotonic() + 120
+            while pk is not None and time.monotonic() < deadline:
+                if Ticket.objects.filter(pk=pk, routed_at__isnull=False).exists():
+                    return True
+                time.sleep(0.5)
+            return False
+
         round_("before")
+        result["routed_before"] = routed("before")
         pg.stop()
         round_("down")
         pg.start()
         round_("after")
+        result["routed_after"] = routed("after")
         result["gunicorn_alive"] = web.poll() is None
+        result["worker_alive"] = worker.proc.poll() is None
         from django.db import connection
 
         connection.close()
         result["tickets"] = Ticket.objects.count()
     finally:
+        worker.stop()
         web.terminate()
         try:
             web.wait(20)

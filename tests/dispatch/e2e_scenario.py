@@ -40,7 +40,8 @@ def main() -> None:
     zhujian = small.department("zhujian")
     staff = _staff("zj", roles.DEPARTMENT_STAFF, department=zhujian)
 
-    worker = Worker(name="e2e", env=dict(os.environ), loglevel="WARNING")
+    # E2E_WORKER_QUEUES: consume only these queues (as make run's routing worker does); default all.
+    worker = Worker(name="e2e", env=dict(os.environ), loglevel="WARNING", queues=os.environ.get("E2E_WORKER_QUEUES"))
     try:
 
         def as_user(user):

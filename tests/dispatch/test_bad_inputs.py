@@ -209,3 +209,12 @@ def test_visible_text_keeps_its_inner_zero_width_characters_and_loses_the_outer_
     ticket = file_ticket(content=f"\u200b{CONTENT[:10]}\u200b{CONTENT[10:]}\ufeff ")
 
     assert ticket.content == f"{CONTENT[:10]}\u200b{CONTENT[10:]}"
+
+
+def test_a_multipart_body_without_a_boundary_is_400(world):
+    before = counts()
+
+    response = api(world.operator).generic("POST", "/api/tickets/", b"--x\r\n", content_type="multipart/form-data")
+
+    assert response.status_code == 400 and "body" in response.json()
+    assert nothing_written(before)

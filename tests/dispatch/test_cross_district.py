@@ -47,24 +47,22 @@ def test_redispatch_to_another_districts_unit_is_400_on_department(world, dispat
     )
 
 
-def test_dispatch_and_return_review_check_the_place_too(world, predict, file_ticket):
-    predict(probability=0.3, auto=False)
-    pending = file_ticket()
-    assert pending.status == Ticket.Status.PENDING_DISPATCH
-    refused(
-        lambda: services.ticket_dispatch(ticket=pending, by=world.dispatcher, department=world.zhujian_zm),
-        "department",
-        pending,
-    )
-
-    services.ticket_dispatch(ticket=pending, by=world.dispatcher, department=world.zhujian)
-    services.ticket_return(ticket=pending, by=world.staff, reason="不属于本单位职责")
+def test_return_review_and_dispatch_check_the_place_too(world, dispatched):
+    services.ticket_return(ticket=dispatched, by=world.staff, reason="不属于本单位职责")
     refused(
         lambda: services.ticket_return_review(
-            ticket=pending, by=world.dispatcher, approve=True, department=world.zhujian_zm
+            ticket=dispatched, by=world.dispatcher, approve=True, department=world.zhujian_zm
         ),
         "department",
-        pending,
+        dispatched,
+    )
+
+    services.ticket_return_review(ticket=dispatched, by=world.dispatcher, approve=True)  # back to 待人工派单
+    assert Ticket.objects.get(pk=dispatched.pk).status == Ticket.Status.PENDING_DISPATCH
+    refused(
+        lambda: services.ticket_dispatch(ticket=dispatched, by=world.dispatcher, department=world.zhujian_zm),
+        "department",
+        dispatched,
     )
 
 

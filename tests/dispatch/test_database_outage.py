@@ -71,3 +71,11 @@ def test_database_back_service_recovers_without_a_restart(outage):
     assert [after[k]["status"] for k in ("file", "list", "page", "health")] == [201, 200, 200, 200]
     assert outage["gunicorn_alive"] is True
     assert outage["tickets"] == 2  # nothing half-written by the filing that got 503
+
+
+def test_the_worker_reuses_its_connection_and_recovers_after_the_outage(outage):
+    """Workers keep their database connection between tasks (config/celery.py); a connection broken by
+    the outage is dropped, so the same worker process routes again once the database is back."""
+    assert outage["routed_before"] is True
+    assert outage["routed_after"] is True
+    assert outage["worker_alive"] is True

@@ -111,3 +111,13 @@ def test_real_worker_on_sqlite_with_the_filesystem_broker(tmp_path):
     if "dispatched" in result["actions"]:
         expected.insert(2, "dispatched")
     assert result["actions"] == expected
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the filesystem broker is the laptop's (no REDIS_URL)")
+def test_a_worker_on_the_routing_queue_alone_routes_through_the_filesystem_broker(tmp_path):
+    """make run's routing worker consumes only `routing` (config/settings.py CELERY_TASK_ROUTES): the web's
+    publish must reach that queue through kombu's filesystem transport, whose exchange bindings live in
+    each process (the publisher declares the queue it sends to)."""
+    result = run_scenario_on_sqlite("e2e_scenario.py", tmp_path, env={"E2E_WORKER_QUEUES": "routing"})
+    assert result["routed_by_worker"] is True
+    assert result["status"] == "closed"

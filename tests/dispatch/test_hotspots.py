@@ -70,7 +70,9 @@ def test_five_alike_calls_in_one_community_raise_one_hotspot(world, file_at, now
     assert {(n.user_id, n.department_id) for n in notes} == {(world.supervisor.pk, None), (None, water_company().pk)}
     assert all(n.data["hotspot"] == h.pk for n in notes)
     assert notifications_for_user(world.supervisor).filter(kind="hotspot").count() == 1
-    assert not notifications_for_user(world.staff).filter(kind="hotspot").exists()  # 住建 is not the unit for a water cut
+    assert (
+        not notifications_for_user(world.staff).filter(kind="hotspot").exists()
+    )  # 住建 is not the unit for a water cut
     assert not notifications_for_user(world.supervisor_zm).filter(kind="hotspot").exists()
 
 

@@ -76,3 +76,95 @@ def test_summary_line():
         place="农大社区", first_at=T0, last_at=T0 + datetime.timedelta(minutes=45), count=6, words=["停水", "供水"]
     )
     assert line == "农大社区 45分钟内6件集中诉求：停水、供水"
+
+
+# A later wave of the same city-wide failure, phrased in other words than the first (callers do not repeat
+# one another): alike among themselves, and to the first wave as a whole, but not ticket by ticket.
+GAS_LATER = [
+    "燃气营业厅排长队，燃气表充值还是失败",
+    "燃气公司客服打不通，燃气表充值失败没气了",
+    "燃气表充值不到账，营业厅排了两个小时",
+    "燃气充值失败，燃气营业厅人太多排不上",
+    "燃气表一直充不上，营业厅排队很久，客服不接",
+]
+WATER = [
+    "小区突然停水了，一直没水，请尽快抢修",
+    "家里停水三个小时了，水龙头没有水",
+    "又停水了，也没有通知，什么时候来水",
+    "楼上楼下都停水了，没法做饭，请供水公司处理",
+    "停水一上午了，请尽快恢复供水",
+]
+CITY = ["410105008001", "410122002001", "410102001001", "410105008002", "410122002001"]
+
+
+def wave(first_id, minutes, texts, category="商贸旅游"):
+    return [row(first_id + i, minutes + 3 * i, t, community=CITY[i], category=category) for i, t in enumerate(texts)]
+
+
+def test_a_later_wave_of_the_same_surge_attaches_to_its_open_hotspot_without_a_new_alert():
+    first = wave(0, 0, GAS)
+    live = [hd.OpenHotspot(7, "cluster", "410100000000", "商贸旅游", first, "city")]
+    later = wave(100, 80, GAS_LATER)
+    now = later[-1].created_at
+
+    alone = hd.detect(later, [], now=now, baseline={}, weeks=0)  # without the hotspot: a surge of its own
+    assert [(c.hotspot_id, len(c.rows)) for c in alone] == [(None, 5)]
+    found = hd.detect(first + later, live, now=now, baseline={}, weeks=0)
+
+    assert found and all(c.hotspot_id == 7 for c in found)  # no new alert
+    assert {i for c in found for i in c.ticket_ids} <= {r.id for r in later}
+
+
+def test_a_cluster_inside_an_open_spike_of_its_street_and_category_attaches_to_it():
+    street = "410105008000"
+    spike_rows = [row(i, i, "路面坑洼", community=street[:9] + "002", category="城乡建设") for i in range(6)]
+    live = [hd.OpenHotspot(4, "spike", street, "城乡建设", spike_rows, "street")]
+    water = [
+        row(100 + i, 10 + 3 * i, t, community=street[:9] + "001", category="城乡建设") for i, t in enumerate(WATER)
+    ]
+
+    found = hd.detect(water, live, now=water[-1].created_at, baseline={}, weeks=0)
+
+    assert [(c.kind, c.hotspot_id, sorted(c.ticket_ids)) for c in found] == [("cluster", 4, [100, 101, 102, 103, 104])]
+    elsewhere = [
+        row(r.id, 10 + 3 * k, r.text, community="410105009001", category="城乡建设") for k, r in enumerate(water)
+    ]
+    assert [c.hotspot_id for c in hd.detect(elsewhere, live, now=water[-1].created_at, baseline={}, weeks=0)] == [None]
+
+
+def test_another_matter_does_not_join_an_open_hotspot():
+    first = wave(0, 0, GAS)
+    live = [hd.OpenHotspot(7, "cluster", "410100000000", "商贸旅游", first, "city")]
+    water = wave(100, 30, WATER, category="城乡建设")
+    found = hd.detect(first + water, live, now=water[-1].created_at, baseline={}, weeks=0)
+    assert [(c.hotspot_id, c.category) for c in found] == [(None, "城乡建设")]
+
+
+def test_a_spike_of_a_street_an_open_cluster_covers_raises_nothing():
+    street = "410105008000"
+    cluster = [row(i, 2 * i, WATER[i], community=street[:9] + "001", category="城乡建设") for i in range(5)]
+    others = [
+        row(10 + i, 2 * i, f"第{i}件其他城建诉求：路面坑洼", community=street[:9] + "002", category="城乡建设")
+        for i in range(4)
+    ]
+    now = T0 + datetime.timedelta(minutes=30)
+    rows = cluster + others
+    spikes = hd.find_spikes(rows, {}, 4, [], now=now)
+    assert [(c.kind, c.region) for c in spikes] == [("spike", street)]  # 9 calls against a quiet baseline
+    live = [hd.OpenHotspot(3, "cluster", street[:9] + "001", "城乡建设", cluster, "community")]
+    assert hd.find_spikes(rows, {}, 4, live, now=now) == []
+
+
+def test_places_nest():
+    assert hd.nested(("community", "410105008001"), ("city", "410100000000"))
+    assert hd.nested(("city", "410100000000"), ("street", "410105008000"))
+    assert not hd.nested(("community", "410105008001"), ("street", "410105009000"))
+
+
+def test_of_a_mixed_cluster_only_the_tickets_alike_to_the_open_hotspot_attach():
+    """ "没法做饭" chains water-cut calls to a gas-failure surge: the gas calls attach, the water calls wait."""
+    first = wave(0, 0, GAS)
+    live = [hd.OpenHotspot(7, "cluster", "410100000000", "商贸旅游", first, "city")]
+    mixed = wave(100, 60, ["燃气缴费系统进不去，家里没法做饭", "燃气费交不上，没法做饭"] + WATER[:3])
+    (attached,) = hd.detect(mixed, live, now=mixed[-1].created_at, baseline={}, weeks=0)
+    assert attached.hotspot_id == 7 and sorted(attached.ticket_ids) == [100, 101]

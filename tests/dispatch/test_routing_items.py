@@ -7,7 +7,7 @@ import pytest
 from dispatch.models import Notification, Ticket, TicketEvent
 from governance.models import CatalogueItem, Department
 from governance.selectors import PLACE_UNKNOWN
-from tests.dispatch.conftest import ADDRESS
+from tests.dispatch.conftest import ADDRESS, WEAK_CONTENT
 
 S = Ticket.Status
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_no_item_words_waits_and_says_it_does_not_know(world, file_ticket):
 
 def test_below_the_threshold_an_item_of_a_trained_category_waits(world, file_ticket, predict):
     predict("城乡建设", 0.5, auto=False)
-    ticket = file_ticket(content="水箱有问题请处理")  # one item word: too weak to make up for the classifier
+    ticket = file_ticket(content=WEAK_CONTENT)
     assert ticket.status == S.PENDING_DISPATCH
     assert "置信度" in route_event(ticket).reason
     assert (

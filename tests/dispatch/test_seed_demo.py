@@ -79,4 +79,57 @@ def test_demo_timelines_follow_the_transition_table_and_the_product_clocks(zheng
         limits = limits_for(category_code=t.category_code, urgency=t.urgency)
         expected = deadline_for(start=t.signed_at, amount=limits.handle, unit=limits.unit, scale=Decimal("0.50"))
         assert (t.handle_due, t.sla_warn_at) == (expected.due, expected.warn_at)
-        assert t.sla_warn_at - t.signed_at == (t.handle_due - t.signed_at) * 0.5
+        # The yellow light lies in working time (the product's clock snaps it there), before the deadline.
+        assert t.signed_at < t.sla_warn_at < t.handle_due
+
+
+def _has_work(user) -> bool:
+    """Something to act on where the role lands: a worklist, a queue, or the tickets of the region."""
+    from dispatch import selectors
+
+    held = user_roles(user)
+    if held & {roles.GRID_WORKER, roles.DEPARTMENT_STAFF}:
+        return selectors.worklist_for_user(user).exists()
+    if roles.OPERATOR in held:
+        return selectors.human_dispatch_queue(user).exists()
+    if roles.DISPATCHER in held:
+        return all(
+            q(user).exists()
+            for q in (selectors.human_dispatch_queue, selectors.reply_review_queue, selectors.callback_queue)
+        )
+    return selectors.ticket_list_for_user(user).exclude(status__in=Ticket.FINAL_STATUSES).exists()
+
+
+def test_every_printed_demo_account_has_work_on_first_start(zhengzhou_small, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = StringIO()
+
+    call_command("seed_demo", "--tickets", "80", stdout=out)
+
+    printed = [line.split()[0] for line in out.getvalue().splitlines() if line.rstrip().endswith("demo12345")]
+    assert len(printed) == 11 and {"gw-nongda1", "gw-nongda1a", "staff_street"} <= set(printed)
+    for username in printed:
+        user = authenticate(username=username, password="demo12345")
+        assert user is not None and _has_work(user), username
+    assert Ticket.objects.count() == 80
+    # The street office's tickets lie in its own street; the grid workers' on their own grids.
+    street_staff = authenticate(username="staff_street", password="demo12345")
+    street = street_staff.staff_profile.department.region
+    from dispatch import selectors
+
+    assert all(t.street_id == street.code for t in selectors.worklist_for_user(street_staff))
+    micro = authenticate(username="gw-nongda1a", password="demo12345")
+    assert {t.grid.code for t in selectors.worklist_for_user(micro)} == {zhengzhou_small.micro_grid.code}
+
+
+def test_demo_texts_name_zhengzhou_places_not_the_anonymised_letters(zhengzhou_small, settings):
+    import re
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", "--tickets", "300", stdout=StringIO())
+
+    contents = list(Ticket.objects.values_list("content", "district__name"))
+    letters = re.compile(r"(?<![A-Za-z0-9])[A-M]\d{0,2}\s?[市区县]")
+    assert not [c for c, _ in contents if letters.search(c) or "星沙" in c]
+    assert sum("郑州市" in c for c, _ in contents) > 10
+    assert sum(district in c for c, district in contents) > 50

@@ -7,6 +7,7 @@ from common.errors import ApplicationError, ConflictError
 from dispatch import services
 from dispatch.models import AppendOnlyError, Notification, Ticket, TicketAssist, TicketCaller, TicketEvent
 from dispatch.selectors import allowed_actions, human_dispatch_queue, ticket_confirmed_examples
+from tests.dispatch.conftest import WEAK_CONTENT
 
 S = Ticket.Status
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_close_at_intake_needs_an_answer_and_files_nothing(world, file_ticket):
 
 def test_low_confidence_waits_for_a_person_with_top3_then_human_dispatch_confirms_category(world, file_ticket, predict):
     predict("城乡建设", 0.55, auto=False)
-    ticket = file_ticket()
+    ticket = file_ticket(content=WEAK_CONTENT)
 
     assert ticket.status == S.PENDING_DISPATCH and ticket.lead_department is None
     assert ticket.ai_top3[0] == {"code": "城乡建设", "probability": 0.55}
@@ -339,6 +340,22 @@ def test_whistle_by_an_unrelated_department_is_refused(world, handling):
         )
 
     assert snapshot(handling) == before
+
+
+def test_the_hotline_centre_is_never_whistled_in_nor_offered_for_it(world, handling):
+    from dispatch.pages.forms import WhistleForm
+    from governance.models import Department
+
+    centre = Department.objects.get(dept_type="city_gov")
+    before = snapshot(handling)
+
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_whistle(ticket=handling, by=world.worker, departments=[centre], reason="请热线中心到场")
+
+    assert err.value.extra["field"] == "departments"
+    assert snapshot(handling) == before
+    offered = WhistleForm(ticket=handling).fields["departments"].queryset
+    assert not offered.filter(pk=centre.pk).exists() and offered.filter(dept_type="jiaotong").exists()
 
 
 def test_urge_and_supervise(world, handling):

@@ -42,13 +42,14 @@ def test_clock_hours_for_emergencies():
     assert deadline.warn_at == at(2026, 10, 2, 1, 6)  # 80 % of the time used
 
 
-def test_late_december_limit_crossing_into_a_year_the_calendar_does_not_know_uses_monday_to_friday():
+def test_late_december_limit_crossing_into_a_year_the_calendar_does_not_know_skips_the_known_holidays():
     assert not WorkCalendarDay.objects.filter(date__year=2027).exists()
 
     deadline = deadline_for(start=at(2026, 12, 29, 10), amount=5, unit="working_day", scale=Decimal(1))
 
-    # 12-30, 12-31, then 2027 by Monday–Friday: Fri 01-01 (counted: its holiday is unknown), Mon 01-04, Tue 01-05.
-    assert deadline.due == at(2027, 1, 5, 18)
+    # 12-30, 12-31, then 2027 Monday–Friday less its public holidays: Fri 01-01 (元旦) is not counted,
+    # Mon 01-04, Tue 01-05, Wed 01-06.
+    assert deadline.due == at(2027, 1, 6, 18)
     assert deadline.fallback_years == frozenset({2027})
     assert "2027年节假日安排尚未录入" in work_calendar_warning(today=datetime.date(2026, 12, 29))
 
@@ -66,7 +67,7 @@ def test_far_future_dates_never_crash():
     deadline = deadline_for(start=at(2099, 12, 31, 23, 59), amount=Decimal("15"), unit="working_day", scale=Decimal(1))
 
     assert deadline.due.year == 2100
-    assert deadline.fallback_years == frozenset({2100})  # the start day itself is not counted
+    assert deadline.fallback_years == frozenset({2099, 2100})  # the yellow point counts from the start day
 
 
 def test_ticket_filed_in_late_december_gets_a_deadline_in_the_new_year_and_supervisors_are_told(
@@ -78,7 +79,7 @@ def test_ticket_filed_in_late_december_gets_a_deadline_in_the_new_year_and_super
     ticket = services.ticket_sign(ticket=ticket, by=world.staff)
 
     assert ticket.number.startswith("ZZ20261229")
-    assert ticket.handle_due == at(2027, 1, 5, 18)
+    assert ticket.handle_due == at(2027, 1, 6, 18)
     assert Notification.objects.filter(kind="calendar", dedupe_key="calendar-missing-2027").count() == 1
     from dispatch.selectors import notifications_for_user
 

@@ -386,3 +386,120 @@ def test_switching_the_city_mode_asks_first_and_a_no_changes_nothing(browse, wor
     assert asked == ["确认切换城市运行模式？"] * 2
     assert page.locator("#current-mode").inner_text() == "应急"
     assert CityMode.objects.filter(mode="emergency").count() == 1
+
+
+def photo_files(tmp_path, n: int, prefix: str = "photo") -> list[str]:
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"{prefix}{i}.png"
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), (40 * i % 255, 160, 90)).save(buffer, format="PNG")
+        path.write_bytes(buffer.getvalue())
+        paths.append(str(path))
+    return paths
+
+
+def images_loaded(page, selector: str) -> None:
+    page.wait_for_function(
+        "(sel) => { const imgs = [...document.querySelectorAll(sel)];"
+        " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+        arg=selector,
+    )
+
+
+def test_grid_worker_reports_a_patrol_finding_both_ways_on_a_phone(browse, world, tmp_path):
+    z, accounts = world
+    page = browse(accounts.worker, phone=True)
+    page.click("nav >> text=巡查上报")
+    page.wait_for_selector("#patrol-form")
+    assert page.input_value("#id_grid") == z.community_grid.code  # the worker's own grid by default
+    assert not page.is_visible("#id_note")  # 处置情况 shows only for 自行处置
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing wider than the phone
+    shot(page, "worker-patrol-phone")
+
+    # 上报: routed like a call
+    page.fill("#id_content", "农大家属院5号楼东侧井盖破损，存在安全隐患")
+    page.set_input_files("#id_photos", photo_files(tmp_path, 2, "found"))
+    page.click("#patrol-submit")
+    page.wait_for_selector("text=巡查上报成功")
+    reported = Ticket.objects.get(content__startswith="农大家属院5号楼东侧井盖")
+    assert reported.channel == Ticket.Channel.PATROL and reported.created_by == accounts.worker
+    assert reported.status != Ticket.Status.RECEIVED  # routed (eager Celery) after commit
+    assert page.url.endswith(f"/tickets/{reported.pk}/")
+    assert page.locator("#photos-patrol img").count() == 2
+    images_loaded(page, "#photos-patrol img")
+
+    # 自行处置: closed on the spot with a photo of the result, on a micro grid below the worker's grid
+    page.goto(page.url.split("/tickets/")[0] + "/patrol/")
+    page.fill("#id_content", "农大家属院2号楼楼道堆放杂物，堵塞消防通道")
+    page.set_input_files("#id_photos", photo_files(tmp_path, 1, "before"))
+    page.select_option("#id_grid", z.micro_grid.code)
+    page.check("input[name=outcome][value=handled]")
+    assert page.is_visible("#id_note")
+    page.click("#patrol-submit")  # without what was done: refused with the reason, nothing filed
+    page.wait_for_selector("#field-note .errorlist")
+    assert Ticket.objects.count() == 1
+    page.set_input_files("#id_photos", photo_files(tmp_path, 1, "before"))
+    page.fill("#id_note", "已联系住户现场清理杂物，通道已畅通")
+    page.set_input_files("#id_after_photos", photo_files(tmp_path, 1, "after"))
+    page.click("#patrol-submit")
+    page.wait_for_selector("text=已自行处置并办结")
+    handled = Ticket.objects.get(content__startswith="农大家属院2号楼楼道")
+    assert handled.status == Ticket.Status.CLOSED and handled.grid == z.micro_grid
+    assert page.locator("#ticket-status").inner_text() == "已办结"
+    assert page.locator("#timeline").inner_text().count("自行处置") == 1
+    images_loaded(page, "#photos-before img, #photos-after img")
+    shot(page, "worker-patrol-handled-phone")
+
+    # The supervisor counts 发现 2, 自处 1, 上报 1 for the street.
+    page = browse(accounts.supervisor)
+    page.goto(page.url.split("/dashboard/")[0] + "/dashboard/")
+    row = page.locator("#patrol-counts tbody tr", has_text=z.street.name)
+    assert row.locator("td").all_inner_texts()[:3] == ["2", "1", "1"]
+    page.locator("#patrol-counts").screenshot(path=str(SHOTS / "supervisor-dashboard-patrol.png"))
+
+
+def test_grid_worker_on_a_phone_taps_a_card_replies_with_two_photos_and_reads_the_count(browse, world, tmp_path):
+    z, accounts = world
+    ticket = dispatched_ticket(z, accounts)
+    page = browse(accounts.worker, phone=True)
+    unread = int(page.locator("#unread-count").inner_text())
+    assert unread >= 1
+    # Filters and the CSV export are folded behind one button on a phone.
+    assert not page.is_visible("#filters") and page.is_visible("#filters-label")
+    page.click("#filters-label")
+    assert page.is_visible("#filters")
+    page.click("#filters-label")
+    # The whole card opens the ticket, not only its number: a tap on its address opens it.
+    box = page.locator("#ticket-table tbody tr .cell-place").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#ticket-status")
+    assert page.url.endswith(f"/tickets/{ticket.pk}/")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    site, content = page.locator("#ticket-site").bounding_box(), page.locator("#ticket-main").bounding_box()
+    assert site["y"] < content["y"]  # the address first
+    assert "农大家属院3号楼" in page.locator("#site-address").inner_text()
+    assert page.locator("#navigate").get_attribute("href").startswith("https://uri.amap.com/search?keyword=")
+    assert "置信度" not in page.content() and "模型" not in page.locator("#ai-result").inner_text()
+
+    page.click("#action-sign button")
+    page.wait_for_selector("text=签收成功")
+    page.click("#action-reply summary")
+    page.fill("#id_reply-text", "已疏通下水道并清理路面，前后照片附后")
+    page.set_input_files("#id_reply-before_photos", photo_files(tmp_path, 2, "before"))
+    page.set_input_files("#id_reply-after_photos", photo_files(tmp_path, 1, "after"))
+    page.click("#action-reply button[type=submit]")
+    page.wait_for_selector("text=答复成功")
+    assert page.locator("#photos-before img").count() == 2 and page.locator("#photos-after img").count() == 1
+    images_loaded(page, "#photos-before img, #photos-after img")
+    shot(page, "worker-reply-photos-phone")
+
+    page.click("nav >> text=消息通知")
+    page.wait_for_selector("#notification-table")
+    shot(page, "worker-notifications-phone")
+    text = page.locator("#notification-table").inner_text()
+    assert ticket.number in text and "城乡建设" in text and "文化路街道农大社区" in text
+    assert "王五" not in text and "13700001234" not in text
+    page.click("text=全部标为已读")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#unread-count").count() == 0

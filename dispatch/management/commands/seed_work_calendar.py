@@ -1,11 +1,13 @@
 """`manage.py seed_work_calendar`: add the days chinese-calendar knows to the working calendar (run after
-upgrading the package for next year's holidays). Days already present, e.g. entered in the admin, are kept."""
+upgrading the package for next year's holidays). Days already present, e.g. entered in the admin, are kept;
+open tickets' deadlines in a year added are recomputed (an event each)."""
 
 from django.core.management.base import BaseCommand
 
-from dispatch.calendar_data import package_years, seed_work_calendar
+from dispatch.calendar_data import package_years
 from dispatch.models import WorkCalendarDay
 from dispatch.selectors import work_calendar_warning
+from dispatch.services.calendar import work_calendar_seed_from_package
 
 
 class Command(BaseCommand):
@@ -15,12 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--from-year", type=int, default=2020)
 
     def handle(self, *args, **opts):
-        before = WorkCalendarDay.objects.count()
-        seed_work_calendar(WorkCalendarDay, first_year=opts["from_year"])
+        added, moved = work_calendar_seed_from_package(first_year=opts["from_year"])
         years = package_years()
         self.stdout.write(
             f"package covers {years.start}-{years.stop - 1}; "
-            f"{WorkCalendarDay.objects.count() - before} days added, {WorkCalendarDay.objects.count()} in the calendar"
+            f"{added} days added, {WorkCalendarDay.objects.count()} in the calendar; deadlines of {moved} open tickets recomputed"
         )
         warning = work_calendar_warning()
         if warning:

@@ -11,41 +11,40 @@ import csv
 import datetime
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from classifier.services import threshold_for
-from dispatch.actors import actor_for
 from dispatch.management.demo.accounts import DemoWorld
+from dispatch.management.demo.plan import (
+    REPLIES,
+    URGENCY,
+    DemoContext,
+    Plan,
+    Timeline,
+    demo_ticket,
+    pick,
+)
+from dispatch.management.demo.work import account_work
 from dispatch.models import Ticket, TicketAssist, TicketNumberCounter
 from dispatch.services.clocks import ClockInputs, city_scale, start_handle_clock, start_sign_clock, stop_clock
-from dispatch.services.core import event_row, write_events
+from dispatch.services.core import write_events
 from dispatch.services.sla import WorkCalendar, limits_for
-from dispatch.workflow import MOVES
 from governance.models import DispatchCatalogue, Grid, Region, StaffProfile
 
 S = Ticket.Status
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
-TYPES = [("complaint", 45), ("help", 20), ("consult", 15), ("report", 8), ("suggestion", 8), ("praise", 4)]
-CHANNELS = [("phone", 70), ("wechat", 12), ("app", 10), ("web", 8)]
-URGENCY = [("normal", 90), ("urgent", 8), ("emergency", 2)]
 SATISFACTION = [("satisfied", 78), ("basic", 14), ("unsatisfied", 5), ("unreachable", 3)]
-REPLIES = [
-    "已联系来电人并现场核实，相关问题已督促责任单位整改完毕。",
-    "经核实情况属实，已协调物业及相关部门处理，后续将持续跟踪。",
-    "已按政策向来电人解释说明，来电人表示理解。",
-    "已安排工作人员现场处置，问题已解决。",
+# 巡查上报: a share of the tickets on a community grid are found by its grid worker, most handled on the spot.
+PATROL_SHARE = 0.1
+PATROL_SELF_HANDLED = 0.6
+SELF_HANDLED_NOTES = [
+    "已现场劝导当事人，问题当场解决。",
+    "已联系物业保洁现场清理完毕。",
+    "已现场整改，拍照留存。",
 ]
-
-
-def _pick(rng: random.Random, weighted):
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights=weights)[0]
 
 
 def raw_complaints() -> list[tuple[str, str]]:
@@ -77,37 +76,6 @@ def _places(rng: random.Random, districts: list[Region], limit: int = 150) -> li
     return [(c.parent.parent, c.parent, c, first_grid.get(c.code)) for c in communities[:limit]]
 
 
-@dataclass
-class _Plan:
-    ticket: Ticket
-    events: list = field(default_factory=list)
-    assists: list = field(default_factory=list)
-
-
-@dataclass
-class _Context:
-    """What every planned ticket shares: the random source, the clock inputs read once, the people."""
-
-    rng: random.Random
-    now: datetime.datetime
-    categories: list[str]
-    assignments: dict
-    limits: dict
-    cal: WorkCalendar
-    scale: object
-    operator: object
-    dispatcher: object
-    staff_by_dept: dict
-
-    def assignment(self, category: str, district: Region):
-        from governance.selectors import department_for_category
-
-        key = (category, district.code)
-        if key not in self.assignments:
-            self.assignments[key] = department_for_category(category_code=category, district=district)
-        return self.assignments[key]
-
-
 def demo_tickets(world: DemoWorld, *, count: int = 3000, days: int = 30, seed: int = 12345) -> int:
     """A month of tickets with consistent timelines, written with bulk inserts. Skipped when demo
     tickets exist already (idempotent). Returns how many were created."""
@@ -122,7 +90,7 @@ def demo_tickets(world: DemoWorld, *, count: int = 3000, days: int = 30, seed: i
     catalogue = {c.category_code: c for c in DispatchCatalogue.objects.filter(is_active=True)}
     categories = sorted(catalogue) or sorted({label for _, label in texts})
     now = timezone.now()
-    ctx = _Context(
+    ctx = DemoContext(
         rng=rng,
         now=now,
         categories=categories,
@@ -136,9 +104,21 @@ def demo_tickets(world: DemoWorld, *, count: int = 3000, days: int = 30, seed: i
             p.department_id: p.user
             for p in StaffProfile.objects.filter(user__in=world.users.values(), department__isnull=False)
         },
+        city_name=world.district.parent.name if world.district.parent_id else "郑州市",
+        other_districts=list(
+            Region.objects.filter(level=Region.Level.DISTRICT, parent_id=world.district.parent_id)
+            .order_by("code")
+            .values_list("name", flat=True)
+        ),
+        grid_workers={
+            g.pk: g.responsible.user
+            for g in Grid.objects.filter(pk__in=[p[3] for p in places if p[3]]).select_related("responsible__user")
+        },
     )
-    stamps = sorted(now - datetime.timedelta(days=rng.uniform(0, days)) for _ in range(count))
-    plans: list[_Plan] = []
+    # Part of the count is recent work for every account (so none starts with an empty list), the rest
+    # the month.
+    plans: list[Plan] = account_work(ctx, world, texts=texts, places=places)[:count]
+    stamps = sorted(now - datetime.timedelta(days=rng.uniform(0, days)) for _ in range(count - len(plans)))
     for created in stamps:
         local = timezone.localtime(created)
         if local.hour < 7:  # few calls at night
@@ -147,6 +127,7 @@ def demo_tickets(world: DemoWorld, *, count: int = 3000, days: int = 30, seed: i
                 created = now - datetime.timedelta(minutes=rng.randint(5, 60))
         text, label = rng.choice(texts)
         plans.append(_plan_ticket(ctx, created=created, text=text, label=label, place=rng.choice(places)))
+    plans.sort(key=lambda p: p.ticket.created_at)
     with transaction.atomic():
         _number(plans)
         Ticket.objects.bulk_create([p.ticket for p in plans], batch_size=500)
@@ -163,7 +144,7 @@ def demo_tickets(world: DemoWorld, *, count: int = 3000, days: int = 30, seed: i
     return len(plans)
 
 
-def _number(plans: list[_Plan]) -> None:
+def _number(plans: list[Plan]) -> None:
     """Numbers in filing order per day, continuing each day's counter (so later filings never collide)."""
     by_day = defaultdict(list)
     for p in plans:
@@ -177,76 +158,41 @@ def _number(plans: list[_Plan]) -> None:
         counter.save(update_fields=["last"])
 
 
-class _Timeline:
-    """One ticket's history as the product would write it: each step a move of the table, checked
-    against its sources and targets, recorded with the move's event name by the one event builder."""
-
-    def __init__(self, plan: _Plan):
-        self.plan = plan
-        self.t = plan.ticket
-
-    def created(self, at, *, by) -> None:
-        self.plan.events.append(
-            event_row(ticket_id=0, action="created", from_status="", to_status=S.RECEIVED, actor=actor_for(by), at=at)
-        )
-
-    def move(self, name: str, at, *, to: str | None = None, by=None, unit: str = "", reason="", data=None) -> None:
-        move = MOVES[name]
-        to = to or (move.targets[0] if move.targets else self.t.status)
-        if self.t.status not in move.sources or (move.targets and to not in move.targets):
-            raise ValueError(f"demo timeline: {name} from {self.t.status} to {to} is not in the transition table")
-        self.plan.events.append(
-            event_row(
-                ticket_id=0,
-                action=move.event,
-                from_status=self.t.status,
-                to_status=to,
-                actor=actor_for(by),
-                actor_label=unit or None,
-                reason=reason,
-                data=data,
-                at=at,
-            )
-        )
-        self.t.status = to
-        self.t.version += 1
-        self.t.updated_at = at
-
-
-def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
-    rng, now = ctx.rng, ctx.now
-    district, street, community, grid_id = place
-    urgency = _pick(rng, URGENCY)
-    t = Ticket(
-        channel=_pick(rng, CHANNELS),
-        caller_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else ""),
-        caller_phone=f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
-        content=text[:1200],
-        address=f"{district.name}{street.name}{community.name}",
-        district=district,
-        street=street,
-        community=community,
-        grid_id=grid_id,
-        address_certain=True,
-        type=_pick(rng, TYPES),
-        urgency=urgency,
-        priority=2 if urgency == "emergency" else 0,
-        created_by=ctx.operator,
-        created_at=created,
-        updated_at=created,
-        status=S.RECEIVED,
-        version=0,
-        confidential=rng.random() < 0.01,
-    )
-    plan = _Plan(t)
-    life = _Timeline(plan)
+def _plan_ticket(ctx: DemoContext, *, created, text, label, place) -> Plan:
+    rng = ctx.rng
+    worker = ctx.grid_workers.get(place[3])
+    if worker is not None and rng.random() < PATROL_SHARE:
+        # 巡查上报: found by the grid's worker (no caller); handled on the spot, or reported up and routed.
+        t = demo_ticket(ctx, created=created, text=text, place=place, channel=Ticket.Channel.PATROL, created_by=worker)
+        t.caller_name = t.caller_phone = ""
+        t.type = Ticket.Type.REPORT
+        plan = Plan(t)
+        life = Timeline(plan)
+        life.created(created, by=worker)
+        if rng.random() < PATROL_SELF_HANDLED:
+            t.category_code, t.category_confirmed = label, True
+            t.dispatch_source = Ticket.DispatchSource.SELF
+            t.reply_text = rng.choice(SELF_HANDLED_NOTES)
+            t.replied_at = t.closed_at = created + datetime.timedelta(minutes=rng.randint(5, 40))
+            life.move("self_handle", t.closed_at, by=worker, reason=t.reply_text)
+            return plan
+        return _plan_routed(ctx, plan, life, label=label)
+    t = demo_ticket(ctx, created=created, text=text, place=place)
+    plan = Plan(t)
+    life = Timeline(plan)
     life.created(created, by=ctx.operator)
     if rng.random() < 0.2:  # 即办
         t.answer = "已根据知识库当场答复来电人。"
         t.closed_at = created + datetime.timedelta(minutes=rng.randint(2, 8))
         life.move("close_at_intake", t.closed_at, by=ctx.operator, reason=t.answer)
         return plan
+    return _plan_routed(ctx, plan, life, label=label)
 
+
+def _plan_routed(ctx: DemoContext, plan: Plan, life: "Timeline", *, label: str) -> Plan:
+    """Routing and what follows: dispatch (by the AI or a person), returns, sign-for, reply, review, callback."""
+    rng, now, t = ctx.rng, ctx.now, plan.ticket
+    created, district, urgency = t.created_at, t.district, t.urgency
     # The AI's guess: right most of the time, confident most of the time.
     right = rng.random() < 0.92
     ai_cat = label if right or len(ctx.categories) < 2 else rng.choice([c for c in ctx.categories if c != label])
@@ -345,7 +291,7 @@ def _plan_ticket(ctx: _Context, *, created, text, label, place) -> _Plan:
     callback_at = review_at + datetime.timedelta(hours=rng.uniform(2, 48))
     if callback_at > now:
         return plan
-    t.satisfaction = _pick(rng, SATISFACTION)
+    t.satisfaction = pick(rng, SATISFACTION)
     if t.satisfaction == Ticket.Satisfaction.UNSATISFIED:
         t.reopen_count = 1
         start_handle_clock(t, callback_at, clock)

@@ -11,6 +11,7 @@ from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import DashboardFilterForm
 from dispatch.pages.views.common import SUPERVISOR_ROLES, role_required
 from dispatch.selectors import stats
+from dispatch.selectors.patrol import patrol_counts
 from governance.models import Region
 
 
@@ -69,6 +70,7 @@ def dashboard(request):
     breakdown = stats.dashboard_breakdown(flt=flt)
     volume = stats.dashboard_volume(flt=flt)
     sla = stats.dashboard_sla(flt=flt)
+    patrol = patrol_counts(flt=flt)
 
     def chart_rows(tallies, limit=None):
         rows = tallies[:limit] if limit else tallies
@@ -95,6 +97,7 @@ def dashboard(request):
             "flt": flt,
             "b": breakdown,
             "sla": sla,
+            "patrol": patrol,
             "charts": charts,
             "query": request.GET.urlencode(),
         },
@@ -106,6 +109,15 @@ def _export(request, flt):
     if what == "overdue":
         return csv_response(filename="overdue", columns=OVERDUE_COLUMNS, rows=stats.overdue_tickets(flt=flt).iterator())
     breakdown = stats.dashboard_breakdown(flt=flt)
+    if what == "patrol":
+        patrol = patrol_counts(flt=flt, limit=10_000)
+        columns = [
+            (patrol["level_label"], lambda r: r.label),
+            ("网格发现", lambda r: r.found),
+            ("自处", lambda r: r.self_handled),
+            ("上报", lambda r: r.escalated),
+        ]
+        return csv_response(filename="patrol", columns=columns, rows=patrol["rows"])
     if what == "heat":
         heat = breakdown["heat"]
         columns = [("街道", lambda r: r["label"]), ("合计", lambda r: r["total"])]

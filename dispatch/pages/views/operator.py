@@ -34,7 +34,18 @@ from governance.selectors import (
 from governance.selectors.routing import routing_decision
 
 DISPATCH_ROLES = (roles.OPERATOR, roles.DISPATCHER, roles.SUPERVISOR, roles.ADMIN)
-FIELDS = ["caller_name", "caller_phone", "channel", "type", "urgency", "address", "content", "confidential"]
+FIELDS = [
+    "caller_name",
+    "caller_phone",
+    "channel",
+    "type",
+    "urgency",
+    "address",
+    "content",
+    "confidential",
+    "category_code",
+    "item",
+]
 SUGGEST_MIN_CHARS = 6
 
 
@@ -301,7 +312,13 @@ def dispatch_one(request, pk: int):
         messages.error(request, f"工单 {ticket.number}：请选择主办单位")
         return redirect("pages:dispatch_queue")
     try:
-        services.ticket_dispatch(ticket=ticket, by=request.user, department=int(department), category_code=category)
+        services.ticket_dispatch(
+            ticket=ticket,
+            by=request.user,
+            department=int(department),
+            category_code=category,
+            item=request.POST.get("item") or None,
+        )
     except PermissionDenied:
         messages.error(request, "您无权派发此工单")
     except ApplicationError as exc:

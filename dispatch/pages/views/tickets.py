@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
 from dispatch import selectors
-from dispatch.models import Ticket
+from dispatch.models import Ticket, TicketPhoto
 from dispatch.pages import actions
 from dispatch.pages.exports import csv_response, wants_csv
 from dispatch.pages.forms import TicketFilterForm
@@ -137,6 +137,8 @@ def _render_detail(request, ticket, allowed, forms, status=200):
         "top3": top3,
         "category_label": categories.get(ticket.category_code, ticket.category_code),
         "ai_category_label": categories.get(ticket.ai_category, ticket.ai_category),
+        "show_model_figures": selectors.may_see_model_figures(request.user),
+        "photo_groups": photo_groups(ticket),
     }
     return render(request, "pages/ticket_detail.html", context, status=status)
 
@@ -173,6 +175,15 @@ def ticket_act(request, pk: int, action: str):
     if selectors.can_view(request.user, ticket):
         return redirect("pages:ticket_detail", pk=ticket.pk)
     return redirect("pages:home")
+
+
+def photo_groups(ticket) -> list[dict]:
+    """The ticket's photos by kind (巡查照片, 处置前, 处置后), each with its protected address."""
+    groups: dict = {}
+    for p in ticket.photos.all():
+        groups.setdefault(p.kind, {"label": p.get_kind_display(), "kind": p.kind, "photos": []})["photos"].append(p)
+    order = list(TicketPhoto.Kind.values)
+    return sorted(groups.values(), key=lambda g: order.index(g["kind"]))
 
 
 EVENT_LABELS = {

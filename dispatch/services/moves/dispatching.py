@@ -14,7 +14,7 @@ from dispatch.services.assignment import (
     require_serving,
 )
 from dispatch.services.clocks import start_sign_clock, stop_clock
-from dispatch.services.core import require_category, require_text
+from dispatch.services.core import item_category, require_category, require_item, require_text
 from dispatch.services.moves.plan import Plan, ticket_move
 from governance.models import Department
 
@@ -23,10 +23,13 @@ DS = Ticket.DispatchSource
 
 
 @ticket_move("dispatch")
-def ticket_dispatch(*, department, assists=(), category_code: str | None = None, reason: str = "") -> Plan:
+def ticket_dispatch(*, department, assists=(), category_code: str | None = None, item=None, reason: str = "") -> Plan:
     """Human dispatch from the 待人工派单 queue: the dispatcher names the lead unit (and 协办 units) and
-    may correct the category (which then counts as confirmed by a person)."""
+    may correct the category (which then counts as confirmed by a person) and name the matter item (its
+    time-limit class then sets the deadlines; its category is the ticket's)."""
     category_code = require_category(category_code)
+    item = require_item(item)
+    category_code = item_category(item, category_code)
     lead = department_get(department)
     assist_deps = departments_get(assists)
     now = timezone.now()
@@ -34,11 +37,17 @@ def ticket_dispatch(*, department, assists=(), category_code: str | None = None,
     def mutate(t, actor):
         require_serving(t, [lead], field="department")
         require_serving(t, assist_deps, field="assists")
-        fields = _hand_to(t, actor, lead, DS.HUMAN, category_code, assist_deps, now)
+        fields = []
+        if item is not None:  # before the clock starts: the item's class times it
+            t.catalogue_item = item
+            fields.append("catalogue_item")
+        fields += _hand_to(t, actor, lead, DS.HUMAN, category_code, assist_deps, now)
         t.category_confirmed = bool(t.category_code)
         return fields + ["category_confirmed"]
 
     data = {"department": lead.pk, "assists": [d.pk for d in assist_deps], "category": category_code or ""}
+    if item is not None:
+        data["item"] = item.pk
     return Plan(mutate, reason=reason, data=data, then=_told(assist_deps))
 
 

@@ -3,10 +3,11 @@
 from django.utils import timezone
 
 from common.errors import ApplicationError
-from dispatch.models import Notification, TicketEvent
-from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock
+from dispatch.models import Notification, TicketEvent, TicketPhoto
+from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock, ticket_time_limit_class
 from dispatch.services.core import notify_lead, require_text
 from dispatch.services.moves.plan import Plan, ticket_move
+from dispatch.services.photos import PhotoUpload, photos_attach, photos_check
 from dispatch.services.sla import limits_for
 from dispatch.workflow import MOVES
 
@@ -48,7 +49,9 @@ def ticket_extension_request(*, days: int, reason: str) -> Plan:
         raise ApplicationError("延期天数应为正整数", code="invalid", extra={"field": "days"})
 
     def mutate(t, actor):
-        limits = limits_for(category_code=t.category_code, urgency=t.urgency)
+        limits = limits_for(
+            category_code=t.category_code, urgency=t.urgency, time_limit_class=ticket_time_limit_class(t)
+        )
         left = int(limits.max_extension) - t.extension_days
         if days > left:
             raise ApplicationError(f"最多还可延期{max(left, 0)}个工作日", code="too_many", extra={"field": "days"})
@@ -91,9 +94,13 @@ def ticket_extension_approve(*, approve: bool, days: int | None = None, reason: 
 
 
 @ticket_move("reply")
-def ticket_reply(*, text: str, photo=None) -> Plan:
-    """答复: the unit's account of what it did (optional photo); goes to the centre for 审核."""
+def ticket_reply(*, text: str, photo=None, before_photos=(), after_photos=()) -> Plan:
+    """答复: the unit's account of what it did; goes to the centre for 审核. Photos are optional: `photo`
+    (one, the reply's own field) and up to nine each of 处置前 / 处置后 (`before_photos`, `after_photos`,
+    stored as TicketPhoto rows in the move's transaction)."""
     text = require_text(text, field="text", label="答复内容")
+    before = photos_check(before_photos, field="before_photos", label="处置前照片")
+    after = photos_check(after_photos, field="after_photos", label="处置后照片")
     now = timezone.now()
     data: dict = {}
 
@@ -107,4 +114,11 @@ def ticket_reply(*, text: str, photo=None) -> Plan:
             fields.append("reply_photo")
         return fields + stop_clock(t)
 
-    return Plan(mutate, reason=text, data=data)
+    if before or after:
+        data["photos"] = len(before) + len(after)
+
+    def attach(t, actor):
+        photos = [PhotoUpload(TicketPhoto.Kind.BEFORE, f) for f in before]
+        photos_attach(ticket=t, by=actor.user, photos=photos + [PhotoUpload(TicketPhoto.Kind.AFTER, f) for f in after])
+
+    return Plan(mutate, reason=text, data=data, then=attach)

@@ -33,17 +33,10 @@ def ticket_move(action: str):
     def decorate(plan: Callable[..., Plan]) -> Callable[..., Ticket]:
         @functools.wraps(plan)
         def service(*, ticket, by, expected_version: int | None = None, **inputs) -> Ticket:
-            p = plan(**inputs)
+            # The plan's fields are ticket_transition's arguments of the same names (vars, not asdict:
+            # `data` must stay the dict `mutate` fills in).
             return ticket_transition(
-                ticket=ticket,
-                by=by,
-                action=action,
-                to_status=p.to_status,
-                reason=p.reason,
-                data=p.data,
-                mutate=p.mutate,
-                expected_version=expected_version,
-                then=p.then,
+                ticket=ticket, by=by, action=action, expected_version=expected_version, **vars(plan(**inputs))
             )
 
         own = list(inspect.signature(plan).parameters.values())

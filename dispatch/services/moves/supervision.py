@@ -11,6 +11,7 @@ from dispatch.services.clocks import stop_clock
 from dispatch.services.core import notify, notify_lead, require_text, ticket_transition, write_event
 from dispatch.services.moves.plan import Plan, ticket_move
 from governance.models import Department
+from governance.selectors import may_report_in
 
 N = Notification.Kind
 
@@ -71,6 +72,8 @@ def ticket_whistle(*, departments, reason: str) -> Plan:
     deps = departments_get(departments, field="departments")
     if not deps:
         raise ApplicationError("请选择要报到的部门", code="required", extra={"field": "departments"})
+    if any(not may_report_in(d) for d in deps):
+        raise ApplicationError("12345热线中心不是报到单位", code="invalid", extra={"field": "departments"})
     added: list[Department] = []
     data: dict = {"departments": [d.pk for d in deps]}
 

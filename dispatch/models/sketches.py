@@ -1,0 +1,27 @@
+"""Text sketches for the duplicate check: where routing finds a new ticket's likely duplicates without
+reading every open ticket of its community (dispatch/duplicates.py explains the bands)."""
+
+from django.db import models
+
+
+class TicketSketch(models.Model):
+    """One band of a routed ticket's MinHash sketch, under the community it was routed to. Rows of tickets
+    closed since, or older than the duplicate window, are skipped by the query and purged hourly."""
+
+    ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.CASCADE, related_name="+", db_index=False)
+    community = models.ForeignKey(
+        "governance.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    band = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单文本指纹"
+        indexes = [
+            models.Index(fields=["community", "band", "created_at"], name="sketch_lookup"),
+            models.Index(fields=["created_at"], name="sketch_created"),
+            models.Index(fields=["ticket"], name="sketch_ticket"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}:{self.band}"
