@@ -16,25 +16,18 @@ Values are shared between threads and callers: treat them as read-only.
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
+
+from common.versions import shared_version, shared_version_bump
 
 VERSION_KEY = "governance:reads-version"
 CHECK_SECONDS = 2.0
 
 _lock = threading.Lock()
 _state = {"memo": {}, "born": 0.0, "version": None, "checked_at": 0.0}
-
-
-def _cache_version() -> str | None:
-    try:
-        return cache.get(VERSION_KEY)
-    except Exception:  # the cache being down must not stop routing; the age limit still applies
-        return None
 
 
 def _drop_local() -> None:
@@ -44,10 +37,7 @@ def _drop_local() -> None:
 
 def _announce() -> None:
     _drop_local()
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        pass
+    shared_version_bump(VERSION_KEY)
 
 
 def governance_cache_invalidate() -> None:
@@ -65,7 +55,7 @@ def _current_memo(max_age: float) -> dict:
         if check:
             _state["checked_at"] = now
     if check:
-        version = _cache_version()
+        version = shared_version(VERSION_KEY)
         with _lock:
             if version != _state["version"]:
                 _state.update(memo={}, born=now, version=version)

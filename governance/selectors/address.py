@@ -15,12 +15,10 @@ named in full). Otherwise the fields hold only what all close candidates agree o
 import re
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from common.chinese import simplified
+from common.versions import shared_version, shared_version_bump
 from governance import names
 from governance.models import Region
 
@@ -140,22 +138,12 @@ _index: AddressIndex | None = None
 _checked_at = 0.0
 
 
-def _cache_version() -> str | None:
-    try:
-        return cache.get(VERSION_KEY)
-    except Exception:  # the cache being down must not stop intake; the local index stays usable
-        return None
-
-
 def address_index_invalidate() -> None:
     """Forget the index here and tell other processes (through the cache) to rebuild theirs."""
     global _index
     with _lock:
         _index = None
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        pass
+    shared_version_bump(VERSION_KEY)
 
 
 def address_index() -> AddressIndex:
@@ -164,12 +152,12 @@ def address_index() -> AddressIndex:
     now = time.monotonic()
     if index is not None and now - _checked_at > VERSION_CHECK_SECONDS:
         _checked_at = now
-        version = _cache_version()
+        version = shared_version(VERSION_KEY)
         if version is not None and version != index.version:
             index = None
     if index is None:
         with _lock:
-            version = _cache_version() or ""
+            version = shared_version(VERSION_KEY) or ""
             index = AddressIndex(Region.objects.all(), version)
             _index, _checked_at = index, now
     return index

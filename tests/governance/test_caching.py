@@ -2,6 +2,7 @@
 version change announced by another process, and after its age limit."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -63,7 +64,7 @@ def test_another_process_announcing_a_change_drops_the_memo_here(zhengzhou_small
     caching._state["checked_at"] = 0.0
     assert _department(dept_type="zhujian", region_code=z.district.code).name == before  # memoised
 
-    caching.cache.set(caching.VERSION_KEY, "another-process-wrote", timeout=None)  # what _announce does there
+    cache.set(caching.VERSION_KEY, "another-process-wrote", timeout=None)  # what _announce does there
     caching._state["checked_at"] = 0.0  # its next check (at most CHECK_SECONDS later)
 
     assert _department(dept_type="zhujian", region_code=z.district.code).name == "改名"
