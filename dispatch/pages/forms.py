@@ -157,13 +157,19 @@ class ExtensionForm(ReasonForm):
     field_order = ["days", "reason"]
 
 
-class DecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(
-        label="审核结论",
-        choices=[("1", "同意"), ("0", "不同意")],
+def yes_no_field(label: str, *, yes: str, no: str, required: bool = True) -> forms.TypedChoiceField:
+    """Two radio buttons that clean to True (`yes`) or False (`no`)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("1", yes), ("0", no)],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
+        required=required,
     )
+
+
+class DecisionForm(forms.Form):
+    approve = yes_no_field("审核结论", yes="同意", no="不同意")
     reason = forms.CharField(label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
@@ -241,13 +247,7 @@ class WhistleForm(ReasonForm):
 class CallbackForm(forms.Form):
     """回访 script: the three standard questions in the order they are asked, then the reason for 不满意."""
 
-    contacted = forms.TypedChoiceField(
-        label="① 承办单位是否与您联系过？",
-        choices=[("1", "已联系"), ("0", "未联系")],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    contacted = yes_no_field("① 承办单位是否与您联系过？", yes="已联系", no="未联系", required=False)
     resolved = forms.ChoiceField(
         label="② 您反映的问题是否已经解决？",
         choices=Ticket.Resolution.choices,
