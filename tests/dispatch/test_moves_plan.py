@@ -14,7 +14,8 @@ from dispatch.services.moves import review
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", [n for n in moves.__all__ if n != "ticket_merge"])
+# Moves of one ticket; tickets_dispatch_batch calls ticket_dispatch once per ticket.
+@pytest.mark.parametrize("name", [n for n in moves.__all__ if n.startswith("ticket_") and n != "ticket_merge"])
 def test_each_move_takes_the_ticket_the_actor_its_inputs_and_the_pages_version(name):
     params = inspect.signature(getattr(moves, name)).parameters
 
