@@ -135,33 +135,26 @@ def raw_inserts_per_second() -> float:
     return RAW_INSERTS / elapsed
 
 
-def api_filings_per_second(token: str) -> float:
+def start_api(token: str, env: dict, *, tries: int = 150) -> tuple[subprocess.Popen, str]:
+    """gunicorn (2 workers) on a free port with `env`, once GET /api/tickets/ answers `token` (or after
+    `tries` × 0.2 s); returns the process and the filing URL. The caller terminates the process."""
     port = free_port()
+    command = [str(BIN / "gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}/api/tickets/"
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Token {token}"}), timeout=2)
+            break
+        except Exception:
+            time.sleep(0.2)
+    return proc, url
+
+
+def api_filings_per_second(token: str) -> float:
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    proc, url = start_api(token, env, tries=100)
     try:
-        url = f"http://127.0.0.1:{port}/api/tickets/"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(
-                    urllib.request.Request(url, headers={"Authorization": f"Token {token}"}), timeout=2
-                )
-                break
-            except Exception:
-                time.sleep(0.2)
         texts = [
             "金水区文化路街道农大社区农大家属院3号楼楼顶水箱长年不清洗，自来水有霉味。",
             "经八路街道体育社区小区门口占道经营，噪音扰民，晚上十点后仍然很吵。",

@@ -88,8 +88,8 @@ def setup_django(args):
     import django
 
     django.setup()
-    global free_port, run_threads, say
-    from bench.dispatch import free_port, run_threads, say  # after setup: that module sets Django up on import
+    global run_threads, say, start_api
+    from bench.dispatch import run_threads, say, start_api  # after setup: that module sets Django up on import
 
     return server
 
@@ -195,32 +195,9 @@ def raw_filing_txn_per_second(total: int) -> float:
 
 
 def api_filings_per_second(token: str, total: int) -> float:
-    port = free_port()
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "API_THROTTLE_ENABLED": "0"}
-    proc = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/api/tickets/"
+    proc, url = start_api(token, env)
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(
-                    urllib.request.Request(url, headers={"Authorization": f"Token {token}"}), timeout=2
-                )
-                break
-            except Exception:
-                time.sleep(0.2)
 
         def work(i):
             body = json.dumps({"content": TEXTS[i % 3], "address": "金水区", "caller_phone": f"138{i:08d}"}).encode()
