@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 
+from common.db import replica_reads
 from dispatch.models import Ticket
 
 
@@ -59,12 +60,14 @@ def _scope(*, since: dt.datetime, until: dt.datetime, district=None):
     return qs.filter(district=district) if district is not None else qs
 
 
+@replica_reads
 def accuracy_by_category(*, since, until, district=None) -> list[AccuracyRow]:
     rows = _scope(since=since, until=until, district=district).values("category_code").annotate(**_COUNTS)
     out = [AccuracyRow(key=r["category_code"], label=r["category_code"], **_counts(r)) for r in rows]
     return sorted(out, key=lambda r: (-r.with_ai, r.key))
 
 
+@replica_reads
 def accuracy_by_unit(*, since, until, district=None) -> list[AccuracyRow]:
     rows = (
         _scope(since=since, until=until, district=district)
@@ -82,6 +85,7 @@ def _counts(row: dict) -> dict:
     return {k: row[k] for k in _COUNTS}
 
 
+@replica_reads
 def worst_confusions(*, since, until, district=None, limit: int = 10, examples: int = 3) -> list[dict]:
     """[{ai_category, category, count, examples: [(id, number, content)]}], most frequent first."""
     scope = _scope(since=since, until=until, district=district).filter(_WRONG)
