@@ -4,8 +4,16 @@ import pytest
 
 from governance.models import CatalogueItem
 from governance.selectors import PLACE_UNKNOWN, item_choose
-from governance.selectors.catalogue import PRIOR_FLOOR, PRIOR_WEIGHT, REASON_NO_WORDS, UNTRAINED_PRIOR
-from governance.selectors.routing import routing_decision
+from governance.selectors.catalogue import (
+    PRIOR_FLOOR,
+    PRIOR_WEIGHT,
+    REASON_NO_WORDS,
+    RIVAL_MARGIN,
+    STRONG_WORDS,
+    SUPPORT_PROBABILITY,
+    UNTRAINED_PRIOR,
+)
+from governance.selectors.routing import NEAR_CONFIDENT, routing_decision
 
 URBAN = {"城乡建设": 0.9, "环境保护": 0.05, "商贸旅游": 0.05}
 ENV = {"环境保护": 0.9, "城乡建设": 0.1}
@@ -66,8 +74,10 @@ def test_unlabelled_first_level_categories_are_recognised_from_item_words(catalo
     "text, word",
     [
         ("家里暖气片一直不热", "暖气不热"),
-        ("电动车在楼道里充电", "楼道充电"),
+        ("电动车推到楼道口充电", "楼道充电"),
         ("燃气好像泄漏了", "燃气泄漏"),
+        # at a jieba word boundary one side may be a single character (电动车被|偷)
+        ("晚上电动车被人偷了", "电动车被偷"),
     ],
 )
 @pytest.mark.django_db
@@ -108,6 +118,32 @@ def test_a_weak_word_outside_the_classifiers_category_is_not_certain(catalogue):
     choice = item_choose(text="关于公证的事", category_probabilities=SPREAD)
     assert choice.best.path == "政法/法律服务/公证"
     assert not choice.certain and "识别词不足" in choice.reason
+
+
+@pytest.mark.django_db
+def test_words_that_overlap_in_the_text_count_once(catalogue):
+    """车乱停 and 乱停乱放 are both words of 交通安全管理; in 单车乱停乱放 they share 乱停."""
+    best = item_choose(text="单车乱停乱放", category_probabilities=URBAN).best
+    assert (best.name, best.words, best.word_score) == ("交通安全管理", ("乱停乱放",), 4)
+
+
+@pytest.mark.django_db
+def test_a_weak_word_in_the_classifiers_second_category_is_certain(catalogue):
+    second = {"商贸旅游": 0.7, "城乡建设": SUPPORT_PROBABILITY, "教育文体": 0.1}
+    assert chosen("家里暖气", second) == ("城乡建设/城市建设和市政管理/冬季采暖", True)
+    third = {"商贸旅游": 0.7, "教育文体": 0.2, "城乡建设": SUPPORT_PROBABILITY - 0.1}
+    choice = item_choose(text="家里暖气", category_probabilities=third)
+    assert not choice.certain and "识别词不足" in choice.reason
+
+
+@pytest.mark.django_db
+def test_more_words_of_another_unit_are_not_outweighed_by_the_classifier_alone(catalogue):
+    """包工头 (拖欠工程款, 住建) wins on the classifier's belief in 城乡建设, but 拖欠工资 (工资发放, 人社)
+    has more words: only a person can tell."""
+    choice = item_choose(text="包工头拖欠工资", category_probabilities={"城乡建设": 1.0, "劳动和社会保障": 0.0})
+    assert choice.best.name == "拖欠工程款" and choice.best.score > RIVAL_MARGIN * choice.top[1].score
+    assert choice.top[1].word_score > choice.best.word_score
+    assert not choice.certain and "得分接近" in choice.reason
 
 
 @pytest.mark.django_db
@@ -198,22 +234,71 @@ def test_below_the_threshold_words_that_agree_with_the_top_category_dispatch(zhe
 @pytest.mark.django_db
 def test_below_the_threshold_weak_or_unsupported_words_wait(zhengzhou_small):
     z = zhengzhou_small
-    weak = routing_decision(  # one two-character word in the top category
+    weak = routing_decision(  # one two-character word, the top category not near its threshold
         text="路灯坏了好几天了",
-        category_probabilities={"城乡建设": 0.9, "环境保护": 0.1},
+        category_probabilities={"城乡建设": 0.6, "环境保护": 0.4},
         classifier_confident=False,
         district=z.district,
     )
-    assert not weak.auto and weak.reason.startswith("分类置信度低于阈值（城乡建设 90%）")
-    low = routing_decision(  # strong words, but the top category is too unsure
+    assert not weak.auto and weak.reason.startswith("分类置信度低于阈值（城乡建设 60%）")
+    unsupported = routing_decision(  # strong words of a category the classifier gives almost nothing
         text="小区占道经营",
-        category_probabilities={"城乡建设": 0.45, "环境保护": 0.4, "商贸旅游": 0.15},
+        category_probabilities={"环境保护": 0.5, "商贸旅游": 0.4, "城乡建设": 0.1},
         classifier_confident=False,
         district=z.district,
         street=z.street,
     )
-    assert low.choice.best.word_score == 4
-    assert not low.auto and low.reason.startswith("分类置信度低于阈值")
+    assert unsupported.choice.best.word_score == 4
+    assert not unsupported.auto and unsupported.reason.startswith("分类置信度低于阈值")
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_a_near_confident_top_category_needs_only_one_word(zhengzhou_small):
+    d = routing_decision(
+        text="路灯坏了好几天了",
+        category_probabilities={"城乡建设": NEAR_CONFIDENT, "环境保护": 1 - NEAR_CONFIDENT},
+        classifier_confident=False,
+        district=zhengzhou_small.district,
+    )
+    assert d.auto and d.assignment.lead.name == "金水区城市管理局"
+    assert d.reason.endswith("事项识别词印证")
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_strong_words_agree_with_an_unsure_top_category(zhengzhou_small):
+    z = zhengzhou_small
+    d = routing_decision(  # 占道经营 (4) in the top category, however unsure the classifier is
+        text="小区占道经营",
+        category_probabilities={"城乡建设": 0.4, "环境保护": 0.35, "商贸旅游": 0.25},
+        classifier_confident=False,
+        district=z.district,
+        street=z.street,
+    )
+    assert d.auto and d.assignment.lead.dept_type == "chengguan"
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_the_second_category_needs_more_than_strong_words(zhengzhou_small):
+    """An item in the classifier's second category (≥ SUPPORT_PROBABILITY) is dispatched on more than
+    STRONG_WORDS ("学校" + "食堂"), not on one three-character word."""
+    z = zhengzhou_small
+    second = {"商贸旅游": 0.7, "教育文体": SUPPORT_PROBABILITY + 0.05, "城乡建设": 0.05}
+    canteen = routing_decision(
+        text="学校食堂饭菜太差",
+        category_probabilities=second,
+        classifier_confident=False,
+        district=z.district,
+    )
+    assert canteen.choice.best.level1 == "教育文体" and canteen.choice.best.word_score > STRONG_WORDS
+    assert canteen.auto and canteen.assignment.lead.dept_type == "jiaoyu"
+    developer = routing_decision(
+        text="举报开发商",
+        category_probabilities={"商贸旅游": 0.6, "城乡建设": 0.35, "交通运输": 0.05},
+        classifier_confident=False,
+        district=z.district,
+    )
+    assert developer.choice.best.word_score == STRONG_WORDS
+    assert not developer.auto and developer.reason.startswith("分类置信度低于阈值（商贸旅游 60%）")
 
 
 @pytest.mark.django_db
