@@ -11,7 +11,9 @@ What callers may rely on:
   its threshold (≥ NEAR_CONFIDENT); when they lie in a category it still gives ≥ SUPPORT_PROBABILITY
   (its second opinion, "学校食堂饭菜差" → 商贸旅游 0.73, 教育文体 0.24) with more than strong words; or
   when they are so many that they decide alone (≥ WORDS_DECIDE: two matter words of one item,
-  "燃气泄漏、煤气味"). The thresholds were made for the category alone, on operators' short summaries
+  "燃气泄漏、煤气味"). A utility's item (供暖, 燃气, 供水, 供电, 公交, 地铁, 电信) with strong words
+  needs no category: the enterprise is its unit whatever the category, and its words ("煤气味",
+  "暖气片") name nothing else. The thresholds were made for the category alone, on operators' short summaries
   (0.97 for ≤ 40 characters); callers' own words are longer and more colloquial, the classifier is
   rarely that sure of them, and two independent signals agreeing is stronger evidence than either
   (measured on bench/routing.py's sets). The place the item needs: a territorial item needs the
@@ -42,9 +44,11 @@ WORDS_DECIDE = 5
 NEAR_CONFIDENT = 0.75
 
 
-def _words_corroborate(best, probabilities: dict[str, float]) -> bool:
+def _words_corroborate(best, item: CatalogueItem, probabilities: dict[str, float]) -> bool:
     """Whether the chosen item's words make up for a classifier below its threshold (module docstring)."""
     if best.word_score >= WORDS_DECIDE:
+        return True
+    if item.kind == CatalogueItem.Kind.UTILITY and best.word_score >= STRONG_WORDS:
         return True
     top = max(probabilities, key=probabilities.get)
     if best.level1 == top:
@@ -148,7 +152,7 @@ def routing_decision(
     corroborated = ""
     if not classifier_confident and item.level1 in trained:
         top = max(trained, key=trained.get)
-        if not _words_corroborate(choice.best, trained):
+        if not _words_corroborate(choice.best, item, trained):
             reason = REASON_UNSURE.format(c=top, p=trained[top], a=item.name)
             return RoutingDecision(
                 auto=False, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions

@@ -319,3 +319,22 @@ def test_unlabelled_category_item_is_routed_and_named(zhengzhou_small):
     d = routing_decision(text="想给孩子落户，户口迁移需要什么材料", category_probabilities=SPREAD, district=z.district)
     assert d.auto and d.assignment.lead.name == "郑州市公安局金水分局"
     assert d.category_code == "政法"
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_a_utility_item_with_strong_words_needs_no_category(zhengzhou_small):
+    """燃气泄漏 is the gas company's whatever the category; 煤气味 (3) alone names it."""
+    unsure = {"商贸旅游": 0.45, "环境保护": 0.3, "城乡建设": 0.15, "教育文体": 0.1}
+    gas = routing_decision(
+        text="楼道里有煤气味", category_probabilities=unsure, classifier_confident=False, district=None
+    )
+    assert gas.choice.best.word_score == STRONG_WORDS and gas.item.kind == "utility"
+    assert gas.auto and gas.assignment.lead.dept_type == "gas"
+    stalls = routing_decision(  # strong words of a district department's item is not enough
+        text="小区占道经营",
+        category_probabilities=unsure,
+        classifier_confident=False,
+        district=zhengzhou_small.district,
+        street=zhengzhou_small.street,
+    )
+    assert not stalls.auto and stalls.reason.startswith("分类置信度低于阈值")
