@@ -29,6 +29,7 @@ from governance.caching import memo
 from governance.models import CatalogueItem, Region
 from governance.selectors.catalogue import (
     MIN_WORDS,
+    REASON_CLOSE,
     STRONG_WORDS,
     ItemChoice,
     ItemScore,
@@ -54,6 +55,24 @@ def _words_corroborate(best, item: CatalogueItem, probabilities: dict[str, float
     if best.level1 == top:
         return best.word_score >= (MIN_WORDS if probabilities[top] >= NEAR_CONFIDENT else STRONG_WORDS)
     return category_supports(probabilities, best.level1) and best.word_score > STRONG_WORDS
+
+
+def _word_tie(choice: ItemChoice) -> ItemScore | None:
+    """An item of another unit with as many strong words as the chosen one: then only the classifier's
+    belief put the chosen one first, which is not to be trusted below its threshold ("消防栓…没有水带":
+    消防栓 and 没有水 are three characters each; the classifier's 城乡建设 made it 供水). Between two
+    single two-character words the classifier still decides (they are often a word inside another,
+    "有人大声" for 地铁上有人大声外放)."""
+    best = choice.best
+    return next(
+        (
+            s
+            for s in choice.top[1:]
+            if s.lead_department_type != best.lead_department_type
+            and s.word_score >= max(best.word_score, STRONG_WORDS)
+        ),
+        None,
+    )
 
 
 @dataclass(frozen=True)
@@ -150,6 +169,12 @@ def routing_decision(
         )
     trained = category_probabilities or {}
     corroborated = ""
+    tie = _word_tie(choice)
+    if not classifier_confident and tie is not None:
+        reason = REASON_CLOSE.format(a=item.name, b=tie.name)
+        return RoutingDecision(
+            auto=False, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions
+        )
     if not classifier_confident and item.level1 in trained:
         top = max(trained, key=trained.get)
         if not _words_corroborate(choice.best, item, trained):

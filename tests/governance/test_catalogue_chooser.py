@@ -85,6 +85,19 @@ def test_a_long_word_matches_with_a_few_characters_between_its_halves(catalogue,
     assert word in item_choose(text=text, category_probabilities=URBAN).best.words
 
 
+@pytest.mark.parametrize("text", ["昨天晚上十点开始停的电", "这周已经停了两回电"])
+@pytest.mark.django_db
+def test_a_two_character_word_split_by_a_particle_still_matches(catalogue, text):
+    """离合词: callers split 停电 with 的/了 and a short count."""
+    assert "停电" in item_choose(text=text, category_probabilities=URBAN).best.words
+
+
+@pytest.mark.django_db
+def test_a_two_character_word_is_not_split_by_anything_else(catalogue):
+    choice = item_choose(text="停车场没电了", category_probabilities=URBAN)
+    assert all("停电" not in s.words for s in choice.top)
+
+
 @pytest.mark.django_db
 def test_a_long_word_does_not_match_across_a_sentence_or_a_long_gap(catalogue):
     assert "暖气不热" not in item_choose(text="暖气。不热", category_probabilities=URBAN).best.words
@@ -319,6 +332,19 @@ def test_unlabelled_category_item_is_routed_and_named(zhengzhou_small):
     d = routing_decision(text="想给孩子落户，户口迁移需要什么材料", category_probabilities=SPREAD, district=z.district)
     assert d.auto and d.assignment.lead.name == "郑州市公安局金水分局"
     assert d.category_code == "政法"
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_equal_strong_words_of_two_units_wait(zhengzhou_small):
+    """消防栓 (消防) and 没有水 (供水) are three characters each: the classifier's belief alone would pick 供水."""
+    text = "楼里的消防栓里面都是空的，也没有水带"
+    confident = routing_decision(text=text, category_probabilities=URBAN, district=zhengzhou_small.district)
+    unsure = routing_decision(
+        text=text, category_probabilities=URBAN, classifier_confident=False, district=zhengzhou_small.district
+    )
+    assert confident.choice.best.word_score == unsure.choice.top[1].word_score == STRONG_WORDS
+    assert confident.auto
+    assert not unsure.auto and "得分接近" in unsure.reason
 
 
 @pytest.mark.django_db
