@@ -34,6 +34,17 @@ def chosen(text, probs):
     return choice.best.path if choice.best else None, choice.certain
 
 
+def unsure_decision(text, probs, z, street=False):
+    """The decision for a classifier below its threshold, at z's district (and street)."""
+    return routing_decision(
+        text=text,
+        category_probabilities=probs,
+        classifier_confident=False,
+        district=z.district,
+        street=z.street if street else None,
+    )
+
+
 @pytest.mark.parametrize(
     "text, probs, path",
     [
@@ -233,61 +244,41 @@ def test_utility_item_is_dispatched_without_a_place(zhengzhou_small):
 @pytest.mark.django_db
 def test_below_the_threshold_words_that_agree_with_the_top_category_dispatch(zhengzhou_small):
     z = zhengzhou_small
-    d = routing_decision(
-        text="家属院有人在楼顶私自加盖房子，违章建筑",
-        category_probabilities={"城乡建设": 0.6, "环境保护": 0.4},
-        classifier_confident=False,
-        district=z.district,
-        street=z.street,
-    )
+    d = unsure_decision("家属院有人在楼顶私自加盖房子，违章建筑", {"城乡建设": 0.6, "环境保护": 0.4}, z, street=True)
     assert d.auto and d.assignment.lead.name == "文化路街道办事处"
     assert d.reason.endswith("；分类置信度低于阈值（城乡建设 60%），事项识别词印证")
 
 
+@pytest.mark.parametrize("p, auto", [(0.6, False), (NEAR_CONFIDENT, True)])
 @pytest.mark.django_db
-def test_below_the_threshold_weak_or_unsupported_words_wait(zhengzhou_small):
-    z = zhengzhou_small
-    weak = routing_decision(  # one two-character word, the top category not near its threshold
-        text="路灯坏了好几天了",
-        category_probabilities={"城乡建设": 0.6, "环境保护": 0.4},
-        classifier_confident=False,
-        district=z.district,
-    )
-    assert not weak.auto and weak.reason.startswith("分类置信度低于阈值（城乡建设 60%）")
-    unsupported = routing_decision(  # strong words of a category the classifier gives almost nothing
-        text="小区占道经营",
-        category_probabilities={"环境保护": 0.5, "商贸旅游": 0.4, "城乡建设": 0.1},
-        classifier_confident=False,
-        district=z.district,
-        street=z.street,
-    )
-    assert unsupported.choice.best.word_score == 4
-    assert not unsupported.auto and unsupported.reason.startswith("分类置信度低于阈值")
+def test_below_the_threshold_one_word_needs_a_near_confident_top_category(zhengzhou_small, p, auto):
+    lamp = unsure_decision("路灯坏了好几天了", {"城乡建设": p, "环境保护": 1 - p}, zhengzhou_small)
+    assert lamp.choice.best.words == ("路灯",)
+    assert lamp.auto is auto
+    if auto:
+        assert lamp.assignment.lead.name == "金水区城市管理局" and lamp.reason.endswith("事项识别词印证")
+    else:
+        assert lamp.reason.startswith("分类置信度低于阈值（城乡建设 60%）")
 
 
+@pytest.mark.parametrize(
+    "probs, auto",
+    [
+        # 占道经营 (4) in the top category, however unsure the classifier is
+        ({"城乡建设": 0.4, "环境保护": 0.35, "商贸旅游": 0.25}, True),
+        # the same words in a category the classifier gives almost nothing
+        ({"环境保护": 0.5, "商贸旅游": 0.4, "城乡建设": 0.1}, False),
+    ],
+)
 @pytest.mark.django_db
-def test_below_the_threshold_a_near_confident_top_category_needs_only_one_word(zhengzhou_small):
-    d = routing_decision(
-        text="路灯坏了好几天了",
-        category_probabilities={"城乡建设": NEAR_CONFIDENT, "环境保护": 1 - NEAR_CONFIDENT},
-        classifier_confident=False,
-        district=zhengzhou_small.district,
-    )
-    assert d.auto and d.assignment.lead.name == "金水区城市管理局"
-    assert d.reason.endswith("事项识别词印证")
-
-
-@pytest.mark.django_db
-def test_below_the_threshold_strong_words_agree_with_an_unsure_top_category(zhengzhou_small):
-    z = zhengzhou_small
-    d = routing_decision(  # 占道经营 (4) in the top category, however unsure the classifier is
-        text="小区占道经营",
-        category_probabilities={"城乡建设": 0.4, "环境保护": 0.35, "商贸旅游": 0.25},
-        classifier_confident=False,
-        district=z.district,
-        street=z.street,
-    )
-    assert d.auto and d.assignment.lead.dept_type == "chengguan"
+def test_below_the_threshold_strong_words_need_the_classifiers_support(zhengzhou_small, probs, auto):
+    d = unsure_decision("小区占道经营", probs, zhengzhou_small, street=True)
+    assert d.choice.best.word_score == 4
+    assert d.auto is auto
+    if auto:
+        assert d.assignment.lead.dept_type == "chengguan"
+    else:
+        assert d.reason.startswith("分类置信度低于阈值")
 
 
 @pytest.mark.django_db
@@ -296,20 +287,10 @@ def test_below_the_threshold_the_second_category_needs_more_than_strong_words(zh
     STRONG_WORDS ("学校" + "食堂"), not on one three-character word."""
     z = zhengzhou_small
     second = {"商贸旅游": 0.7, "教育文体": SUPPORT_PROBABILITY + 0.05, "城乡建设": 0.05}
-    canteen = routing_decision(
-        text="学校食堂饭菜太差",
-        category_probabilities=second,
-        classifier_confident=False,
-        district=z.district,
-    )
+    canteen = unsure_decision("学校食堂饭菜太差", second, z)
     assert canteen.choice.best.level1 == "教育文体" and canteen.choice.best.word_score > STRONG_WORDS
     assert canteen.auto and canteen.assignment.lead.dept_type == "jiaoyu"
-    developer = routing_decision(
-        text="举报开发商",
-        category_probabilities={"商贸旅游": 0.6, "城乡建设": 0.35, "交通运输": 0.05},
-        classifier_confident=False,
-        district=z.district,
-    )
+    developer = unsure_decision("举报开发商", {"商贸旅游": 0.6, "城乡建设": 0.35, "交通运输": 0.05}, z)
     assert developer.choice.best.word_score == STRONG_WORDS
     assert not developer.auto and developer.reason.startswith("分类置信度低于阈值（商贸旅游 60%）")
 
@@ -356,11 +337,6 @@ def test_below_the_threshold_a_utility_item_with_strong_words_needs_no_category(
     )
     assert gas.choice.best.word_score == STRONG_WORDS and gas.item.kind == "utility"
     assert gas.auto and gas.assignment.lead.dept_type == "gas"
-    stalls = routing_decision(  # strong words of a district department's item is not enough
-        text="小区占道经营",
-        category_probabilities=unsure,
-        classifier_confident=False,
-        district=zhengzhou_small.district,
-        street=zhengzhou_small.street,
-    )
+    # the same strength of words for a district department's item is not enough
+    stalls = unsure_decision("小区占道经营", unsure, zhengzhou_small, street=True)
     assert not stalls.auto and stalls.reason.startswith("分类置信度低于阈值")
