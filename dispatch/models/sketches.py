@@ -25,3 +25,28 @@ class TicketSketch(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}:{self.band}"
+
+
+class TicketHintKey(models.Model):
+    """One key of a routed ticket for the duplicate hints at intake (a 事项小类, a building, an estate or one
+    of the rarest words of its text, hashed: dispatch.duplicates.hint_keys), under its community. The hint
+    reads the newest few tickets per key, so its work does not grow with the community's open tickets.
+    Rows older than the hint window are purged hourly with the sketches."""
+
+    ticket = models.ForeignKey("dispatch.Ticket", on_delete=models.CASCADE, related_name="+", db_index=False)
+    community = models.ForeignKey(
+        "governance.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    key = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单重复提示键"
+        indexes = [
+            models.Index(fields=["community", "key", "-created_at"], name="hintkey_lookup"),
+            models.Index(fields=["created_at"], name="hintkey_created"),
+            models.Index(fields=["ticket"], name="hintkey_ticket"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}:{self.key}"

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ConflictError
-from dispatch.duplicates import sketch_bands
-from dispatch.models import Notification, Ticket, TicketAssist, TicketSketch
+from dispatch.duplicates import hint_keys, sketch_bands
+from dispatch.models import Notification, Ticket, TicketAssist, TicketHintKey, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import notify, ticket_transition
@@ -163,6 +163,10 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
                     TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
                     for band in set(sketch_bands(t.content))
                 )
+                TicketHintKey.objects.bulk_create(
+                    TicketHintKey(ticket_id=t.pk, community=community, key=key, created_at=t.created_at)
+                    for key in set(hint_keys(t.content, t.address))
+                )
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,
@@ -177,9 +181,11 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
 
 
 def ticket_sketches_purge(*, now=None) -> int:
-    """Delete the duplicate-check sketches older than the duplicate window (no query reads them)."""
+    """Delete the duplicate-check sketches and hint keys older than their windows (no query reads them)."""
+    from dispatch.duplicates import HINT_DAYS
     from dispatch.selectors.duplicates import DUPLICATE_DAYS
 
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=DUPLICATE_DAYS)
-    deleted, _ = TicketSketch.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    now = now or timezone.now()
+    deleted, _ = TicketSketch.objects.filter(created_at__lt=now - datetime.timedelta(days=DUPLICATE_DAYS)).delete()
+    keys, _ = TicketHintKey.objects.filter(created_at__lt=now - datetime.timedelta(days=HINT_DAYS)).delete()
+    return deleted + keys
