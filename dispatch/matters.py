@@ -118,6 +118,7 @@ ITEMS: dict[str, tuple[str, ...]] = {
     "黑车": ("黑车", "非法营运", "拉客"),
     "公交线路": ("开通公交", "没有公交", "公交线路", "线路调整", "增加班次"),
     "天桥": ("天桥", "过街", "地下通道"),
+    "信号灯": ("信号机",),
     "楼道堆物": ("杂物", "堆放", "堆物", "破烂", "堆满", "乱堆"),
     "出入口": ("出入口", "封闭小区", "锁门", "门被锁", "大门锁", "封门"),
     "业委会": ("业主委员会", "业委会", "业主大会", "换届"),
@@ -161,9 +162,15 @@ def _number(text: str) -> int:
     return _NUMERALS.get(text, 0)
 
 
+# Words read as one before the items are looked up: a traffic light is not a lamp ("红绿灯坏了" is no 照明).
+_AS_ONE = {"红绿灯": "信号机", "信号灯": "信号机", "交通灯": "信号机"}
+
+
 def matter_items(text: str) -> frozenset[str]:
     """The items a text names (several are possible: a construction site's noise is 施工 and 噪声)."""
     text = normalize(text)
+    for word, one in _AS_ONE.items():
+        text = text.replace(word, one)
     return frozenset(item for item, words in ITEMS.items() if any(w in text for w in words))
 
 

@@ -13,7 +13,7 @@ from governance.models import Region
 # Candidates of a hint: the newest PER_KEY open tickets under each key of the call (dispatch.duplicates
 # explains the keys), and the community's NEWEST_HINT_CANDIDATES newest open tickets (filed a moment ago
 # and not routed yet, or routed before keys existed). At most MAX_KEYS × PER_KEY + NEWEST texts are read.
-PER_KEY = 8
+PER_KEY = 12
 NEWEST_HINT_CANDIDATES = 10
 
 

@@ -163,10 +163,7 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
                     TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
                     for band in set(sketch_bands(t.content))
                 )
-                TicketHintKey.objects.bulk_create(
-                    TicketHintKey(ticket_id=t.pk, community=community, key=key, created_at=t.created_at)
-                    for key in set(hint_keys(t.content, t.address))
-                )
+                ticket_hint_keys_write(t, community)
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,
@@ -178,6 +175,14 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
         # Someone else routed (or closed) it between our read and our lock: nothing to do.
         return Ticket.objects.get(pk=ticket_id)
     return t
+
+
+def ticket_hint_keys_write(ticket: Ticket, community) -> None:
+    """File a ticket under its duplicate-hint keys in `community` (dispatch.duplicates.hint_keys)."""
+    TicketHintKey.objects.bulk_create(
+        TicketHintKey(ticket_id=ticket.pk, community=community, key=key, created_at=ticket.created_at)
+        for key in set(hint_keys(ticket.content, ticket.address))
+    )
 
 
 def ticket_sketches_purge(*, now=None) -> int:
