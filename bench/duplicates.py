@@ -163,7 +163,7 @@ def database_figures(data: dict) -> dict:
                 text, label = filler[(i * FILLER + j) % len(filler)]
                 file(text, "", label, communities[name], now - datetime.timedelta(hours=FILLER - j))
 
-        queries, hits, wrong = [], [], []
+        queries, hits, top, wrong = [], [], [], []
         for m in data["matters"]:
             for r in m["recalls"]:
                 with CaptureQueriesContext(connection) as q:
@@ -175,6 +175,7 @@ def database_figures(data: dict) -> dict:
                     )
                 queries.append(len(q.captured_queries))
                 hits.append(first_ticket[m["id"]].pk in {t.pk for t, _ in found})
+                top.append(bool(found) and found[0][0].pk == first_ticket[m["id"]].pk)
         matter_ids = {first_ticket[m["id"]].pk for m in data["matters"]}
         for u in data["unrelated"]:
             allowed = {first_ticket[m["id"]].pk for m in _open_matters(data, u)}
@@ -192,6 +193,7 @@ def database_figures(data: dict) -> dict:
         )
         out = {
             "re-call": sum(hits) / len(hits),
+            "first": sum(top) / len(top),
             "unrelated": sum(wrong) / len(wrong),
             "filler hinted": fill_hinted / len(hits),
             "queries": max(queries),
@@ -217,7 +219,8 @@ def report(key: str, data: dict, note: str) -> None:
             print(f"   {'':34}{threshold:9.2f}   {hit:6.1%}   {wrong:6.1%}{mark}")
     db = database_figures(data)
     print(
-        f"   database (selector, {db['open']} open tickets per community, category known): re-call {db['re-call']:.1%},"
+        f"   database (selector, {db['open']} open tickets per community, category known): re-call {db['re-call']:.1%}"
+        f" (ranked first {db['first']:.1%}),"
         f" unrelated {db['unrelated']:.1%}; re-calls hinted a filler ticket {db['filler hinted']:.1%}"
         f" (category unknown); at most {db['queries']} queries per hint"
     )
