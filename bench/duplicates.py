@@ -142,7 +142,7 @@ def database_figures(data: dict) -> dict:
                 status=Ticket.Status.DISPATCHED,
                 created_at=age,
             )
-            ticket_hint_keys_write(t, community)
+            ticket_hint_keys_write([(t, community.pk)])
             return t
 
         names = sorted({m["community"] for m in data["matters"]})

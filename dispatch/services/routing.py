@@ -163,7 +163,7 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
                     TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
                     for band in set(sketch_bands(t.content))
                 )
-                ticket_hint_keys_write(t, community)
+                ticket_hint_keys_write([(t, community.pk)])
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,
@@ -177,11 +177,15 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     return t
 
 
-def ticket_hint_keys_write(ticket: Ticket, community) -> None:
-    """File a ticket under its duplicate-hint keys in `community` (dispatch.duplicates.hint_keys)."""
+def ticket_hint_keys_write(pairs) -> None:
+    """File each (ticket, community code) under the ticket's duplicate-hint keys (dispatch.duplicates.hint_keys)."""
     TicketHintKey.objects.bulk_create(
-        TicketHintKey(ticket_id=ticket.pk, community=community, key=key, created_at=ticket.created_at)
-        for key in set(hint_keys(ticket.content, ticket.address))
+        (
+            TicketHintKey(ticket_id=t.pk, community_id=code, key=key, created_at=t.created_at)
+            for t, code in pairs
+            for key in set(hint_keys(t.content, t.address))
+        ),
+        batch_size=1000,
     )
 
 

@@ -52,8 +52,7 @@ def _open(world, n: int, texts=FILLER) -> list[Ticket]:
         )
         for i in range(n)
     )
-    for t in rows:
-        ticket_hint_keys_write(t, world.small.community)
+    ticket_hint_keys_write((t, world.small.community.pk) for t in rows)
     return rows
 
 
