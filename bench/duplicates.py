@@ -1,6 +1,6 @@
 """Duplicate hints on sets of calls we wrote: how many re-calls get their earlier ticket suggested, how
 many unrelated calls get any suggestion, and that the strict 并单 rule merges none of them. Run:
-`.venv/bin/python bench/duplicates.py` (the tuning sets) or `… --fresh` (the set kept unseen, run once).
+`.venv/bin/python bench/duplicates.py` (the tuning sets) or `… --unseen` (the set kept unseen, run once).
 
 Two measurements:
 - rule: dispatch.duplicates.hint_score on the texts alone (no database), per threshold;
@@ -10,7 +10,8 @@ Two measurements:
 Sets (fixtures/duplicate_calls*.json):
   dev, dev2, test: matters of 3 texts — first call (open), re-call, paraphrase; "unrelated" there is each
       call of a matter against the other matters of its community;
-  fresh: first calls with re-calls, and unrelated calls of the same communities (`near` an open matter).
+  fresh, fresh2: first calls with re-calls, and unrelated calls of the same communities (`near` an open
+      matter); fresh2 is the one kept unseen.
 The strict rule (dispatch.duplicates.THRESHOLD, 并单): re-calls it finds, unrelated pairs it would merge.
 """
 
@@ -36,8 +37,13 @@ TUNING = [
     ("dev", "duplicate_calls.json", "written first; the 事项小类 word lists were built against it"),
     ("dev2", "duplicate_calls_heldout.json", "written second; used to extend the word lists"),
     ("test", "duplicate_calls_test.json", "written third; its misses were read to extend the rule (issue 13)"),
+    (
+        "fresh",
+        "duplicate_calls_fresh.json",
+        "written for issue 13 before tuning, measured once (86.4 % / 9.4 %), then its misses were read",
+    ),
 ]
-FRESH = ("fresh", "duplicate_calls_fresh.json", "written for issue 13 before the rule was tuned; run once")
+UNSEEN = ("fresh2", "duplicate_calls_fresh2.json", "written before the fresh set's misses were read; run once")
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3)
 FILLER = 200
 
@@ -229,7 +235,7 @@ def report(key: str, data: dict, note: str) -> None:
 def main():
     from django.db import connection
 
-    sets = [FRESH] if "--fresh" in sys.argv else TUNING
+    sets = [UNSEEN] if "--unseen" in sys.argv else TUNING
     print(f"duplicate hints (rule: dispatch.duplicates.rank_hints, HINT_THRESHOLD={HINT_THRESHOLD})")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)  # throw-away
     try:

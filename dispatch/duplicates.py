@@ -199,26 +199,28 @@ def _weighted_cosine(a: dict, b: dict) -> float:
 class HintText:
     """What the hint rule reads from one text, computed once (a candidate is compared with one call)."""
 
-    __slots__ = ("buildings", "estates", "items", "vector")
+    __slots__ = ("buildings", "estates", "items", "lines", "vector")
 
     def __init__(self, content: str, address: str = ""):
-        from dispatch.matters import buildings, compounds, matter_items
+        from dispatch.matters import buildings, compounds, lines, matter_items
 
         self.buildings = buildings(f"{address} {content}")
         self.estates = compounds(f"{address} {content}")
+        self.lines = lines(content)
         self.items = matter_items(content)
         self.vector = _weights(matter_grams(content))
 
 
 def hint_score(new: HintText, old: HintText) -> float | None:
     """The hint score of an earlier ticket for a new call, or None when they are different matters by
-    rule (different estates or buildings, or known 事项小类 with none in common)."""
+    rule (different estates, buildings or bus lines, or known 事项小类 with none in common)."""
     from dispatch.matters import same_estate
 
     if not same_estate(new.estates, old.estates):
         return None
-    if new.buildings and old.buildings and not (new.buildings & old.buildings):
-        return None
+    for mine, theirs in ((new.buildings, old.buildings), (new.lines, old.lines)):
+        if mine and theirs and not (mine & theirs):
+            return None
     shared = new.items & old.items
     if new.items and old.items and not shared:
         return None

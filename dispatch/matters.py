@@ -66,10 +66,10 @@ ITEMS: dict[str, tuple[str, ...]] = {
     "施工": ("工地", "施工", "作业", "打桩"),
     "扬尘": ("扬尘", "灰尘", "渣土"),
     "排污": ("排污", "乱排", "泡沫", "偷排"),
-    "占道": ("占道", "人行道", "摆摊", "出店", "桌椅", "桌子", "摊贩", "小摊", "早市", "夜市"),
+    "占道": ("占道", "人行道", "摆摊", "出店", "桌椅", "桌子", "摊贩", "小摊", "早市", "夜市", "卖菜"),
     "停车": ("停车费", "停车收费", "车位", "乱停"),
     "物业收费": ("物业费", "收费标准", "涨价", "涨到", "上调", "公示"),
-    "犬只": ("狗", "犬", "遛狗", "咬伤", "咬了"),
+    "犬只": ("狗", "犬", "遛狗", "咬伤", "咬了", "金毛", "泰迪", "哈士奇", "拴绳"),
     "欠薪": ("欠薪", "拖欠", "工资", "工钱", "讨薪", "欠我们"),
     "社保": ("社保", "社会保险", "养老保险", "医保", "断缴", "补缴"),
     "离职": ("离职证明", "解除劳动合同", "解除劳动关系", "辞退", "开除", "离职", "经济补偿", "补偿金"),
@@ -109,7 +109,7 @@ ITEMS: dict[str, tuple[str, ...]] = {
     "交通拥堵": ("拥堵", "堵车", "堵死", "水泄不通", "违停", "乱停"),
     "不动产证": ("房产证", "房本", "不动产权证", "不动产证", "办证", "网签"),
     "无证行医": ("无证行医", "黑诊所", "诊所", "没有执照", "没资质", "输液", "吊瓶"),
-    "积水": ("积水", "被淹", "淹了", "就淹", "泡着水", "内涝", "隧道", "下穿"),
+    "积水": ("积水", "被淹", "淹了", "就淹", "泡着水", "内涝", "隧道", "下穿", "成河", "成了河", "小河"),
     "废气": ("废气", "黑烟", "冒烟", "异味", "刺鼻", "呛人", "臭味", "喷漆", "油漆味", "挥发性有机物"),
     "动物饲养": ("鸽子", "信鸽", "养鸡", "家禽", "粪便", "粪"),
     "蚊虫": ("蚊子", "蚊虫", "苍蝇", "蟑螂", "老鼠", "消杀"),
@@ -129,6 +129,9 @@ _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
 BUILDING_RE = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:号楼|号院|栋|幢|号住宅楼)")
 COMPOUND_RE = re.compile(r"([\u4e00-\u9fa5\d]{2,8}?(?:家属院|小区|花园|公寓|大厦|新村|社区|商业街|市场|广场))")
 ESTATE_RE = re.compile(r"([\u4e00-\u9fa5\d]{2,6}?(?:家属院|小区|花园|公寓|大厦|新村|商业街))")
+_TYPE_WORD = re.compile(r"(?:家属院|小区|花园|公寓|大厦|新村|商业街)$")
+# Words a caller puts before a name: "还是二建家属院的", "俺们小区", "住在红云小区".
+_LEADING_WORDS = re.compile(r"^(?:还是|就是|也是|都是|是|住在|在|俺们|我们|咱们|你们|他们|俺|我|咱)+")
 _NOT_A_NAME = (
     "这",
     "那",
@@ -187,13 +190,30 @@ def compounds(text: str) -> frozenset[str]:
     found = set()
     for run in re.split(r"[^\u4e00-\u9fa5\d]+", strip_admin_places(text)):
         for name in ESTATE_RE.findall(run):
-            if not name.startswith(_NOT_A_NAME):
+            name = _LEADING_WORDS.sub("", name)
+            if not name.startswith(_NOT_A_NAME) and ESTATE_RE.fullmatch(name):
                 found.add(name)
     return frozenset(found)
 
 
+def _common_suffix(x: str, y: str) -> int:
+    n = 0
+    while n < min(len(x), len(y)) and x[-1 - n] == y[-1 - n]:
+        n += 1
+    return n
+
+
 def same_estate(a: frozenset[str], b: frozenset[str]) -> bool:
-    """No estate named on one side, or one named on both (a shorter form counts: "三厂家属院")."""
+    """No estate named on one side, or one named on both: a shorter form counts ("三厂家属院"), and so
+    does a longer one sharing the last two characters of the name ("市二建家属院" / "二建家属院")."""
     if not a or not b:
         return True
-    return any(x == y or x.endswith(y) or y.endswith(x) for x in a for y in b)
+    return any(_common_suffix(x, y) >= len(_TYPE_WORD.search(x).group()) + 2 for x in a for y in b)
+
+
+LINE_RE = re.compile(r"(\d{1,3})\s*路(?=公交|车|汽车|线|班|[^\u4e00-\u9fa5]|$|[在的那这早晚经])")
+
+
+def lines(text: str) -> frozenset[int]:
+    """Bus line numbers the text names ("86路公交", "2路车" → 86, 2)."""
+    return frozenset(int(n) for n in LINE_RE.findall(normalize(text)))
