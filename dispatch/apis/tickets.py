@@ -222,7 +222,10 @@ class TicketRevealPhoneApi(APIView):
 
 
 class TicketDuplicatesApi(APIView):
-    """Likely duplicates (open, same community, last 30 days, very similar text) offered for 并单."""
+    """Likely duplicates of a text in a community. `mode=merge` (default): open tickets of the last 30
+    days with very similar text, offered for 并单 (the strict rule). `mode=hint`: what the intake page
+    shows the operator on the line — open tickets of the same place and matter, ranked by text
+    (dispatch.duplicates explains both; `address` and `category_code` sharpen the hints)."""
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -230,6 +233,9 @@ class TicketDuplicatesApi(APIView):
 
         content = serializers.CharField(max_length=CONTENT_MAX)
         community = serializers.CharField(max_length=12)
+        mode = serializers.ChoiceField(choices=["merge", "hint"], default="merge", required=False)
+        address = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+        category_code = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses=TicketListOutput(many=True))
     def post(self, request):
@@ -244,13 +250,19 @@ class TicketDuplicatesApi(APIView):
         community = Region.objects.filter(code=data["community"], level="community").first()
         if community is None:
             raise serializers.ValidationError({"community": ["未知的社区编码"]})
-        pairs = selectors.duplicate_candidates(content=data["content"], community=community)
-        visible = set(
-            selectors.ticket_list_for_user(request.user)
-            .filter(pk__in=[t.pk for t, _ in pairs])
-            .values_list("pk", flat=True)
-        )
-        tickets = {t.pk: t for t in selectors.ticket_queryset().filter(pk__in=visible)}
+        visible = selectors.ticket_list_for_user(request.user)
+        if data["mode"] == "hint":
+            pairs = selectors.duplicate_hints(
+                content=data["content"],
+                community=community,
+                address=data["address"],
+                category=data["category_code"],
+                visible=visible,
+            )
+        else:
+            pairs = selectors.duplicate_candidates(content=data["content"], community=community)
+        shown = set(visible.filter(pk__in=[t.pk for t, _ in pairs]).values_list("pk", flat=True))
+        tickets = {t.pk: t for t in selectors.ticket_queryset().filter(pk__in=shown)}
         out = []
         for t, score in pairs:
             if t.pk in tickets:

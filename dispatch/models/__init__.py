@@ -5,7 +5,7 @@ from dispatch.models.hotspots import Hotspot, HotspotScan, HotspotTicket
 from dispatch.models.idempotency import IdempotencyKey
 from dispatch.models.open311 import Open311ApiKey, Open311Request
 from dispatch.models.privacy import CallerDataRequest, PiiAnonymisationRun
-from dispatch.models.sketches import TicketSketch
+from dispatch.models.sketches import TicketHintKey, TicketSketch
 from dispatch.models.sla import CityMode, TimeLimit, WorkCalendarDay
 from dispatch.models.stats import (
     DailyDistrictVolume,
@@ -41,6 +41,7 @@ __all__ = [
     "Ticket",
     "TicketAssist",
     "TicketCaller",
+    "TicketHintKey",
     "TicketSketch",
     "TicketEvent",
     "TicketNumberCounter",

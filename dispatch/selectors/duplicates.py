@@ -10,8 +10,32 @@ from django.utils import timezone
 from dispatch.models import Ticket, TicketSketch
 from governance.models import Region
 
-# A busy community files a few hundred tickets a month; the newest open ones are the likely re-calls.
-HINT_CANDIDATES = 300
+# Candidates of a hint: the newest PER_KEY open tickets under each key of the call (dispatch.duplicates
+# explains the keys), and the community's NEWEST_HINT_CANDIDATES newest open tickets (filed a moment ago
+# and not routed yet, or routed before keys existed). At most MAX_KEYS × PER_KEY + NEWEST texts are read.
+PER_KEY = 12
+NEWEST_HINT_CANDIDATES = 10
+
+
+def _keyed_ticket_ids(community, keys: list[int], since) -> set[int]:
+    """The newest PER_KEY open tickets under each key: one query where the database can
+    union limited selects (PostgreSQL), else one per key (SQLite); each reads an index range."""
+    from django.db import connection
+
+    from dispatch.models import TicketHintKey
+
+    selects = [
+        TicketHintKey.objects.filter(community=community, key=key, created_at__gte=since)
+        .exclude(ticket__status__in=Ticket.FINAL_STATUSES)
+        .order_by("-created_at")
+        .values_list("ticket_id", flat=True)[:PER_KEY]
+        for key in keys
+    ]
+    if not selects:
+        return set()
+    if connection.features.supports_slicing_ordering_in_compound:
+        return set(selects[0].union(*selects[1:], all=True))
+    return {pk for select in selects for pk in select}
 
 
 def duplicate_hints(
@@ -26,22 +50,27 @@ def duplicate_hints(
 ) -> list:
     """[(ticket, score)] best first: open tickets of `community` filed in the last HINT_DAYS days that
     rank_hints keeps (same estate/building and matter, close text, same category when both are known).
-    `visible` (a queryset of tickets) limits the candidates to what the caller may see. One query."""
-    from dispatch.duplicates import HINT_DAYS, rank_hints
+    `visible` (a queryset of tickets) limits the candidates to what the caller may see. Bounded work,
+    whatever the number of open tickets: at most 3 queries on PostgreSQL, MAX_KEYS + 2 on SQLite."""
+    from dispatch.duplicates import HINT_DAYS, hint_keys, rank_hints
 
     if community is None or not (content or "").strip():
         return []
     since = timezone.now() - datetime.timedelta(days=HINT_DAYS)
-    qs = Ticket.objects.all() if visible is None else Ticket.objects.filter(pk__in=visible.values("pk"))
-    qs = (
-        qs.filter(community=community, created_at__gte=since)
+    open_recent = (
+        Ticket.objects.filter(community=community, created_at__gte=since)
         .exclude(status__in=Ticket.FINAL_STATUSES)
-        .only("id", "number", "content", "address", "status", "created_at", "category_code", "ai_category")
-        .order_by("-created_at")
+        .exclude(pk=exclude_pk)
     )
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return rank_hints(content, list(qs[:HINT_CANDIDATES]), address=address, category=category, limit=limit)
+    ids = _keyed_ticket_ids(community, hint_keys(content, address), since)
+    ids |= set(open_recent.order_by("-created_at").values_list("pk", flat=True)[:NEWEST_HINT_CANDIDATES])
+    # The window and status again: a key row is as old as its ticket, but the ticket may have moved on.
+    tickets = open_recent.filter(pk__in=ids)
+    if visible is not None:
+        tickets = tickets.filter(pk__in=visible.values("pk"))
+    tickets = tickets.only("id", "number", "content", "address", "status", "created_at", "category_code", "ai_category")
+    ordered = sorted(tickets, key=lambda t: t.created_at, reverse=True)
+    return rank_hints(content, ordered, address=address, category=category, limit=limit)
 
 
 DUPLICATE_DAYS = 30

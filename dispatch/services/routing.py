@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from classifier.services import NoActiveModel, classify
 from common.errors import ConflictError
-from dispatch.duplicates import sketch_bands
-from dispatch.models import Notification, Ticket, TicketAssist, TicketSketch
+from dispatch.duplicates import hint_keys, sketch_bands
+from dispatch.models import Notification, Ticket, TicketAssist, TicketHintKey, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import notify, ticket_transition
@@ -163,6 +163,7 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
                     TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
                     for band in set(sketch_bands(t.content))
                 )
+                ticket_hint_keys_write([(t, community.pk)])
             if duplicates:
                 notify(
                     kind=Notification.Kind.DUPLICATE,
@@ -176,10 +177,24 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     return t
 
 
+def ticket_hint_keys_write(pairs) -> None:
+    """File each (ticket, community code) under the ticket's duplicate-hint keys (dispatch.duplicates.hint_keys)."""
+    TicketHintKey.objects.bulk_create(
+        (
+            TicketHintKey(ticket_id=t.pk, community_id=code, key=key, created_at=t.created_at)
+            for t, code in pairs
+            for key in set(hint_keys(t.content, t.address))
+        ),
+        batch_size=1000,
+    )
+
+
 def ticket_sketches_purge(*, now=None) -> int:
-    """Delete the duplicate-check sketches older than the duplicate window (no query reads them)."""
+    """Delete the duplicate-check sketches and hint keys older than their windows (no query reads them)."""
+    from dispatch.duplicates import HINT_DAYS
     from dispatch.selectors.duplicates import DUPLICATE_DAYS
 
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=DUPLICATE_DAYS)
-    deleted, _ = TicketSketch.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    now = now or timezone.now()
+    deleted, _ = TicketSketch.objects.filter(created_at__lt=now - datetime.timedelta(days=DUPLICATE_DAYS)).delete()
+    keys, _ = TicketHintKey.objects.filter(created_at__lt=now - datetime.timedelta(days=HINT_DAYS)).delete()
+    return deleted + keys

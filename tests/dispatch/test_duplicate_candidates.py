@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from dispatch import duplicates
-from dispatch.models import Ticket, TicketSketch
+from dispatch.models import Ticket, TicketHintKey, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.selectors import duplicates as selectors
 from dispatch.services.routing import ticket_sketches_purge
@@ -93,9 +93,9 @@ def test_closed_tickets_are_not_candidates(world, file_ticket):
 @pytest.mark.django_db
 def test_sketches_older_than_the_window_are_purged(world, file_ticket):
     ticket = file_ticket()
-    kept = TicketSketch.objects.filter(ticket=ticket).count()
+    kept = TicketSketch.objects.filter(ticket=ticket).count() + TicketHintKey.objects.filter(ticket=ticket).count()
 
     assert ticket_sketches_purge() == 0
     later = timezone.now() + datetime.timedelta(days=selectors.DUPLICATE_DAYS + 1)
     assert ticket_sketches_purge(now=later) == kept
-    assert not TicketSketch.objects.exists()
+    assert not TicketSketch.objects.exists() and not TicketHintKey.objects.exists()

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Max
 
-from dispatch.models import CityMode, Ticket, TicketEvent
+from dispatch.models import CityMode, Ticket, TicketEvent, TicketHintKey
 from dispatch.services import ticket_create
 from dispatch.services.clocks import deadline_for
 from dispatch.services.sla import limits_for
@@ -43,6 +43,10 @@ def test_seed_demo_accounts_tickets_and_idempotence(zhengzhou_small, settings):
         last_event[ticket_id] = to_status
     assert last_event == dict(Ticket.objects.values_list("id", "status"))
     assert set(TicketEvent.objects.filter(action="created").values_list("ticket_id", flat=True)) == set(last_event)
+    # The open tickets are filed under their duplicate-hint keys, as routing files new ones.
+    keyed = set(TicketHintKey.objects.values_list("ticket_id", flat=True))
+    open_placed = Ticket.objects.exclude(status__in=Ticket.FINAL_STATUSES).exclude(community=None)
+    assert keyed and keyed <= set(open_placed.values_list("id", flat=True))
 
     call_command("seed_demo", "--tickets", "300", stdout=StringIO())
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classifier.services import threshold_for
+from dispatch.duplicates import HINT_DAYS
 from dispatch.management.demo.accounts import DemoWorld
 from dispatch.management.demo.plan import (
     REPLIES,
@@ -31,6 +32,7 @@ from dispatch.management.demo.work import account_work
 from dispatch.models import Ticket, TicketAssist, TicketNumberCounter
 from dispatch.services.clocks import ClockInputs, city_scale, start_handle_clock, start_sign_clock, stop_clock
 from dispatch.services.core import write_events
+from dispatch.services.routing import ticket_hint_keys_write
 from dispatch.services.sla import WorkCalendar, limits_for
 from governance.models import DispatchCatalogue, Grid, Region, StaffProfile
 
@@ -150,6 +152,13 @@ def demo_tickets(world: DemoWorld, *, count: int = 3000, days: int = 30, seed: i
                 assists.append(a)
         write_events(events)
         TicketAssist.objects.bulk_create(assists, batch_size=1000, ignore_conflicts=True)
+        # Routing files each ticket under its duplicate-hint keys; the demo's open tickets are filed here.
+        since = now - datetime.timedelta(days=HINT_DAYS)
+        ticket_hint_keys_write(
+            (p.ticket, p.ticket.community_id)
+            for p in plans
+            if p.ticket.community_id and p.ticket.is_open and p.ticket.created_at >= since
+        )
     return len(plans)
 
 
