@@ -21,7 +21,7 @@ from dispatch.services import routing  # noqa: E402
 from tests.dispatch.classifier_stub import FakePrediction  # noqa: E402
 
 PREDICTION = FakePrediction.of("城乡建设", 0.97, auto=True)
-routing._classify = lambda text: PREDICTION
+routing._classify_many = lambda texts: [PREDICTION] * len(texts)
 
 MARKER = os.environ.get("ROUTING_HOOK_BLOCK_MARKER")
 if MARKER:
