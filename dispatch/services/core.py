@@ -5,6 +5,8 @@ import json
 import logging
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import import_module
 
 from django.conf import settings
@@ -325,12 +327,35 @@ def notify_once(*, kind: str, key: str, message: str) -> Notification | None:
 
 def notify_many(notes: list[Notification]) -> list[Notification]:
     """Write many notifications at once (the sweep's aggregated alerts) and hand them to the outbound
-    sender after commit, like `notify`."""
+    sender after commit, like `notify`. Inside `notifications_deferred` they are only kept for its end."""
     for note in notes:
         note.message = note.message[:255]
+    pending = _deferred.get()
+    if pending is not None:
+        pending.extend(notes)
+        return notes
     created = Notification.objects.bulk_create(notes, batch_size=500)
     send_later([n.pk for n in created if n.pk is not None])
     return created
+
+
+_deferred: ContextVar[list | None] = ContextVar("dispatch_deferred_notifications", default=None)
+
+
+@contextmanager
+def notifications_deferred():
+    """The notifications written in this block (`notify`, `notify_ticket`, `notify_many`) are inserted
+    in one INSERT when it ends without an error, and none when it raises; until then they have no pk.
+    Blocks nest: an inner block that ends well hands its notifications to the outer one (routing: one
+    block per ticket, whose notifications are dropped when it fails, inside one block per batch)."""
+    pending: list[Notification] = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        notify_many(pending)
 
 
 def notifications_mark_read(*, by, ids: list[int] | None = None) -> int:

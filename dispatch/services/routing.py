@@ -16,7 +16,7 @@ from dispatch.duplicates import sketch_bands
 from dispatch.models import Notification, Ticket, TicketAssist, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
-from dispatch.services.core import notify, ticket_transition
+from dispatch.services.core import notifications_deferred, notify, ticket_transition
 from governance.selectors import grid_for_address, region_for_address
 from governance.selectors.routing import routing_decision
 
@@ -116,13 +116,19 @@ def _plan(ticket: Ticket, prediction) -> _Plan:
     return _Plan(ticket, prediction, place, decision, community, duplicates)
 
 
-def _write(plan: _Plan, *, held: bool = False) -> Ticket:
+def _write(plan: _Plan, *, held: bool = False, sketches: list | None = None) -> Ticket:
     """The routing transaction of one planned ticket (a savepoint inside a batch's transaction, where the
-    batch holds the row lock: `held`)."""
+    batch holds the row lock: `held`, and writes the sketch rows of all its tickets at its end: they are
+    added to `sketches` once this ticket is written)."""
+    staged = []
     prediction, place, decision, assignment = plan.prediction, plan.place, plan.decision, plan.assignment
     now = timezone.now()
     target = S.DISPATCHED if assignment is not None else S.PENDING_DISPATCH
-    data = {"auto": assignment is not None, "place_candidates": place.get("candidates", []), "duplicates": plan.duplicates}
+    data = {
+        "auto": assignment is not None,
+        "place_candidates": place.get("candidates", []),
+        "duplicates": plan.duplicates,
+    }
     if decision is not None:
         data.update(decision.as_event_data())
     reason = decision.reason if decision is not None else NO_MODEL
@@ -164,10 +170,12 @@ def _write(plan: _Plan, *, held: bool = False) -> Ticket:
             assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
             notify_dispatched(t, list(assignment.assists))
         if plan.community is not None:
-            TicketSketch.objects.bulk_create(
+            staged.extend(
                 TicketSketch(ticket_id=t.pk, community=plan.community, band=band, created_at=t.created_at)
                 for band in set(sketch_bands(t.content))
             )
+            if sketches is None:
+                TicketSketch.objects.bulk_create(staged)
         if plan.duplicates:
             notify(
                 kind=Notification.Kind.DUPLICATE,
@@ -177,7 +185,7 @@ def _write(plan: _Plan, *, held: bool = False) -> Ticket:
             )
 
     try:
-        return ticket_transition(
+        routed = ticket_transition(
             ticket=plan.ticket if held else plan.ticket.pk,
             by=None,
             action="route",
@@ -191,6 +199,9 @@ def _write(plan: _Plan, *, held: bool = False) -> Ticket:
     except ConflictError:
         # Someone else routed (or closed) it between our read and our lock: nothing to do.
         return Ticket.objects.get(pk=plan.ticket.pk)
+    if sketches is not None:
+        sketches.extend(staged)
+    return routed
 
 
 # The rows routing reads with each ticket (its place and chosen item, when intake set them; what
@@ -221,14 +232,17 @@ def tickets_route(*, tickets: list[Ticket]) -> dict[int, Ticket]:
     in its own savepoint, so one that fails (logged, left `received` for the reconciler) does not undo
     the others. A database error ends the batch (the connection is unusable) and the caller's
     transaction rolls back. Returns {id: routed ticket}."""
-    routed = {}
-    for ticket, prediction in zip(tickets, _classify_many([t.content for t in tickets]), strict=True):
-        try:
-            routed[ticket.pk] = _write(_plan(ticket, prediction), held=True)
-        except DatabaseError:
-            raise
-        except Exception:
-            logger.exception("routing ticket %s failed; it stays received for the reconciler", ticket.pk)
+    routed, sketches = {}, []
+    with notifications_deferred():  # the batch's notifications in one INSERT at its end
+        for ticket, prediction in zip(tickets, _classify_many([t.content for t in tickets]), strict=True):
+            try:
+                with notifications_deferred():  # this ticket's, dropped if it fails
+                    routed[ticket.pk] = _write(_plan(ticket, prediction), held=True, sketches=sketches)
+            except DatabaseError:
+                raise
+            except Exception:
+                logger.exception("routing ticket %s failed; it stays received for the reconciler", ticket.pk)
+        TicketSketch.objects.bulk_create(sketches, batch_size=2000)
     return routed
 
 
@@ -239,10 +253,12 @@ def ticket_route_with_waiting(*, ticket_id: int, batch: int | None = None) -> in
     ticket claimed here and routed is skipped at once when its own message arrives (it is no longer
     `received`). Returns how many were routed; 0 when nothing was waiting (the common redelivery)."""
     batch = max(1, settings.DISPATCH_ROUTE_BATCH if batch is None else batch)
+    waiting = Ticket.objects.filter(Q(pk=ticket_id) | Q(routed_at__isnull=True), status=S.RECEIVED)
+    if not waiting.exists():  # one read, outside any transaction, for the messages of routed tickets
+        return 0
     with transaction.atomic():
         claimed = list(
-            Ticket.objects.select_for_update(skip_locked=True)
-            .filter(Q(pk=ticket_id) | Q(routed_at__isnull=True), status=S.RECEIVED)
+            waiting.select_for_update(skip_locked=True)
             .order_by(Case(When(pk=ticket_id, then=0), default=1), "created_at", "pk")
             .values_list("pk", flat=True)[:batch]
         )
