@@ -1,5 +1,6 @@
 """集中诉求预警: find surges in plain rows, no database. The service (services/hotspots.py) loads the rows
-and persists what this module decides; bench/hotspots.py replays traffic through the same functions.
+and persists what this module decides; bench/hotspots.py replays traffic through the same functions. The
+rows, places and parameters are in hotspot_rows.py, the spike detector in hotspot_spikes.py.
 
 Two detectors, one pass:
 
@@ -26,134 +27,41 @@ nothing.
 from __future__ import annotations
 
 import datetime
-import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from dispatch.hotspot_text import (
-    _vectors,
-    keywords,
+from dispatch.hotspot_rows import (
+    DEFAULT,
+    LEVELS,
+    Candidate,
+    OpenHotspot,
+    Params,
+    Row,
+    majority_category,
+    nested,
+    place_of,
+    same_category,
 )
+from dispatch.hotspot_spikes import baseline_windows, find_spikes, poisson_tail
+from dispatch.hotspot_text import _vectors, keywords
 
-LEVELS = ("community", "street", "district", "city")
-
-
-@dataclass(frozen=True)
-class Params:
-    min_tickets: int = 5
-    similarity: float = 0.2
-    # A new ticket joins a live hotspot when this alike to the centroid of the hotspot's tickets.
-    join_similarity: float = 0.2
-    link_window: datetime.timedelta = datetime.timedelta(minutes=90)
-    place_share: float = 0.8
-    spike_window: datetime.timedelta = datetime.timedelta(hours=2)
-    baseline_weeks: int = 4
-    baseline_pad: datetime.timedelta = datetime.timedelta(hours=1)
-    spike_alpha: float = 1e-5
-    # Expected count below this is treated as this: four quiet weeks do not make a street's rate zero.
-    spike_floor: float = 0.3
-    # An open hotspot with no new ticket for this long is closed; until then new tickets join it.
-    quiet_close: datetime.timedelta = datetime.timedelta(hours=6)
-    seeds_per_hotspot: int = 50
-    # A new cluster's ticket continues an open hotspot of its category and place when this alike to it.
-    surge_similarity: float = 0.15
-
-    @property
-    def fetch_window(self) -> datetime.timedelta:
-        return max(self.link_window, self.spike_window)
-
-
-DEFAULT = Params()
-
-
-@dataclass(frozen=True)
-class Row:
-    id: int
-    created_at: datetime.datetime
-    text: str
-    category: str = ""
-    district: str | None = None
-    street: str | None = None
-    community: str | None = None
-
-    def region(self, level: str) -> str | None:
-        if level == "city":
-            return self.district[:4] + "00000000" if self.district else None
-        return getattr(self, level)
-
-
-@dataclass
-class OpenHotspot:
-    id: int
-    kind: str
-    region: str
-    category: str
-    members: list[Row] = field(default_factory=list)
-    level: str = "community"
-
-    @property
-    def place(self) -> tuple[str, str]:
-        return self.level, self.region
-
-    @property
-    def reach(self) -> tuple[str, str]:
-        """(level, code) where new alike tickets may still join it: a community's street (while calls keep
-        coming), so a surge may spread from a building to its street; wider places only themselves (a
-        street's power cut does not take in a water cut elsewhere in the district)."""
-        level = "street" if self.level == "community" else self.level
-        return level, ancestor(self.region, level)
-
-
-def ancestor(code: str, level: str) -> str:
-    """The code of the region at `level` above (or at) a region code: codes nest by prefix."""
-    keep = {"community": 12, "street": 9, "district": 6, "city": 4}[level]
-    return code[:keep].ljust(12, "0")
-
-
-@dataclass
-class Candidate:
-    kind: str  # "cluster" | "spike"
-    level: str
-    region: str
-    category: str
-    rows: list[Row]
-    score: float
-    keywords: list[str] = field(default_factory=list)
-    expected: float | None = None
-    hotspot_id: int | None = None  # set when these rows join an open hotspot
-
-    @property
-    def ticket_ids(self) -> list[int]:
-        return [r.id for r in self.rows]
-
-    @property
-    def first_at(self) -> datetime.datetime:
-        return min(r.created_at for r in self.rows)
-
-    @property
-    def last_at(self) -> datetime.datetime:
-        return max(r.created_at for r in self.rows)
-
-
-# --- Places -------------------------------------------------------------------------------------
-
-
-def place_of(rows: list[Row], share: float = DEFAULT.place_share) -> tuple[str, str]:
-    """(level, region code): the most specific region holding `share` of the rows."""
-    for level in LEVELS:
-        counts = Counter(r.region(level) for r in rows if r.region(level))
-        if counts:
-            code, n = counts.most_common(1)[0]
-            if n >= share * len(rows):
-                return level, code
-    return "city", rows[0].region("city") or ""
-
-
-def majority_category(rows: list[Row]) -> str:
-    counts = Counter(r.category for r in rows if r.category)
-    return counts.most_common(1)[0][0] if counts else ""
+# The detector's public face: callers use `hotspot_detection as hd` for the rows and the spikes too.
+__all__ = [
+    "DEFAULT",
+    "LEVELS",
+    "Candidate",
+    "OpenHotspot",
+    "Params",
+    "Row",
+    "baseline_windows",
+    "detect",
+    "find_clusters",
+    "find_spikes",
+    "nested",
+    "place_of",
+    "poisson_tail",
+]
 
 
 # --- Clusters ------------------------------------------------------------------------------------
@@ -231,7 +139,7 @@ def find_clusters(
             near = {
                 pool[k].id
                 for k, c in zip(group, closeness, strict=True)
-                if c >= params.join_similarity * (1 if _same_category(pool[k].category, hotspot.category) else 2)
+                if c >= params.join_similarity * (1 if same_category(pool[k].category, hotspot.category) else 2)
             }
             joining = [r for r in fresh if joins(r) and r.id in near]
             if joining:
@@ -248,10 +156,6 @@ def find_clusters(
             if candidate is not None:
                 out.append(candidate)
     return out
-
-
-def _same_category(a: str, b: str) -> bool:
-    return not a or not b or a == b
 
 
 def _new_surge(rows: list[Row], *, now, background: list[str], params: Params) -> Candidate | None:
@@ -279,104 +183,12 @@ def _cohesion(rows: list[Row]) -> float:
     return float((sim.sum() - n) / (n * (n - 1)))
 
 
-# --- Spikes --------------------------------------------------------------------------------------
-
-
-def poisson_tail(k: int, mu: float) -> float:
-    """P(X >= k) for X ~ Poisson(mu)."""
-    if k <= 0:
-        return 1.0
-    term = math.exp(-mu)
-    cdf = term
-    for i in range(1, k):
-        term *= mu / i
-        cdf += term
-    return max(0.0, 1.0 - cdf)
-
-
-def baseline_windows(now: datetime.datetime, params: Params = DEFAULT) -> list[tuple]:
-    """The (start, end) windows of the baseline: same weekday and clock time, previous weeks, padded."""
-    return [
-        (
-            now - datetime.timedelta(weeks=k) - params.spike_window - params.baseline_pad,
-            now - datetime.timedelta(weeks=k) + params.baseline_pad,
-        )
-        for k in range(1, params.baseline_weeks + 1)
-    ]
-
-
-def _covers(h: OpenHotspot, street: str, category: str, since: datetime.datetime) -> bool:
-    """Whether an open hotspot is about this street's category now: same category, a place inside or
-    around the street, a ticket within the spike window."""
-    return (
-        _same_category(h.category, category)
-        and nested(("street", street), h.place)
-        and any(m.created_at > since for m in h.members)
-    )
-
-
-def find_spikes(
-    rows: list[Row],
-    baseline: Counter,
-    weeks: int,
-    open_hotspots: list[OpenHotspot],
-    *,
-    now: datetime.datetime,
-    taken: set[int] = frozenset(),
-    params: Params = DEFAULT,
-) -> list[Candidate]:
-    """Spike candidates per (street, category). `baseline` counts (street, category) over the `weeks`
-    baseline windows that the history covers; `taken` are ticket ids already in a hotspot or cluster."""
-    start = now - params.spike_window
-    cells = defaultdict(list)
-    for r in rows:
-        if r.street and r.category and start < r.created_at <= now:
-            cells[(r.street, r.category)].append(r)
-    scale = (params.spike_window + 2 * params.baseline_pad) / params.spike_window
-    open_spikes = {(h.region, h.category): h for h in open_hotspots if h.kind == "spike"}
-    background = [r.text for r in rows]
-    out = []
-    for (street, category), cell in cells.items():
-        if len(cell) < params.min_tickets:
-            continue
-        expected = baseline.get((street, category), 0) / (weeks * scale) if weeks else 0.0
-        expected = max(expected, params.spike_floor)
-        p = poisson_tail(len(cell), expected)
-        if p >= params.spike_alpha:
-            continue
-        z = round((len(cell) - expected) / math.sqrt(expected), 2)
-        existing = open_spikes.get((street, category))
-        if existing is not None:
-            known = {m.id for m in existing.members}
-            fresh = [r for r in cell if r.id not in known]
-            if fresh:
-                out.append(
-                    Candidate("spike", "street", street, category, fresh, z, expected=expected, hotspot_id=existing.id)
-                )
-            continue
-        if sum(r.id in taken for r in cell) * 3 >= len(cell):  # mostly a known surge
-            continue
-        if any(_covers(h, street, category, start) for h in open_hotspots):  # the surge is raised already
-            continue
-        words = keywords([r.text for r in cell], background)
-        out.append(Candidate("spike", "street", street, category, cell, z, keywords=words, expected=round(expected, 3)))
-    return out
-
-
-def nested(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    """Whether one (level, region code) place lies inside the other (or they are the same)."""
-    (level_a, code_a), (level_b, code_b) = a, b
-    if LEVELS.index(level_a) <= LEVELS.index(level_b):
-        return ancestor(code_a, level_b) == code_b
-    return ancestor(code_b, level_a) == code_a
-
-
 def _continued(c: Candidate, open_hotspots: list[OpenHotspot], params: Params) -> tuple[OpenHotspot | None, list]:
     """The open hotspot a new cluster continues (module docstring) and the cluster's rows that are alike to
     it (all for a spike); the hotspot taking the most rows wins. (None, []) when none."""
     best, best_rows = None, []
     for h in open_hotspots:
-        if not h.members or not _same_category(c.category, h.category) or not nested((c.level, c.region), h.place):
+        if not h.members or not same_category(c.category, h.category) or not nested((c.level, c.region), h.place):
             continue
         if c.first_at > max(m.created_at for m in h.members) + params.link_window:
             continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.db import replica_reads
 from dispatch.actors import actor_for, region_q
 from dispatch.models import Hotspot, HotspotTicket, Ticket
 from dispatch.selectors import ticket_list_for_user
@@ -85,6 +86,7 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
     )
 
 
+@replica_reads
 def monthly_topics(user, *, month: datetime.date, level: str = "district", top: int = 5) -> list[Topic]:
     """每月一题: per district (or street) in the user's scope, the `top` categories by tickets filed
     in `month`, with the previous month's count for the trend. Merged duplicates count once (the

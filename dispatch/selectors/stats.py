@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from common.db import replica_reads
 from dispatch.models import DailyDistrictVolume, DailyTicketStat, MonthlyTicketStat, OpenTicketLight, Ticket
 from dispatch.models.events import TicketEvent
 from dispatch.models.stats import COUNT_FIELDS, DIMENSIONS
@@ -138,6 +139,7 @@ def period_pieces(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[tup
     return months, ranges
 
 
+@replica_reads
 def dashboard_volume(*, flt: DashboardFilter) -> dict:
     """Tickets filed per day and category: {labels: [dates], series: [{code, label, data}]}."""
     region = flt.region
@@ -170,6 +172,7 @@ def _fetch(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
+@replica_reads
 def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     """Everything else the roll-ups give, from one aggregate query folded several ways."""
     sums = {f"n_{f}": Sum(f) for f in COUNT_FIELDS}
@@ -274,6 +277,7 @@ def dashboard_breakdown(*, flt: DashboardFilter) -> dict:
     }
 
 
+@replica_reads
 def dashboard_sla(*, flt: DashboardFilter) -> dict:
     """SLA state of open tickets in the region: light counts (roll-up) and the most overdue tickets (live)."""
     # The counts from the roll-up (a minute behind at most; a community counts as its street, like the
@@ -309,6 +313,7 @@ def overdue_tickets(*, flt: DashboardFilter):
     )
 
 
+@replica_reads
 def callback_reasons(*, flt: DashboardFilter) -> dict:
     """回访 in the period and region, read from the callback events (their data holds the script's
     answers): {"callbacks": n, "unsatisfied": n, "reasons": [{code, label, n}] most first, every reason

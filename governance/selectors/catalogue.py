@@ -2,18 +2,22 @@
 classifier's belief in the item's first-level category.
 
 - Each active item scores the words of its `signal_words` that occur in the text, a word counting its
-  length (at most 4 characters' worth): "暖气不热" says more than "暖气". A word inside a longer matched word
-  of the same item is not counted twice. A word of four or more characters also matches when a caller
-  puts a few characters between its two halves ("暖气片一直不热" for "暖气不热", "电动车在楼道里充电" for
-  "楼道充电"): callers rarely say the catalogue's exact phrase.
+  length (at most 4 characters' worth): "暖气不热" says more than "暖气". Words whose places in the text
+  overlap count once (the longest): "暖气" inside "暖气不热", or "车乱停" and "乱停乱放" sharing 乱停. A
+  word of four or more characters also matches when a caller puts a few characters between two of its
+  parts ("暖气片一直不热" for "暖气不热", "电动车推到楼道口充电" for "楼道充电", "电动车被人偷了" for
+  "电动车被偷"): callers rarely say the catalogue's exact phrase.
 - The score is multiplied by `PRIOR_FLOOR + PRIOR_WEIGHT × p(一级分类)`. Categories the classifier has
   never seen (政法, 民政 … the eight unlabelled ones) are absent from its probabilities; its silence says
   nothing about them, so their items get a neutral `UNTRAINED_PRIOR` rather than 0 (with 0 a generic word
   of a trained category, "价格", outweighed the specific word of an untrained one, "公墓").
 - The choice is *certain* (may be dispatched without a person) when the best item has at least one
-  signal word, no item of another lead unit type comes close (RIVAL_MARGIN), and either the item lies in
-  the classifier's top category or its words alone are strong (STRONG_WORDS). Otherwise the call waits for
-  a dispatcher with the reason, and the top items are its suggestions.
+  signal word; no item of another lead unit type comes close (RIVAL_MARGIN), nor has more words than it
+  (then only the classifier's belief put it first, and that is the weaker signal on callers' phrasing:
+  "地铁站的电梯坏了" is the metro's, though the classifier is sure 电梯 is 特种设备); and either the item's
+  category has the classifier's support (`category_supports`: its top category, or one it gives
+  ≥ SUPPORT_PROBABILITY) or its words alone are strong (STRONG_WORDS). Otherwise the call waits for a
+  dispatcher with the reason, and the top items are its suggestions.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ PRIOR_WEIGHT = 0.8
 MIN_WORDS = 2  # one two-character word
 STRONG_WORDS = 3  # e.g. one three-character word ("身份证", "红绿灯") or two two-character words
 RIVAL_MARGIN = 1.3
+SUPPORT_PROBABILITY = 0.2  # a category the classifier gives this much is a plausible second opinion
 UNTRAINED_PRIOR = 0.3
 GAP_CHARS = 3  # characters a caller may put between the two halves of a long signal word
 
@@ -52,16 +57,38 @@ class IndexedItem:
     gapped: tuple[tuple[str, re.Pattern], ...] = ()
 
 
+def _split_points(word: str) -> list[int]:
+    """Where a caller may put a few characters inside a signal word of 4+ characters: between any two
+    halves of 2+ characters ("暖气…不热"), and at any jieba word boundary, also one that leaves a single
+    character on one side ("电动车被…偷" for 电动车被人偷, "暖气不…热" for 暖气不太热)."""
+    from classifier.text import get_tokenizer
+
+    points = set(range(2, len(word) - 1))
+    edge = 0
+    for token in get_tokenizer().lcut(word, HMM=False)[:-1]:
+        edge += len(token)
+        points.add(edge)
+    return sorted(points)
+
+
+# A two-character verb-object word (离合词: 停电, 停水, 打架, 漏水, 跳闸) is split by callers with an aspect
+# particle or 的 and a short count: "停的电", "停了两回水", "打了一架".
+SPLIT_PARTICLES = "了的过着"
+
+
 def _gapped_patterns(words) -> tuple[tuple[str, re.Pattern], ...]:
-    """For each word of 4+ characters, a pattern matching it with up to GAP_CHARS characters between
-    any split into two parts of 2+ characters ("暖气不热" → 暖气…不热)."""
+    """For each word of 4+ characters, a pattern matching it with up to GAP_CHARS characters (not across
+    a sentence) at one of its split points (`_split_points`); for each two-character word, the pattern
+    of it split by a particle (SPLIT_PARTICLES) and at most two more characters."""
     out = []
     for w in words:
+        if len(w) == 2:
+            pattern = f"{re.escape(w[0])}[{SPLIT_PARTICLES}][^，。！？,.!?；;]{{0,2}}{re.escape(w[1])}"
+            out.append((w, re.compile(pattern)))
+            continue
         if len(w) < 4:
             continue
-        splits = [
-            f"{re.escape(w[:k])}[^，。！？,.!?；;]{{1,{GAP_CHARS}}}{re.escape(w[k:])}" for k in range(2, len(w) - 1)
-        ]
+        splits = [f"{re.escape(w[:k])}[^，。！？,.!?；;]{{1,{GAP_CHARS}}}{re.escape(w[k:])}" for k in _split_points(w)]
         out.append((w, re.compile("|".join(splits))))
     return tuple(out)
 
@@ -134,10 +161,25 @@ def catalogue_index_invalidate() -> None:
 
 
 def _word_score(item: IndexedItem, text: str) -> tuple[int, tuple[str, ...]]:
-    found = [w for w in item.words if w in text]
-    found += [w for w, pattern in item.gapped if w not in found and pattern.search(text)]
-    kept = [w for w in found if not any(w != o and w in o for o in found)]
-    return sum(min(len(w), WORD_WEIGHT_CAP) for w in kept), tuple(kept)
+    """The item's words found in the text and their weight. Words whose places in the text overlap count
+    once, the longest kept ("暖气不热" not also "暖气"; "乱停乱放" not also "车乱停" in "单车乱停乱放")."""
+    spans: dict[str, tuple[int, int]] = {}
+    for w in item.words:
+        at = text.find(w)
+        if at >= 0:
+            spans[w] = (at, at + len(w))
+    for w, pattern in item.gapped:
+        if w not in spans and (m := pattern.search(text)):
+            spans[w] = m.span()
+    taken: list[tuple[int, int]] = []
+    for w in sorted(spans, key=lambda w: -len(w)):
+        a, b = spans[w]
+        if all(b <= x or a >= y for x, y in taken):
+            taken.append((a, b))
+        else:
+            del spans[w]
+    kept = tuple(spans)
+    return sum(min(len(w), WORD_WEIGHT_CAP) for w in kept), kept
 
 
 def item_choose(*, text: str, category_probabilities: dict[str, float] | None = None, k: int = 3) -> ItemChoice:
@@ -173,12 +215,22 @@ def item_choose(*, text: str, category_probabilities: dict[str, float] | None = 
     rival = next((s for s in scored[1:] if s.lead_department_type != best.lead_department_type), None)
     if best.word_score < MIN_WORDS:
         return ItemChoice(top=top, certain=False, reason=REASON_NO_WORDS)
-    if rival is not None and best.score < RIVAL_MARGIN * rival.score:
+    if rival is not None and (
+        best.score < RIVAL_MARGIN * rival.score or rival.word_score > max(best.word_score, STRONG_WORDS - 1)
+    ):
         return ItemChoice(top=top, certain=False, reason=REASON_CLOSE.format(a=best.name, b=rival.name))
     top_category = max(probs, key=probs.get) if probs else None
-    if best.level1 != top_category and best.word_score < STRONG_WORDS:
+    if not category_supports(probs, best.level1) and best.word_score < STRONG_WORDS:
         return ItemChoice(top=top, certain=False, reason=REASON_WEAK.format(a=best.name, c=top_category or "无"))
     return ItemChoice(top=top, certain=True, reason="")
+
+
+def category_supports(probs: dict[str, float] | None, level1: str) -> bool:
+    """Whether the classifier backs an item's first-level category: its top one, or one it gives at least
+    SUPPORT_PROBABILITY (its second or third choice on a call that mixes two matters, "学校食堂饭菜差")."""
+    if not probs:
+        return False
+    return level1 == max(probs, key=probs.get) or probs.get(level1, 0.0) >= SUPPORT_PROBABILITY
 
 
 def _distinct_units(scored: list[ItemScore], k: int) -> list[ItemScore]:

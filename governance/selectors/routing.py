@@ -6,12 +6,18 @@ What callers may rely on:
   trusted, *and* the place the item needs is known. The category is trusted when the classifier is
   confident (its per-category threshold); or when the item belongs to a first-level category the
   classifier was never trained on (it cannot be confident there; the item's words alone decide); or when
-  the item's words corroborate a classifier below its threshold: they lie in its top category
-  (≥ AGREE_PROBABILITY) with strong words (≥ STRONG_WORDS), or they are so many that they decide alone
-  (≥ WORDS_DECIDE: two matter words of one item, "燃气泄漏、煤气味"). The thresholds were made for the
-  category alone, on operators' short summaries (0.97 for ≤ 40 characters); most calls are that short,
-  and two independent signals agreeing is stronger evidence than either. The place the item needs: a territorial item needs the street, a district-level one the district; an item of
-  a city body or a utility needs none;
+  the item's words corroborate a classifier below its threshold. They corroborate when they lie in its
+  top category with strong words (≥ STRONG_WORDS), or with a single word when that category is near
+  its threshold (≥ NEAR_CONFIDENT); when they lie in a category it still gives ≥ SUPPORT_PROBABILITY
+  (its second opinion, "学校食堂饭菜差" → 商贸旅游 0.73, 教育文体 0.24) with more than strong words; or
+  when they are so many that they decide alone (≥ WORDS_DECIDE: two matter words of one item,
+  "燃气泄漏、煤气味"). A utility's item (供暖, 燃气, 供水, 供电, 公交, 地铁, 电信) with strong words
+  needs no category: the enterprise is its unit whatever the category, and its words ("煤气味",
+  "暖气片") name nothing else. The thresholds were made for the category alone, on operators' short summaries
+  (0.97 for ≤ 40 characters); callers' own words are longer and more colloquial, the classifier is
+  rarely that sure of them, and two independent signals agreeing is stronger evidence than either
+  (measured on bench/routing.py's sets). The place the item needs: a territorial item needs the
+  street, a district-level one the district; an item of a city body or a utility needs none;
 - `reason` always says, in words a dispatcher reads, why the call was or was not dispatched automatically;
 - `suggestions` are the top items, each with the unit it would go to at this place (None when the place
   is missing) and the words that drove it; they are what the operator and the dispatcher see.
@@ -21,22 +27,52 @@ from dataclasses import dataclass, field
 
 from governance.caching import memo
 from governance.models import CatalogueItem, Region
-from governance.selectors.catalogue import STRONG_WORDS, ItemChoice, ItemScore, item_choose
+from governance.selectors.catalogue import (
+    MIN_WORDS,
+    REASON_CLOSE,
+    STRONG_WORDS,
+    ItemChoice,
+    ItemScore,
+    category_supports,
+    item_choose,
+)
 from governance.selectors.items import ItemAssignment, department_for_item
 
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
 REASON_UNSURE = "分类置信度低于阈值（{c} {p:.0%}），事项“{a}”待人工确认"
 REASON_CORROBORATED = "分类置信度低于阈值（{c} {p:.0%}），事项识别词印证"
-AGREE_PROBABILITY = 0.5
 WORDS_DECIDE = 5
+NEAR_CONFIDENT = 0.75
 
 
-def _words_corroborate(best, probabilities: dict[str, float]) -> bool:
+def _words_corroborate(best, item: CatalogueItem, probabilities: dict[str, float]) -> bool:
     """Whether the chosen item's words make up for a classifier below its threshold (module docstring)."""
     if best.word_score >= WORDS_DECIDE:
         return True
+    if item.kind == CatalogueItem.Kind.UTILITY and best.word_score >= STRONG_WORDS:
+        return True
     top = max(probabilities, key=probabilities.get)
-    return best.level1 == top and probabilities[top] >= AGREE_PROBABILITY and best.word_score >= STRONG_WORDS
+    if best.level1 == top:
+        return best.word_score >= (MIN_WORDS if probabilities[top] >= NEAR_CONFIDENT else STRONG_WORDS)
+    return category_supports(probabilities, best.level1) and best.word_score > STRONG_WORDS
+
+
+def _word_tie(choice: ItemChoice) -> ItemScore | None:
+    """An item of another unit with as many strong words as the chosen one: then only the classifier's
+    belief put the chosen one first, which is not to be trusted below its threshold ("消防栓…没有水带":
+    消防栓 and 没有水 are three characters each; the classifier's 城乡建设 made it 供水). Between two
+    single two-character words the classifier still decides (they are often a word inside another,
+    "有人大声" for 地铁上有人大声外放)."""
+    best = choice.best
+    return next(
+        (
+            s
+            for s in choice.top[1:]
+            if s.lead_department_type != best.lead_department_type
+            and s.word_score >= max(best.word_score, STRONG_WORDS)
+        ),
+        None,
+    )
 
 
 @dataclass(frozen=True)
@@ -134,9 +170,15 @@ def routing_decision(
         )
     trained = category_probabilities or {}
     corroborated = ""
+    tie = _word_tie(choice)
+    if not classifier_confident and tie is not None:
+        reason = REASON_CLOSE.format(a=item.name, b=tie.name)
+        return RoutingDecision(
+            auto=False, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions
+        )
     if not classifier_confident and item.level1 in trained:
         top = max(trained, key=trained.get)
-        if not _words_corroborate(choice.best, trained):
+        if not _words_corroborate(choice.best, item, trained):
             reason = REASON_UNSURE.format(c=top, p=trained[top], a=item.name)
             return RoutingDecision(
                 auto=False, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions

@@ -130,6 +130,22 @@ def test_demo_texts_name_zhengzhou_places_not_the_anonymised_letters(zhengzhou_s
 
     contents = list(Ticket.objects.values_list("content", "district__name"))
     letters = re.compile(r"(?<![A-Za-z0-9])[A-M]\d{0,2}\s?[市区县]")
-    assert not [c for c, _ in contents if letters.search(c) or "星沙" in c]
+    changsha = re.compile("星沙|榔梨|暮云|梅溪湖|松雅湖|万家丽|泉塘|桐梓坡|含浦")
+    assert not [c for c, _ in contents if letters.search(c) or changsha.search(c)]
     assert sum("郑州市" in c for c, _ in contents) > 10
     assert sum(district in c for c, district in contents) > 50
+
+
+def test_the_source_citys_roads_towns_and_sights_become_zhengzhou_ones():
+    from dispatch.management.demo.places import localise_text
+
+    text = localise_text(
+        "A市A3区坪塘 镇居民，含浦 中路和万家丽北路口，去黄花 国际 机场，梅溪湖边，星沙大道上，暮云片区，蔡锷 南路",
+        city="郑州市",
+        district="金水区",
+        street="经八路街道",
+        other_districts=["中原区"],
+    )
+    assert text == (
+        "郑州市金水区经八路街道居民，建设路和中州大道口，去新郑国际机场，龙子湖边，郑汴路上，经八路片区，经三路"
+    )

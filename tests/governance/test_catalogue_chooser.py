@@ -4,8 +4,16 @@ import pytest
 
 from governance.models import CatalogueItem
 from governance.selectors import PLACE_UNKNOWN, item_choose
-from governance.selectors.catalogue import PRIOR_FLOOR, PRIOR_WEIGHT, REASON_NO_WORDS, UNTRAINED_PRIOR
-from governance.selectors.routing import routing_decision
+from governance.selectors.catalogue import (
+    PRIOR_FLOOR,
+    PRIOR_WEIGHT,
+    REASON_NO_WORDS,
+    RIVAL_MARGIN,
+    STRONG_WORDS,
+    SUPPORT_PROBABILITY,
+    UNTRAINED_PRIOR,
+)
+from governance.selectors.routing import NEAR_CONFIDENT, routing_decision
 
 URBAN = {"城乡建设": 0.9, "环境保护": 0.05, "商贸旅游": 0.05}
 ENV = {"环境保护": 0.9, "城乡建设": 0.1}
@@ -24,6 +32,17 @@ def catalogue(db):
 def chosen(text, probs):
     choice = item_choose(text=text, category_probabilities=probs)
     return choice.best.path if choice.best else None, choice.certain
+
+
+def unsure_decision(text, probs, z, street=False):
+    """The decision for a classifier below its threshold, at z's district (and street)."""
+    return routing_decision(
+        text=text,
+        category_probabilities=probs,
+        classifier_confident=False,
+        district=z.district,
+        street=z.street if street else None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -66,13 +85,28 @@ def test_unlabelled_first_level_categories_are_recognised_from_item_words(catalo
     "text, word",
     [
         ("家里暖气片一直不热", "暖气不热"),
-        ("电动车在楼道里充电", "楼道充电"),
+        ("电动车推到楼道口充电", "楼道充电"),
         ("燃气好像泄漏了", "燃气泄漏"),
+        # at a jieba word boundary one side may be a single character (电动车被|偷)
+        ("晚上电动车被人偷了", "电动车被偷"),
     ],
 )
 @pytest.mark.django_db
 def test_a_long_word_matches_with_a_few_characters_between_its_halves(catalogue, text, word):
     assert word in item_choose(text=text, category_probabilities=URBAN).best.words
+
+
+@pytest.mark.parametrize("text", ["昨天晚上十点开始停的电", "这周已经停了两回电"])
+@pytest.mark.django_db
+def test_a_two_character_word_split_by_a_particle_still_matches(catalogue, text):
+    """离合词: callers split 停电 with 的/了 and a short count."""
+    assert "停电" in item_choose(text=text, category_probabilities=URBAN).best.words
+
+
+@pytest.mark.django_db
+def test_a_two_character_word_is_not_split_by_anything_else(catalogue):
+    choice = item_choose(text="停车场没电了", category_probabilities=URBAN)
+    assert all("停电" not in s.words for s in choice.top)
 
 
 @pytest.mark.django_db
@@ -108,6 +142,32 @@ def test_a_weak_word_outside_the_classifiers_category_is_not_certain(catalogue):
     choice = item_choose(text="关于公证的事", category_probabilities=SPREAD)
     assert choice.best.path == "政法/法律服务/公证"
     assert not choice.certain and "识别词不足" in choice.reason
+
+
+@pytest.mark.django_db
+def test_words_that_overlap_in_the_text_count_once(catalogue):
+    """车乱停 and 乱停乱放 are both words of 交通安全管理; in 单车乱停乱放 they share 乱停."""
+    best = item_choose(text="单车乱停乱放", category_probabilities=URBAN).best
+    assert (best.name, best.words, best.word_score) == ("交通安全管理", ("乱停乱放",), 4)
+
+
+@pytest.mark.django_db
+def test_a_weak_word_in_the_classifiers_second_category_is_certain(catalogue):
+    second = {"商贸旅游": 0.7, "城乡建设": SUPPORT_PROBABILITY, "教育文体": 0.1}
+    assert chosen("家里暖气", second) == ("城乡建设/城市建设和市政管理/冬季采暖", True)
+    third = {"商贸旅游": 0.7, "教育文体": 0.2, "城乡建设": SUPPORT_PROBABILITY - 0.1}
+    choice = item_choose(text="家里暖气", category_probabilities=third)
+    assert not choice.certain and "识别词不足" in choice.reason
+
+
+@pytest.mark.django_db
+def test_more_words_of_another_unit_are_not_outweighed_by_the_classifier_alone(catalogue):
+    """包工头 (拖欠工程款, 住建) wins on the classifier's belief in 城乡建设, but 拖欠工资 (工资发放, 人社)
+    has more words: only a person can tell."""
+    choice = item_choose(text="包工头拖欠工资", category_probabilities={"城乡建设": 1.0, "劳动和社会保障": 0.0})
+    assert choice.best.name == "拖欠工程款" and choice.best.score > RIVAL_MARGIN * choice.top[1].score
+    assert choice.top[1].word_score > choice.best.word_score
+    assert not choice.certain and "得分接近" in choice.reason
 
 
 @pytest.mark.django_db
@@ -184,36 +244,55 @@ def test_utility_item_is_dispatched_without_a_place(zhengzhou_small):
 @pytest.mark.django_db
 def test_below_the_threshold_words_that_agree_with_the_top_category_dispatch(zhengzhou_small):
     z = zhengzhou_small
-    d = routing_decision(
-        text="家属院有人在楼顶私自加盖房子，违章建筑",
-        category_probabilities={"城乡建设": 0.6, "环境保护": 0.4},
-        classifier_confident=False,
-        district=z.district,
-        street=z.street,
-    )
+    d = unsure_decision("家属院有人在楼顶私自加盖房子，违章建筑", {"城乡建设": 0.6, "环境保护": 0.4}, z, street=True)
     assert d.auto and d.assignment.lead.name == "文化路街道办事处"
     assert d.reason.endswith("；分类置信度低于阈值（城乡建设 60%），事项识别词印证")
 
 
+@pytest.mark.parametrize("p, auto", [(0.6, False), (NEAR_CONFIDENT, True)])
 @pytest.mark.django_db
-def test_below_the_threshold_weak_or_unsupported_words_wait(zhengzhou_small):
+def test_below_the_threshold_one_word_needs_a_near_confident_top_category(zhengzhou_small, p, auto):
+    lamp = unsure_decision("路灯坏了好几天了", {"城乡建设": p, "环境保护": 1 - p}, zhengzhou_small)
+    assert lamp.choice.best.words == ("路灯",)
+    assert lamp.auto is auto
+    if auto:
+        assert lamp.assignment.lead.name == "金水区城市管理局" and lamp.reason.endswith("事项识别词印证")
+    else:
+        assert lamp.reason.startswith("分类置信度低于阈值（城乡建设 60%）")
+
+
+@pytest.mark.parametrize(
+    "probs, auto",
+    [
+        # 占道经营 (4) in the top category, however unsure the classifier is
+        ({"城乡建设": 0.4, "环境保护": 0.35, "商贸旅游": 0.25}, True),
+        # the same words in a category the classifier gives almost nothing
+        ({"环境保护": 0.5, "商贸旅游": 0.4, "城乡建设": 0.1}, False),
+    ],
+)
+@pytest.mark.django_db
+def test_below_the_threshold_strong_words_need_the_classifiers_support(zhengzhou_small, probs, auto):
+    d = unsure_decision("小区占道经营", probs, zhengzhou_small, street=True)
+    assert d.choice.best.word_score == 4
+    assert d.auto is auto
+    if auto:
+        assert d.assignment.lead.dept_type == "chengguan"
+    else:
+        assert d.reason.startswith("分类置信度低于阈值")
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_the_second_category_needs_more_than_strong_words(zhengzhou_small):
+    """An item in the classifier's second category (≥ SUPPORT_PROBABILITY) is dispatched on more than
+    STRONG_WORDS ("学校" + "食堂"), not on one three-character word."""
     z = zhengzhou_small
-    weak = routing_decision(  # one two-character word in the top category
-        text="路灯坏了好几天了",
-        category_probabilities={"城乡建设": 0.9, "环境保护": 0.1},
-        classifier_confident=False,
-        district=z.district,
-    )
-    assert not weak.auto and weak.reason.startswith("分类置信度低于阈值（城乡建设 90%）")
-    low = routing_decision(  # strong words, but the top category is too unsure
-        text="小区占道经营",
-        category_probabilities={"城乡建设": 0.45, "环境保护": 0.4, "商贸旅游": 0.15},
-        classifier_confident=False,
-        district=z.district,
-        street=z.street,
-    )
-    assert low.choice.best.word_score == 4
-    assert not low.auto and low.reason.startswith("分类置信度低于阈值")
+    second = {"商贸旅游": 0.7, "教育文体": SUPPORT_PROBABILITY + 0.05, "城乡建设": 0.05}
+    canteen = unsure_decision("学校食堂饭菜太差", second, z)
+    assert canteen.choice.best.level1 == "教育文体" and canteen.choice.best.word_score > STRONG_WORDS
+    assert canteen.auto and canteen.assignment.lead.dept_type == "jiaoyu"
+    developer = unsure_decision("举报开发商", {"商贸旅游": 0.6, "城乡建设": 0.35, "交通运输": 0.05}, z)
+    assert developer.choice.best.word_score == STRONG_WORDS
+    assert not developer.auto and developer.reason.startswith("分类置信度低于阈值（商贸旅游 60%）")
 
 
 @pytest.mark.django_db
@@ -234,3 +313,30 @@ def test_unlabelled_category_item_is_routed_and_named(zhengzhou_small):
     d = routing_decision(text="想给孩子落户，户口迁移需要什么材料", category_probabilities=SPREAD, district=z.district)
     assert d.auto and d.assignment.lead.name == "郑州市公安局金水分局"
     assert d.category_code == "政法"
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_equal_strong_words_of_two_units_wait(zhengzhou_small):
+    """消防栓 (消防) and 没有水 (供水) are three characters each: the classifier's belief alone would pick 供水."""
+    text = "楼里的消防栓里面都是空的，也没有水带"
+    confident = routing_decision(text=text, category_probabilities=URBAN, district=zhengzhou_small.district)
+    unsure = routing_decision(
+        text=text, category_probabilities=URBAN, classifier_confident=False, district=zhengzhou_small.district
+    )
+    assert confident.choice.best.word_score == unsure.choice.top[1].word_score == STRONG_WORDS
+    assert confident.auto
+    assert not unsure.auto and "得分接近" in unsure.reason
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_a_utility_item_with_strong_words_needs_no_category(zhengzhou_small):
+    """燃气泄漏 is the gas company's whatever the category; 煤气味 (3) alone names it."""
+    unsure = {"商贸旅游": 0.45, "环境保护": 0.3, "城乡建设": 0.15, "教育文体": 0.1}
+    gas = routing_decision(
+        text="楼道里有煤气味", category_probabilities=unsure, classifier_confident=False, district=None
+    )
+    assert gas.choice.best.word_score == STRONG_WORDS and gas.item.kind == "utility"
+    assert gas.auto and gas.assignment.lead.dept_type == "gas"
+    # the same strength of words for a district department's item is not enough
+    stalls = unsure_decision("小区占道经营", unsure, zhengzhou_small, street=True)
+    assert not stalls.auto and stalls.reason.startswith("分类置信度低于阈值")

@@ -1,4 +1,5 @@
-"""派单准确率复盘: the classifier's accuracy by category and by first unit, and its worst confusions."""
+"""派单准确率复盘: the classifier's accuracy by category, by matter item and by first unit, and its worst
+confusions."""
 
 import datetime as dt
 
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from dispatch.actors import actor_for
 from dispatch.pages.views.common import SUPERVISOR_ROLES, role_required
-from dispatch.selectors.accuracy import accuracy_by_category, accuracy_by_unit, worst_confusions
+from dispatch.selectors.accuracy import accuracy_by_category, accuracy_by_item, accuracy_by_unit, worst_confusions
 from governance.models import Region
 
 PERIODS = (7, 30, 90)
@@ -30,6 +31,7 @@ def accuracy(request):
         "days": days,
         "periods": PERIODS,
         "by_category": accuracy_by_category(**scope),
+        "by_item": accuracy_by_item(**scope),
         "by_unit": accuracy_by_unit(**scope),
         "confusions": worst_confusions(**scope),
     }

@@ -8,7 +8,7 @@ from django.utils import timezone
 from common.inputs import is_id
 from dispatch.actors import actor_for
 from dispatch.pages.exports import csv_response, wants_csv
-from dispatch.pages.forms import DashboardFilterForm
+from dispatch.pages.filters import DashboardFilterForm
 from dispatch.pages.views.common import SUPERVISOR_ROLES, role_required
 from dispatch.selectors import stats
 from dispatch.selectors.patrol import patrol_counts

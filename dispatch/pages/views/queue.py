@@ -12,7 +12,8 @@ from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch import selectors, services
 from dispatch.pages.exports import csv_response, wants_csv
-from dispatch.pages.forms import BatchDispatchForm, QueueFilterForm
+from dispatch.pages.filters import QueueFilterForm
+from dispatch.pages.forms import BatchDispatchForm
 from dispatch.pages.templatetags import duration
 from dispatch.pages.views.common import paginate, query_without_page, report_error, role_required
 from dispatch.pages.views.tickets import ticket_columns

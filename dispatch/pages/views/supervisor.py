@@ -14,7 +14,8 @@ from common.pagination import bounded_count_label
 from dispatch import selectors, services
 from dispatch.models import CityMode
 from dispatch.pages.exports import csv_response, wants_csv
-from dispatch.pages.forms import CityModeForm, TicketFilterForm
+from dispatch.pages.filters import TicketFilterForm
+from dispatch.pages.forms import CityModeForm
 from dispatch.pages.views.common import QUEUE_ROLES, SUPERVISOR_ROLES, paginate, query_without_page, role_required
 from dispatch.pages.views.tickets import apply_filters, ticket_columns
 from governance.selectors import category_choices

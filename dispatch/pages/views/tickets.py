@@ -14,7 +14,7 @@ from dispatch.actors import actor_for
 from dispatch.models import Ticket, TicketPhoto
 from dispatch.pages import actions
 from dispatch.pages.exports import csv_response, wants_csv
-from dispatch.pages.forms import TicketFilterForm
+from dispatch.pages.filters import TicketFilterForm
 from dispatch.pages.views.common import (
     CENTRE_ROLES,
     HANDLER_ROLES,
