@@ -5,12 +5,13 @@ quiet community and in a busy one (thousands of open tickets), with where the ti
         [--busy 3000] [--json]
 
 Uses and changes the database it is given (migrates it, loads the divisions, the grids of 金水区, the
-departments, the shipped 派单目录, trains a classifier if none is active); the tickets it adds are deleted
-at the end. The worker is `celery -A config worker --pool solo` (one process) consuming the routing queue.
+departments, the shipped 派单目录, trains a classifier if none is active; ANALYZEs the tables it bulk-loads);
+the tickets it adds are deleted at the end. The worker is `celery -A config worker --pool solo` (one process) consuming the routing queue.
 
 Prints, per community (quiet / busy):
   in-process: ms per ticket (p50, p99) of `ticket_route`, and of its parts (classify, place, decision,
-      duplicate check) on the same tickets;
+      duplicate check) on the same tickets; CPU ms and statements per ticket of what the routing task
+      runs (`ticket_route_with_waiting` per id, batches of DISPATCH_ROUTE_BATCH), load-independent;
   worker: tickets routed per second by one worker process, from the first publish to the last
       `routed_at` (the figure the target of issue 15 is about: ≥ 60/s, stretch 200/s).
 Last line (with --json): {"route_per_s_per_worker": …, "route_per_s_busy": …, "in_process_ms_p50": …, …}.
@@ -38,6 +39,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -133,14 +135,14 @@ def in_process(ids: list[int]) -> dict:
     from dispatch.models import Ticket
     from dispatch.selectors import duplicate_candidates
     from dispatch.services import ticket_route
-    from dispatch.services.routing import _classify, _place
+    from dispatch.services.routing import _classify_many, _place
     from governance.selectors.routing import routing_decision
 
     parts: dict[str, list[float]] = {"classify": [], "place": [], "decision": [], "duplicates": [], "route": []}
     for pk in ids:
         ticket = Ticket.objects.get(pk=pk)
         t0 = time.perf_counter()
-        prediction = _classify(ticket.content)
+        (prediction,) = _classify_many([ticket.content])
         t1 = time.perf_counter()
         place = _place(ticket)
         t2 = time.perf_counter()
@@ -160,6 +162,35 @@ def in_process(ids: list[int]) -> dict:
         for key, dt in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
             parts[key].append(dt * 1000)
     return {key: ms_stats(values) for key, values in parts.items()}
+
+
+def as_the_worker(ids: list[int]) -> dict:
+    """What the routing task does for each of these ids (`ticket_route_with_waiting`: the first message
+    routes a batch, the later ones find their ticket routed), in this process: CPU ms and statements per
+    ticket, the figures that do not depend on what else runs on the machine."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dispatch.services.routing import ticket_route_with_waiting
+
+    cpu = time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        routed = sum(ticket_route_with_waiting(ticket_id=pk) for pk in ids)
+    return {
+        "cpu_ms": (time.process_time() - cpu) * 1000 / len(ids),
+        "statements": len(queries) / len(ids),
+        "routed": routed,
+    }
+
+
+def analyze():
+    """Fresh planner statistics after the bench's bulk inserts (a production database has them; without,
+    PostgreSQL plans the community's thousands of open tickets as if there were a handful)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE dispatch_ticket; ANALYZE dispatch_ticketsketch")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -241,6 +272,7 @@ def main():
     say(f"database: {connection.vendor}; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     busy_community = region_for_address(BUSY).community
     add_tickets(texts(args.busy, 1), address=BUSY, status=Ticket.Status.DISPATCHED, community=busy_community, tag="B")
+    analyze()
     found, above = sketch_recall()
     say(f"sketch recall: {found} of {above} constructed pairs at or above the strict threshold share a band")
     figures: dict = {}
@@ -257,13 +289,21 @@ def main():
             for key, (p50, p99) in parts.items():
                 say(f"   in-process {key:<11} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
             ids = add_tickets(
+                texts(args.tickets, 4), address=address, status=Ticket.Status.RECEIVED, tag=label[0] + "t"
+            )
+            task = as_the_worker(ids)
+            say(
+                f"   in-process as the routing task (batches of {settings.DISPATCH_ROUTE_BATCH}): "
+                f"{task['cpu_ms']:.1f} ms CPU, {task['statements']:.1f} statements per ticket"
+            )
+            ids = add_tickets(
                 texts(args.tickets + 1, 3), address=address, status=Ticket.Status.RECEIVED, tag=label[0] + "w"
             )
             rate = route_rate_through_worker(ids)
             cpu_ms = LAST_WORKER_CPU_MS[0]
             say(f"   one worker process: {rate:7.1f} tickets/s routed ({args.tickets} tickets); the worker used")
             say(f"      {cpu_ms:.1f} ms CPU per ticket: {1000 / cpu_ms:.0f} tickets/s per process on a core of its own")
-            figures[label] = {"parts": parts, "rate": rate, "cpu_ms": cpu_ms}
+            figures[label] = {"parts": parts, "rate": rate, "cpu_ms": cpu_ms, "task": task}
     finally:
         delete_bench_tickets()
     result = {
@@ -272,6 +312,11 @@ def main():
         "busy_open_tickets": args.busy,
         "worker_cpu_ms_per_ticket": round(figures["quiet"]["cpu_ms"], 2),
         "worker_cpu_ms_per_ticket_busy": round(figures["busy"]["cpu_ms"], 2),
+        "task_cpu_ms_per_ticket": round(figures["quiet"]["task"]["cpu_ms"], 2),
+        "task_cpu_ms_per_ticket_busy": round(figures["busy"]["task"]["cpu_ms"], 2),
+        "statements_per_ticket": round(figures["quiet"]["task"]["statements"], 2),
+        "statements_per_ticket_busy": round(figures["busy"]["task"]["statements"], 2),
+        "route_batch": settings.DISPATCH_ROUTE_BATCH,
         "in_process_ms_p50": round(figures["quiet"]["parts"]["route"][0], 2),
         "in_process_ms_p50_busy": round(figures["busy"]["parts"]["route"][0], 2),
         "duplicates_ms_p50_busy": round(figures["busy"]["parts"]["duplicates"][0], 2),

@@ -237,7 +237,7 @@ def route_per_second(operator, total: int) -> float:
             "-c",
             "1",
             "-Q",
-            "celery",
+            "routing",  # dispatch.route_ticket's queue (CELERY_TASK_ROUTES)
             "--without-gossip",
             "--without-mingle",
             "-n",

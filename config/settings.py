@@ -358,6 +358,10 @@ CLASSIFIER_TRAIN_JOBS = min(2, int(os.environ.get("CLASSIFIER_TRAIN_JOBS", "2"))
 # A ticket still `received` this long after filing is routed by the reconciler itself (its task was
 # lost: broker down at commit, or the worker died mid-routing). Tests set it to 0 instead of waiting.
 DISPATCH_RECONCILE_AFTER_SECONDS = float(os.environ.get("DISPATCH_RECONCILE_AFTER_SECONDS", "60"))
+# The routing task routes its own ticket and, when others are waiting (a storm, a worker back from an
+# outage), up to this many in all, in one transaction and one classifier call (services/routing.py).
+# 1 routes each ticket alone.
+DISPATCH_ROUTE_BATCH = int(os.environ.get("DISPATCH_ROUTE_BATCH", "50"))
 # Routing's memo of governance reads (governance/caching.py): dropped on every save of those rows, and at
 # the latest after this many seconds (a write that bypassed the signals); 0 = off.
 GOVERNANCE_CACHE_SECONDS = float(os.environ.get("GOVERNANCE_CACHE_SECONDS", "300"))

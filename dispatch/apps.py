@@ -14,9 +14,10 @@ class DispatchConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from dispatch.actors import actor_cache_clear
-        from dispatch.models import CityMode, WebhookSubscription
+        from dispatch.models import CityMode, TimeLimit, WebhookSubscription, WorkCalendarDay
         from dispatch.services.clocks import current_city_mode
         from dispatch.services.webhooks import any_active_subscription
+        from governance.caching import governance_cache_invalidate
         from governance.models import Department, Grid, GridWorker, Region, StaffProfile
 
         user_model = get_user_model()
@@ -24,6 +25,8 @@ class DispatchConfig(AppConfig):
             "actor": (actor_cache_clear, (user_model, Group, StaffProfile, GridWorker, Grid, Department, Region)),
             "city-mode": (current_city_mode.cache_clear, (CityMode,)),
             "webhooks": (any_active_subscription.cache_clear, (WebhookSubscription,)),
+            # the time limits and the working calendar are kept with the governance reads (services/sla.py)
+            "sla-tables": (governance_cache_invalidate, (TimeLimit, WorkCalendarDay)),
         }
         for name, (clear, senders) in clears.items():
             for sender in senders:

@@ -97,22 +97,35 @@ def _gram_id(gram: str) -> int:
 
 def sketch_bands(text: str) -> list[int]:
     """The BANDS band values (signed 64-bit) of a text's MinHash sketch; [] for a text without grams."""
+    return list(_sketch_bands(text))
+
+
+@lru_cache(maxsize=256)
+def _sketch_bands(text: str) -> tuple[int, ...]:
+    # Routing asks twice per ticket: for its duplicate candidates, then for the rows it stores.
     grams = ngrams(text)
     if not grams:
-        return []
+        return ()
     ids = np.fromiter((_gram_id(g) for g in grams), dtype=np.int64, count=len(grams))
     mins = ((_A[:, None] * ids[None, :] + _B[:, None]) % _PRIME).min(axis=1).reshape(BANDS, ROWS)
     bands = []
     for j, row in enumerate(mins):
         digest = hashlib.blake2b(f"{j}:{row[0]}:{row[1]}".encode(), digest_size=8).digest()
         bands.append(int.from_bytes(digest, "big", signed=True))
-    return bands
+    return tuple(bands)
+
+
+@lru_cache(maxsize=1024)
+def _candidate_grams(text: str) -> Counter:
+    # The same open tickets are the candidates of every new ticket of their community for days: their
+    # grams are kept (read-only) instead of recounted for each comparison. ~1024 texts, a few MB.
+    return ngrams(text)
 
 
 def rank_duplicates(content: str, tickets: list, *, limit: int = 5, threshold: float | None = None) -> list:
     threshold = THRESHOLD if threshold is None else threshold
     base = ngrams(content)
-    scored = [(t, cosine(base, ngrams(t.content))) for t in tickets]
+    scored = [(t, cosine(base, _candidate_grams(t.content))) for t in tickets]
     scored = [(t, round(s, 3)) for t, s in scored if s >= threshold]
     scored.sort(key=lambda pair: pair[1], reverse=True)
     return scored[:limit]

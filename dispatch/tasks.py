@@ -15,10 +15,11 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
     retry_backoff_max=60,
     max_retries=5,
 )
-def route_ticket(ticket_id: int) -> None:
-    from dispatch.services import ticket_route
+def route_ticket(ticket_id: int) -> int:
+    # Routes the waiting tickets with this one (a backlog is routed in batches); returns how many.
+    from dispatch.services.routing import ticket_route_with_waiting
 
-    ticket_route(ticket_id=ticket_id)
+    return ticket_route_with_waiting(ticket_id=ticket_id)
 
 
 @shared_task(name="dispatch.sla_sweep", acks_late=True, autoretry_for=TRANSIENT, max_retries=2)

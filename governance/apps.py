@@ -12,7 +12,7 @@ class GovernanceConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from governance.caching import governance_cache_invalidate
-        from governance.models import CatalogueItem, Department, DispatchCatalogue, Grid, Place, Region
+        from governance.models import CatalogueItem, Department, DispatchCatalogue, Grid, GridWorker, Place, Region
         from governance.selectors.address import address_index_invalidate
 
         def invalidate(sender, **kwargs):
@@ -25,7 +25,7 @@ class GovernanceConfig(AppConfig):
         def invalidate_memo(sender, **kwargs):
             governance_cache_invalidate()
 
-        for model in (Grid, Place, Department, CatalogueItem, DispatchCatalogue):
+        for model in (Grid, GridWorker, Place, Department, CatalogueItem, DispatchCatalogue):
             uid = f"governance-memo-{model.__name__}"
             post_save.connect(invalidate_memo, sender=model, weak=False, dispatch_uid=uid + "-save")
             post_delete.connect(invalidate_memo, sender=model, weak=False, dispatch_uid=uid + "-delete")

@@ -37,3 +37,14 @@ def _process_caches_cleared():
     for clear in (actor_cache_clear, current_city_mode.cache_clear, any_active_subscription.cache_clear):
         clear()
     yield
+
+
+@pytest.fixture
+def memo_on(settings):
+    """The governance memo as production runs it (the suite turns it off, tests/testenv.py)."""
+    from governance import caching
+
+    settings.GOVERNANCE_CACHE_SECONDS = 60
+    caching._drop_local()
+    yield
+    caching._drop_local()

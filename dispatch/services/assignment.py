@@ -10,7 +10,7 @@ from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch.models import Notification, Ticket, TicketAssist
 from dispatch.services.clocks import start_sign_clock
-from dispatch.services.core import notify
+from dispatch.services.core import notify_ticket
 from governance.models import Department
 
 N = Notification.Kind
@@ -74,6 +74,8 @@ def assign_lead(t: Ticket, lead: Department, now: datetime.datetime) -> list[str
 def assists_add(t: Ticket, departments: list[Department], *, source: str, by) -> list[Department]:
     """Add 协办 units (not the lead, not twice); returns those actually added."""
     added = []
+    if not departments:
+        return added
     existing = set(t.assists.values_list("department_id", flat=True))
     for dep in departments:
         if dep.pk == t.lead_department_id or dep.pk in existing:
@@ -85,9 +87,20 @@ def assists_add(t: Ticket, departments: list[Department], *, source: str, by) ->
 
 
 def notify_dispatched(t: Ticket, assists: list[Department]) -> None:
-    """Tell the lead unit, the 协办 units and the grid's worker about a (re-)dispatched ticket."""
-    notify(kind=N.DISPATCHED, ticket=t, department=t.lead_department, message=f"新工单 {t.number} 请签收（主办）")
-    for dep in assists:
-        notify(kind=N.DISPATCHED, ticket=t, department=dep, message=f"新工单 {t.number}（协办）")
+    """Tell the lead unit, the 协办 units and the grid's worker about a (re-)dispatched ticket (one INSERT)."""
+    notes = [(N.DISPATCHED, f"新工单 {t.number} 请签收（主办）", {"department": t.lead_department})]
+    notes += [(N.DISPATCHED, f"新工单 {t.number}（协办）", {"department": dep}) for dep in assists]
     if t.grid_id is not None:
-        notify(kind=N.GRID, ticket=t, user=t.grid.responsible.user, message=f"网格 {t.grid.name} 有新工单 {t.number}")
+        notes.append((N.GRID, f"网格 {t.grid.name} 有新工单 {t.number}", {"user_id": grid_worker_user_id(t.grid_id)}))
+    notify_ticket(t, notes)
+
+
+def grid_worker_user_id(grid_id: int) -> int:
+    """The account of the grid's responsible worker (memoised with the governance reads)."""
+    from governance.caching import memo
+    from governance.models import Grid
+
+    return memo(
+        ("grid-worker-user", grid_id),
+        lambda: Grid.objects.filter(pk=grid_id).values_list("responsible__user_id", flat=True).get(),
+    )

@@ -14,6 +14,7 @@ from dispatch.models import Ticket, WorkCalendarDay
 from dispatch.services.clocks import light_for
 from dispatch.services.core import write_event
 from dispatch.services.sla import WorkCalendar, add_working_hours, working_hours_between
+from governance.caching import governance_cache_invalidate
 
 DUE_FIELDS = ("sign_due", "return_due", "handle_due", "sla_due", "sla_warn_at")
 
@@ -107,6 +108,7 @@ def work_calendar_seed_from_package(*, first_year: int = 2020, by=None) -> tuple
     before = WorkCalendarDay.objects.count()
     old = calendar_snapshot(new_years) if new_years else None
     seed_work_calendar(WorkCalendarDay, first_year=first_year)
+    governance_cache_invalidate()  # a bulk insert sends no signal: the processes' calendar windows go
     added = WorkCalendarDay.objects.count() - before
     moved = deadlines_recompute(years=new_years, old=old, by=by) if old is not None else 0
     return added, moved

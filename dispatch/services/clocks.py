@@ -19,6 +19,7 @@ from dispatch.services.sla import (
     add_limit,
     add_working_hours,
     limits_for,
+    work_calendar,
     working_hours_between,
 )
 
@@ -68,7 +69,7 @@ def deadline_for(
     scaled = Decimal(str(amount)) * Decimal(str(scale))
     if scaled <= 0:
         scaled = Decimal("0.01")
-    cal = cal or WorkCalendar(timezone.localtime(start).date())
+    cal = cal or work_calendar(timezone.localtime(start).date())
     due = add_limit(start, scaled, unit, cal)
     warn_at = warn_point(start=start, due=due, unit=unit, cal=cal)
     return Deadline(due=due, warn_at=warn_at, fallback_years=frozenset(cal.fallback_years))
@@ -110,7 +111,7 @@ class ClockInputs:
         limits = self.limits or limits_for(
             category_code=t.category_code, urgency=t.urgency, time_limit_class=ticket_time_limit_class(t)
         )
-        return limits, self.cal or WorkCalendar(timezone.localtime(now).date())
+        return limits, self.cal or work_calendar(timezone.localtime(now).date())
 
 
 READ_NOW = ClockInputs()
@@ -161,7 +162,7 @@ def extend_handle_clock(t: Ticket, now: datetime.datetime, days: int) -> list[st
     """An extension of `days` working days granted: the handling deadline moves, a red light goes back
     to green (the unit is no longer late)."""
     base = t.handle_due or now
-    cal = WorkCalendar(timezone.localtime(base).date())
+    cal = work_calendar(timezone.localtime(base).date())
     t.handle_due = add_limit(base, days, "working_day", cal)
     t.extension_days += days
     t.sla_due = t.handle_due

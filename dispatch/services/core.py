@@ -5,6 +5,8 @@ import json
 import logging
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import import_module
 
 from django.conf import settings
@@ -35,6 +37,7 @@ def ticket_transition(
     mutate: Callable[[Ticket, Actor], list[str]] | None = None,
     expected_version: int | None = None,
     then: Callable[[Ticket, Actor], object] | None = None,
+    held: bool = False,
 ) -> Ticket:
     """Make one move of the transition table on a ticket, atomically.
 
@@ -44,14 +47,20 @@ def ticket_transition(
     names it changed), saves only the changed fields, writes one TicketEvent and runs `then` (like
     `mutate`, on the updated ticket and the actor: the notifications the move sends, rows it adds) — all
     in one transaction. A failed move changes nothing. `to_status` may be a function of the locked ticket. Returns the updated ticket.
+    `held=True`: the caller read `ticket` (an instance) with select_for_update in the transaction it is in,
+    so it is current and locked; it is used as it is instead of being read again (routing's batches).
     """
     move = MOVES[action]
     reason = optional_text(reason, field="reason", label="说明", max_length=2000)
     actor = actor_for(by)
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    if held and not (isinstance(ticket, Ticket) and transaction.get_connection().in_atomic_block):
+        raise ValueError("held=True needs a ticket locked in the current transaction")
     with transaction.atomic():
         locked = (
-            Ticket.objects.select_for_update(of=("self",))
+            ticket
+            if held
+            else Ticket.objects.select_for_update(of=("self",))
             .select_related("lead_department", "grid", "district", "street", "community")
             .get(pk=pk)
         )
@@ -81,7 +90,7 @@ def ticket_transition(
         write_event(ticket=locked, actor=actor, action=move.event, from_status=from_status, reason=reason, data=data)
         if then is not None:
             then(locked, actor)
-    if isinstance(ticket, Ticket):
+    if isinstance(ticket, Ticket) and not held:
         _copy_into(locked, ticket)
     return locked
 
@@ -249,31 +258,51 @@ def item_category(item, category_code: str, *, field: str = "item") -> str:
 # --- Notifications --------------------------------------------------------------------------------
 
 
+def category_name(code: str) -> str:
+    """The 派单目录's name of a category (the code when it has none), memoised with the governance reads."""
+    from governance.caching import memo
+    from governance.models import DispatchCatalogue
+
+    name = memo(
+        ("category-name", code),
+        lambda: DispatchCatalogue.objects.filter(category_code=code).values_list("category_name", flat=True).first(),
+    )
+    return name or code
+
+
 def ticket_brief(ticket: Ticket) -> str:
     """What a notification says a ticket is about, beside its number: the category and a short place
     (street and community) — never personal data: no caller, no address line, no content. Nothing for a
     confidential ticket, whose notifications name only its number (dispatch/selectors/privacy.py)."""
-    from governance.models import DispatchCatalogue
-
     if ticket.confidential:
         return ""
-    name = DispatchCatalogue.objects.filter(category_code=ticket.category_code).values_list("category_name", flat=True)
-    parts = [(name.first() or ticket.category_code) if ticket.category_code else "未分类"]
+    parts = [category_name(ticket.category_code) if ticket.category_code else "未分类"]
     place = "".join(r.name for r in (ticket.street, ticket.community) if r is not None)
     parts.append(place or (ticket.district.name if ticket.district else ""))
     return " · ".join(p for p in parts if p)
 
 
-def notify(*, kind: str, ticket: Ticket | None, message: str, user=None, department=None, region=None) -> Notification:
+def notify(*, kind: str, ticket: Ticket | None, message: str, **to) -> Notification:
     """A notification row (read in the product); the outbound sender, when one is set, gets it after commit.
-    A ticket's notification names what it is about after the message (`ticket_brief`)."""
-    brief = ticket_brief(ticket) if ticket is not None else ""
-    if brief:
-        message = f"{message}｜{brief}"
-    (note,) = notify_many(
-        [Notification(kind=kind, ticket=ticket, user=user, department=department, region=region, message=message[:255])]
-    )
+    `to` names the addressee (user/user_id, department, region). A ticket's notification names what it is
+    about after the message (`ticket_brief`)."""
+    if ticket is not None:
+        (note,) = notify_ticket(ticket, [(kind, message, to)])
+        return note
+    (note,) = notify_many([Notification(kind=kind, message=message, **to)])
     return note
+
+
+def notify_ticket(ticket: Ticket, notes: list[tuple[str, str, dict]]) -> list[Notification]:
+    """Several notifications about one ticket, each (kind, message, addressee fields), written in one
+    INSERT; each names what the ticket is about after its message, like `notify`."""
+    brief = ticket_brief(ticket)
+    return notify_many(
+        [
+            Notification(kind=kind, ticket=ticket, message=f"{message}｜{brief}" if brief else message, **to)
+            for kind, message, to in notes
+        ]
+    )
 
 
 def notify_lead(ticket: Ticket, kind: str, message: str) -> Notification:
@@ -298,12 +327,35 @@ def notify_once(*, kind: str, key: str, message: str) -> Notification | None:
 
 def notify_many(notes: list[Notification]) -> list[Notification]:
     """Write many notifications at once (the sweep's aggregated alerts) and hand them to the outbound
-    sender after commit, like `notify`."""
+    sender after commit, like `notify`. Inside `notifications_deferred` they are only kept for its end."""
     for note in notes:
         note.message = note.message[:255]
+    pending = _deferred.get()
+    if pending is not None:
+        pending.extend(notes)
+        return notes
     created = Notification.objects.bulk_create(notes, batch_size=500)
     send_later([n.pk for n in created if n.pk is not None])
     return created
+
+
+_deferred: ContextVar[list | None] = ContextVar("dispatch_deferred_notifications", default=None)
+
+
+@contextmanager
+def notifications_deferred():
+    """The notifications written in this block (`notify`, `notify_ticket`, `notify_many`) are inserted
+    in one INSERT when it ends without an error, and none when it raises; until then they have no pk.
+    Blocks nest: an inner block that ends well hands its notifications to the outer one (routing: one
+    block per ticket, whose notifications are dropped when it fails, inside one block per batch)."""
+    pending: list[Notification] = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        notify_many(pending)
 
 
 def notifications_mark_read(*, by, ids: list[int] | None = None) -> int:

@@ -3,17 +3,20 @@ or leave it for a person (governance.selectors.routing decides; this module writ
 
 import datetime
 import logging
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
-from classifier.services import NoActiveModel, classify
+from classifier.services import NoActiveModel, classify_many
 from common.errors import ConflictError
 from dispatch.duplicates import hint_keys, sketch_bands
 from dispatch.models import Notification, Ticket, TicketAssist, TicketHintKey, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
-from dispatch.services.core import notify, ticket_transition
+from dispatch.services.core import notifications_deferred, notify, ticket_transition
 from governance.selectors import grid_for_address, region_for_address
 from governance.selectors.routing import routing_decision
 
@@ -26,12 +29,15 @@ CATEGORY_K = 15
 NO_MODEL = "分类模型未启用，请人工分派"
 
 
-def _classify(text: str):
-    """The classifier's prediction, or None when no model is active (the ticket then waits for a person)."""
+def _classify_many(texts: list[str]) -> list:
+    """The classifier's predictions for these texts in one batch call, or None for each when no model is
+    active (the tickets then wait for a person)."""
+    if not texts:
+        return []
     try:
-        return classify(text, k=CATEGORY_K)
+        return classify_many(texts, k=CATEGORY_K)
     except NoActiveModel:
-        return None
+        return [None] * len(texts)
 
 
 def _place(ticket: Ticket) -> dict:
@@ -70,23 +76,24 @@ def _category_belief(ticket: Ticket, prediction) -> tuple[dict[str, float] | Non
     return (probabilities if prediction else None), bool(prediction and prediction.auto)
 
 
-def ticket_route(*, ticket_id: int) -> Ticket | None:
-    """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
-    ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
+@dataclass
+class _Plan:
+    """What routing decided for one ticket, from reads made outside any lock."""
 
-    The classifier's categories and the text choose the matter item; the item and the place choose the
-    unit (governance.selectors.routing). When the item is certain and the place it needs is known, the
-    ticket is dispatched to the item's lead unit (and 协办 units) and the grid's worker is notified;
-    otherwise, or with no active model, it waits in the human dispatch queue with the top categories and
-    the top items (with their units and words) stored on it. The `routed` event's reason says why."""
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is None or ticket.status != S.RECEIVED:
-        return ticket
-    # Slow, read-only work outside the lock: the model and the address resolver.
-    prediction = _classify(ticket.content)
+    ticket: Ticket
+    prediction: object
+    place: dict
+    decision: object
+    community: object
+    duplicates: list
+
+    @property
+    def assignment(self):
+        return self.decision.assignment if self.decision is not None and self.decision.auto else None
+
+
+def _plan(ticket: Ticket, prediction) -> _Plan:
     place = _place(ticket)
-    district = place.get("district") or ticket.district
-    street = place.get("street") or ticket.street
     decision = None
     chosen_item = ticket.catalogue_item if ticket.catalogue_item_id else None
     if prediction is not None or chosen_item is not None or ticket.category_code:
@@ -95,25 +102,32 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             text=ticket.content,
             category_probabilities=probabilities,
             classifier_confident=confident,
-            district=district,
-            street=street,
+            district=place.get("district") or ticket.district,
+            street=place.get("street") or ticket.street,
             chosen_item=chosen_item,
         )
-    assignment = decision.assignment if decision is not None and decision.auto else None
-    duplicates = []
     community = place.get("community") or ticket.community
+    duplicates = []
     if community is not None:
         duplicates = [
             {"number": t.number, "id": t.pk, "similarity": s}
             for t, s in duplicate_candidates(content=ticket.content, community=community, exclude_pk=ticket.pk)
         ]
+    return _Plan(ticket, prediction, place, decision, community, duplicates)
 
+
+def _write(plan: _Plan, *, held: bool = False, sketches: list | None = None) -> Ticket:
+    """The routing transaction of one planned ticket (a savepoint inside a batch's transaction, where the
+    batch holds the row lock: `held`, and writes the sketch and hint-key rows of all its tickets at its end: they are
+    added to `sketches` once this ticket is written)."""
+    staged = []
+    prediction, place, decision, assignment = plan.prediction, plan.place, plan.decision, plan.assignment
     now = timezone.now()
     target = S.DISPATCHED if assignment is not None else S.PENDING_DISPATCH
     data = {
         "auto": assignment is not None,
         "place_candidates": place.get("candidates", []),
-        "duplicates": duplicates,
+        "duplicates": plan.duplicates,
     }
     if decision is not None:
         data.update(decision.as_event_data())
@@ -150,43 +164,128 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
             data.update({"department": assignment.lead.pk, "assists": [d.pk for d in assignment.assists]})
         return fields
 
-    try:
-        with transaction.atomic():
-            t = ticket_transition(
-                ticket=ticket_id, by=None, action="route", to_status=target, reason=reason, mutate=mutate, data=data
+    def then(t: Ticket, actor) -> None:
+        # In the move's own transaction: the ticket, its event and these rows commit together or not at all.
+        if assignment is not None:
+            assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
+            notify_dispatched(t, list(assignment.assists))
+        if plan.community is not None:
+            staged.extend(
+                TicketSketch(ticket_id=t.pk, community=plan.community, band=band, created_at=t.created_at)
+                for band in set(sketch_bands(t.content))
             )
-            if assignment is not None:
-                assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
-                notify_dispatched(t, list(assignment.assists))
-            if community is not None:
-                TicketSketch.objects.bulk_create(
-                    TicketSketch(ticket_id=t.pk, community=community, band=band, created_at=t.created_at)
-                    for band in set(sketch_bands(t.content))
-                )
-                ticket_hint_keys_write([(t, community.pk)])
-            if duplicates:
-                notify(
-                    kind=Notification.Kind.DUPLICATE,
-                    ticket=t,
-                    user=t.created_by,
-                    message=f"工单 {t.number} 与 {duplicates[0]['number']} 疑似重复，可并单",
-                )
+            staged.extend(hint_key_rows(t, plan.community.pk))
+            if sketches is None:
+                index_rows_write(staged)
+        if plan.duplicates:
+            notify(
+                kind=Notification.Kind.DUPLICATE,
+                ticket=t,
+                user_id=t.created_by_id,
+                message=f"工单 {t.number} 与 {plan.duplicates[0]['number']} 疑似重复，可并单",
+            )
+
+    try:
+        routed = ticket_transition(
+            ticket=plan.ticket if held else plan.ticket.pk,
+            by=None,
+            action="route",
+            to_status=target,
+            reason=reason,
+            mutate=mutate,
+            data=data,
+            then=then,
+            held=held,
+        )
     except ConflictError:
         # Someone else routed (or closed) it between our read and our lock: nothing to do.
-        return Ticket.objects.get(pk=ticket_id)
-    return t
+        return Ticket.objects.get(pk=plan.ticket.pk)
+    if sketches is not None:
+        sketches.extend(staged)
+    return routed
+
+
+# The rows routing reads with each ticket (its place and chosen item, when intake set them; what
+# ticket_transition reads with the locked row).
+_ROUTING_RELATED = ("district", "street", "community", "grid", "lead_department", "catalogue_item")
+
+
+def ticket_route(*, ticket_id: int) -> Ticket | None:
+    """Route a filed ticket once. Safe to run twice or after a crash: the work is one transaction, and a
+    ticket that is no longer `received` (routed, closed at intake, merged) is returned unchanged.
+
+    The classifier's categories and the text choose the matter item; the item and the place choose the
+    unit (governance.selectors.routing). When the item is certain and the place it needs is known, the
+    ticket is dispatched to the item's lead unit (and 协办 units) and the grid's worker is notified;
+    otherwise, or with no active model, it waits in the human dispatch queue with the top categories and
+    the top items (with their units and words) stored on it. The `routed` event's reason says why."""
+    ticket = Ticket.objects.select_related(*_ROUTING_RELATED).filter(pk=ticket_id).first()
+    if ticket is None or ticket.status != S.RECEIVED:
+        return ticket
+    # Slow, read-only work outside the lock: the model and the address resolver.
+    (prediction,) = _classify_many([ticket.content])
+    return _write(_plan(ticket, prediction))
+
+
+def tickets_route(*, tickets: list[Ticket]) -> dict[int, Ticket]:
+    """`ticket_route` for many `received` tickets the caller read with `_ROUTING_RELATED` and locked
+    (select_for_update) in the transaction it is in: one classifier call for all texts, then each ticket
+    in its own savepoint, so one that fails (logged, left `received` for the reconciler) does not undo
+    the others. A database error ends the batch (the connection is unusable) and the caller's
+    transaction rolls back. Returns {id: routed ticket}."""
+    routed, sketches = {}, []
+    with notifications_deferred():  # the batch's notifications in one INSERT at its end
+        for ticket, prediction in zip(tickets, _classify_many([t.content for t in tickets]), strict=True):
+            try:
+                with notifications_deferred():  # this ticket's, dropped if it fails
+                    routed[ticket.pk] = _write(_plan(ticket, prediction), held=True, sketches=sketches)
+            except DatabaseError:
+                raise
+            except Exception:
+                logger.exception("routing ticket %s failed; it stays received for the reconciler", ticket.pk)
+        index_rows_write(sketches)
+    return routed
+
+
+def ticket_route_with_waiting(*, ticket_id: int, batch: int | None = None) -> int:
+    """What the routing task does: route this ticket and, when others are waiting (a storm, a worker back
+    from an outage), up to `batch` − 1 of the oldest with it, in one transaction: the tickets are claimed
+    with SKIP LOCKED, so two workers never route the same ticket and neither waits for the other. A
+    ticket claimed here and routed is skipped at once when its own message arrives (it is no longer
+    `received`). Returns how many were routed; 0 when nothing was waiting (the common redelivery)."""
+    batch = max(1, settings.DISPATCH_ROUTE_BATCH if batch is None else batch)
+    waiting = Ticket.objects.filter(Q(pk=ticket_id) | Q(routed_at__isnull=True), status=S.RECEIVED)
+    if not waiting.exists():  # one read, outside any transaction, for the messages of routed tickets
+        return 0
+    with transaction.atomic():
+        claimed = list(
+            waiting.select_for_update(skip_locked=True)
+            .order_by(Case(When(pk=ticket_id, then=0), default=1), "created_at", "pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not claimed:
+            return 0
+        tickets = Ticket.objects.select_related(*_ROUTING_RELATED).filter(pk__in=claimed).order_by("created_at", "pk")
+        return len(tickets_route(tickets=list(tickets)))
+
+
+def hint_key_rows(t: Ticket, community_code: str) -> list[TicketHintKey]:
+    """The rows filing a ticket under its duplicate-hint keys (dispatch.duplicates.hint_keys)."""
+    return [
+        TicketHintKey(ticket_id=t.pk, community_id=community_code, key=key, created_at=t.created_at)
+        for key in set(hint_keys(t.content, t.address))
+    ]
 
 
 def ticket_hint_keys_write(pairs) -> None:
-    """File each (ticket, community code) under the ticket's duplicate-hint keys (dispatch.duplicates.hint_keys)."""
-    TicketHintKey.objects.bulk_create(
-        (
-            TicketHintKey(ticket_id=t.pk, community_id=code, key=key, created_at=t.created_at)
-            for t, code in pairs
-            for key in set(hint_keys(t.content, t.address))
-        ),
-        batch_size=1000,
-    )
+    """File each (ticket, community code) under the ticket's duplicate-hint keys."""
+    TicketHintKey.objects.bulk_create((row for t, code in pairs for row in hint_key_rows(t, code)), batch_size=1000)
+
+
+def index_rows_write(rows: list) -> None:
+    """The duplicate-check sketch rows and hint-key rows of routed tickets, one INSERT per table."""
+    for model in (TicketSketch, TicketHintKey):
+        model.objects.bulk_create([r for r in rows if isinstance(r, model)], batch_size=2000)
 
 
 def ticket_sketches_purge(*, now=None) -> int:

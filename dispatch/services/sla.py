@@ -30,13 +30,18 @@ DEFAULT_LIMIT = {"unit": TimeLimit.Unit.WORKING_DAY, "sign": 1, "handle": 5, "re
 
 
 class WorkCalendar:
-    """The working calendar for a window of dates, loaded in one query and extended on demand."""
+    """The working calendar for a window of dates, loaded in one query and extended on demand.
+    `known` is a window read before ((days, (first, last))), e.g. by `work_calendar`; it is copied."""
 
-    def __init__(self, start: datetime.date, days: int = 120):
+    def __init__(self, start: datetime.date, days: int = 120, *, known=None):
         self._days: dict[datetime.date, bool] = {}
         self._loaded: tuple[datetime.date, datetime.date] | None = None
         self.fallback_years: set[int] = set()
-        self._load(start, start + datetime.timedelta(days=days))
+        if known is not None and known[1][0] <= start and start + datetime.timedelta(days=days) <= known[1][1]:
+            self._days.update(known[0])
+            self._loaded = known[1]
+        else:
+            self._load(start, start + datetime.timedelta(days=days))
 
     def _load(self, start: datetime.date, end: datetime.date) -> None:
         rows = WorkCalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday")
@@ -62,6 +67,27 @@ class WorkCalendar:
             if self.is_workday(day):
                 return day
         return day  # a calendar with no working day for years: stop rather than loop forever
+
+
+# The window a process keeps in memory: from the first of the month, far enough for every limit started
+# this month (the longest are tens of working days, plus extensions read further on demand).
+CALENDAR_MEMO_DAYS = 240
+
+
+def work_calendar(start: datetime.date) -> WorkCalendar:
+    """A WorkCalendar from `start`, built from the calendar window this process keeps (one read per month
+    and memo lifetime: the memo of governance reads, dropped when a calendar day is saved, see
+    dispatch/apps.py). The deadline of every ticket needs one; the rows change once a year."""
+    from governance.caching import memo
+
+    first = start.replace(day=1)
+    last = first + datetime.timedelta(days=CALENDAR_MEMO_DAYS)
+
+    def read():
+        rows = WorkCalendarDay.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_workday")
+        return dict(rows), (first, last)
+
+    return WorkCalendar(start, known=memo(("work-calendar", first), read))
 
 
 def _local(dt: datetime.datetime) -> datetime.datetime:
@@ -153,13 +179,16 @@ def limits_for(*, category_code: str, urgency: str, time_limit_class: str = "") 
     """The TimeLimit row for a ticket: at the urgency `timed_urgency` gives, the most specific of
     (category, class), (any category, class), (category, any class), the urgency's default row; else
     1/5/2 working days. `time_limit_class` is the matter item's (派单目录), "" when the ticket has none."""
+    from governance.caching import memo
+
     urgency = timed_urgency(urgency=urgency, time_limit_class=time_limit_class)
     code, klass = category_code or "", time_limit_class or ""
+    # The whole table (a few dozen rows) is kept with the governance reads: dropped when a row is saved.
+    table = memo(("time-limits",), lambda: list(TimeLimit.objects.all()))
     rows = {
         (row.category_code, row.time_limit_class): row
-        for row in TimeLimit.objects.filter(
-            urgency=urgency, category_code__in=[code, ""], time_limit_class__in=[klass, ""]
-        )
+        for row in table
+        if row.urgency == urgency and row.category_code in (code, "") and row.time_limit_class in (klass, "")
     }
     row = rows.get((code, klass)) or rows.get(("", klass)) or rows.get((code, "")) or rows.get(("", ""))
     if row is None:

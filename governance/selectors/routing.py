@@ -137,7 +137,8 @@ def routing_decision(
     if chosen_item is not None:
         choice = _with_chosen(choice, chosen_item)
     ids = tuple(s.item_id for s in choice.top)
-    items = memo(("catalogue-items", *ids), lambda: CatalogueItem.objects.in_bulk(ids))
+    catalogue = memo(("catalogue-items",), CatalogueItem.objects.in_bulk)  # every item, a few hundred rows
+    items = {pk: catalogue[pk] for pk in ids if pk in catalogue}
     assignments = {
         s.item_id: department_for_item(item=items[s.item_id], district=district, street=street)
         for s in choice.top

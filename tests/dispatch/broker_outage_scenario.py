@@ -7,8 +7,9 @@ worker` on both, and then:
   1. files OUTAGE_BEFORE tickets and waits for the worker to route them;
   2. stops Redis (no persistence: it comes back empty), keeps it down OUTAGE_SECONDS while filing
      OUTAGE_DURING tickets (each must be 201);
-  3. starts Redis again on the same port and files OUTAGE_AFTER tickets, which the worker must route;
-  4. sends the reconciler task (what beat does every minute), which routes what was filed during the outage.
+  3. starts Redis again on the same port and files OUTAGE_AFTER tickets, which the worker must route (the
+     first of their tasks routes the waiting tickets filed during the outage with its own, in a batch);
+  4. sends the reconciler task (what beat does every minute), which routes whatever is still unrouted.
 Prints one JSON line: counts (filed, routed, lost, doubled), the worker's survival, the publish counters
 and the filing times during the outage.
 """

@@ -97,7 +97,7 @@ def predict(monkeypatch):
 
     def set_prediction(code="城乡建设", probability=0.97, auto=True):
         prediction = FakePrediction.of(code, probability, auto=auto)
-        monkeypatch.setattr("dispatch.services.routing._classify", lambda text: prediction)
+        monkeypatch.setattr("dispatch.services.routing._classify_many", lambda texts: [prediction] * len(texts))
         return prediction
 
     set_prediction()

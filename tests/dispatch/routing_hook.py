@@ -3,8 +3,9 @@
 
 - Routing sees a fixed, confident prediction (城乡建设, 0.97, auto), so the ticket takes the dispatched path
   whatever model is (or is not) active in the test database.
-- With ROUTING_HOOK_BLOCK_MARKER=<path> set, routing stops *inside* its transaction, after every write it
-  makes (ticket update, `routed` event, 协办 rows, notifications) and before the commit: it writes the
+- With ROUTING_HOOK_BLOCK_MARKER=<path> set, routing stops *inside* its transaction, after the writes of
+  the ticket (update, `routed` event, 协办 rows; its notifications are written then, or at the end of its
+  batch, and its batch's other tickets may be written too) and before the commit: it writes the
   ticket id to <path> and waits there to be killed. It gives up after ROUTING_HOOK_BLOCK_SECONDS (120) by
   raising, which rolls the transaction back, so a test that forgot to kill the worker still commits nothing.
 """
@@ -21,7 +22,7 @@ from dispatch.services import routing  # noqa: E402
 from tests.dispatch.classifier_stub import FakePrediction  # noqa: E402
 
 PREDICTION = FakePrediction.of("城乡建设", 0.97, auto=True)
-routing._classify = lambda text: PREDICTION
+routing._classify_many = lambda texts: [PREDICTION] * len(texts)
 
 MARKER = os.environ.get("ROUTING_HOOK_BLOCK_MARKER")
 if MARKER:

@@ -142,7 +142,7 @@ def test_low_confidence_waits_for_a_person_with_top3_then_human_dispatch_confirm
 
 
 def test_no_active_model_sends_the_ticket_to_the_human_queue(world, file_ticket, monkeypatch):
-    monkeypatch.setattr("dispatch.services.routing._classify", lambda text: None)
+    monkeypatch.setattr("dispatch.services.routing._classify_many", lambda texts: [None] * len(texts))
 
     ticket = file_ticket()
 

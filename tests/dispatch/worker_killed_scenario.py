@@ -97,7 +97,11 @@ def run(*, operator, workdir: Path, env: dict) -> dict:
         returncode = killed.kill()
         after_kill = snapshot(ids)
 
-        fresh = Worker(name="fresh", env={**env, "DISPATCH_RECONCILE_AFTER_SECONDS": "0"}, include=HOOK)
+        # The killed worker routed in a batch (all three claimed, none committed). The fresh one routes one
+        # ticket per task, so the blocked ticket is left to the reconciler, the path this scenario is about
+        # (with batches, the next task would take it first: tests/dispatch/test_routing_batches.py).
+        fresh_env = {**env, "DISPATCH_RECONCILE_AFTER_SECONDS": "0", "DISPATCH_ROUTE_BATCH": "1"}
+        fresh = Worker(name="fresh", env=fresh_env, include=HOOK)
         fresh.wait_ready()
         others = [pk for pk in ids if pk != blocked]
         # The other two tickets' tasks were still queued: the fresh worker routes them the normal way.

@@ -12,14 +12,6 @@ from governance.selectors import grid_for_address
 from governance.selectors.items import _department
 
 
-@pytest.fixture
-def memo_on(settings):
-    settings.GOVERNANCE_CACHE_SECONDS = 60
-    caching._drop_local()
-    yield
-    caching._drop_local()
-
-
 def queries(fn) -> tuple[object, int]:
     with CaptureQueriesContext(connection) as ctx:
         value = fn()

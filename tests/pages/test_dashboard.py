@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ai_routes(monkeypatch):
     """Routing sees a confident prediction of 城乡建设 (dispatched automatically to 住建局)."""
-    monkeypatch.setattr("dispatch.services.routing._classify", lambda text: FakePrediction.of("城乡建设", 0.97))
+    monkeypatch.setattr(
+        "dispatch.services.routing._classify_many", lambda texts: [FakePrediction.of("城乡建设", 0.97)] * len(texts)
+    )
 
 
 def day_sums() -> dict:
