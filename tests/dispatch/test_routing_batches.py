@@ -125,11 +125,12 @@ def test_a_write_that_dies_half_way_rolls_the_whole_batch_back(world, file_ticke
 # --- Statements ------------------------------------------------------------------------------------
 # What one ticket costs with the memo warm, on the dispatched path of CONTENT (one 协办 unit, and a
 # duplicate of the ticket routed before it). In a batch: its duplicate-candidate read; savepoint, UPDATE,
-# `routed` event, the 协办 check and row, release; the batch writes every ticket's notifications and
-# sketch rows in one INSERT each at its end. Alone (`ticket_route`, the reconciler): also read first and
-# read again locked, and its notifications (one INSERT), its duplicate notice and its sketch rows.
+# `routed` event, the 协办 check and row, release; the batch writes every ticket's notifications,
+# sketch rows and duplicate-hint key rows in one INSERT each at its end. Alone (`ticket_route`, the
+# reconciler): also read first and read again locked, and its notifications (one INSERT), its duplicate
+# notice, its sketch rows and its hint-key rows.
 PER_TICKET_IN_BATCH = 7
-ALONE = PER_TICKET_IN_BATCH + 5
+ALONE = PER_TICKET_IN_BATCH + 6
 
 
 @pytest.mark.django_db
@@ -154,8 +155,8 @@ def test_statements_of_a_batch_grow_by_a_fixed_few_per_ticket(world, file_ticket
     assert (n3, n6) == (3, 6)
     assert len(sql6) - len(sql3) == 3 * PER_TICKET_IN_BATCH, "\n".join(sql6)
     # once per batch: the check, the transaction, the claim, the read of the claimed rows, the
-    # notifications and the sketch rows
-    assert len(sql3) - 3 * PER_TICKET_IN_BATCH == 7, "\n".join(sql3)
+    # notifications, the sketch rows and the hint-key rows
+    assert len(sql3) - 3 * PER_TICKET_IN_BATCH == 8, "\n".join(sql3)
 
 
 @pytest.mark.django_db
