@@ -2,15 +2,7 @@
 
 from dispatch.services import moves
 from dispatch.services.clocks import current_city_mode
-from dispatch.services.core import (
-    enqueue_after_commit,
-    notifications_mark_read,
-    notifications_requeue,
-    notifications_send,
-    notify,
-    notify_many,
-    ticket_transition,
-)
+from dispatch.services.core import enqueue_after_commit, ticket_transition
 from dispatch.services.intake import (
     city_mode_switch,
     next_ticket_number,
@@ -20,6 +12,13 @@ from dispatch.services.intake import (
     ticket_reveal_phone,
 )
 from dispatch.services.moves import *  # noqa: F403 (the named moves, listed once in moves/__init__.py)
+from dispatch.services.notifications import (
+    notifications_mark_read,
+    notifications_requeue,
+    notifications_send,
+    notify,
+    notify_many,
+)
 from dispatch.services.routing import ticket_route
 from dispatch.services.sweep import reconcile_unrouted, sla_sweep
 

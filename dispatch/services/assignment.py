@@ -10,7 +10,7 @@ from common.errors import ApplicationError
 from common.inputs import is_id
 from dispatch.models import Notification, Ticket, TicketAssist
 from dispatch.services.clocks import start_sign_clock
-from dispatch.services.core import notify_ticket
+from dispatch.services.notifications import notify_ticket
 from governance.models import Department
 
 N = Notification.Kind

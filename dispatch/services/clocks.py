@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch.models import CityMode, Notification, Ticket, TimeLimit
-from dispatch.services.core import notify_once
+from dispatch.services.notifications import notify_once
 from dispatch.services.sla import (
     Limits,
     WorkCalendar,

@@ -21,9 +21,10 @@ from dispatch.hotspot_text import summary_line
 from dispatch.models import Hotspot, HotspotScan, HotspotTicket, Notification, Ticket
 from dispatch.selectors.hotspots import hotspot_list_for_user
 from dispatch.services.assignment import assign_lead, notify_dispatched
-from dispatch.services.core import notify_many, ticket_transition
+from dispatch.services.core import ticket_transition
 from dispatch.services.intake import ticket_create
 from dispatch.services.moves import ticket_merge
+from dispatch.services.notifications import notify_many
 from dispatch.workflow import MERGEABLE, MOVES, actor_may
 from governance import roles
 from governance.models import Department, Region

@@ -16,7 +16,8 @@ from dispatch.duplicates import hint_keys, sketch_bands
 from dispatch.models import Notification, Ticket, TicketAssist, TicketHintKey, TicketSketch
 from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
-from dispatch.services.core import notifications_deferred, notify, ticket_transition
+from dispatch.services.core import ticket_transition
+from dispatch.services.notifications import notifications_deferred, notify
 from governance.selectors import grid_for_address, region_for_address
 from governance.selectors.routing import routing_decision
 

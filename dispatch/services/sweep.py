@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import calendar_missing_key
-from dispatch.services.core import event_row, events_insert_sql, notify_many, notify_once, write_events
+from dispatch.services.core import event_row, events_insert_sql, write_events
+from dispatch.services.notifications import notify_many, notify_once
 from dispatch.services.routing import ticket_route
 from dispatch.services.webhooks import webhook_deliveries_insert_sql
 from governance.models import Region

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from dispatch import services
 from dispatch.models import Notification, NotificationRead
 from dispatch.selectors import notifications_for_user
-from dispatch.services import core
+from dispatch.services import notifications
 from dispatch.services.clocks import note_fallback_years
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_a_notification_whose_publish_failed_is_queued_again_by_the_requeue_swee
 
     # not yet: the normal path may still be on its way
     assert services.notifications_requeue() == 0
-    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - core.REQUEUE_AFTER)
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - notifications.REQUEUE_AFTER)
     with django_capture_on_commit_callbacks(execute=True):  # as the beat task's own transaction would
         queued = services.notifications_requeue()
 
@@ -131,9 +131,9 @@ def test_a_notification_whose_publish_failed_is_queued_again_by_the_requeue_swee
 
 def test_the_requeue_sweep_leaves_old_notifications_and_does_nothing_without_a_sender(world, settings):
     old = services.notify(kind="grid", ticket=None, message="两天前", department=world.zhujian)
-    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - core.REQUEUE_WITHIN)
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - notifications.REQUEUE_WITHIN)
     recent = services.notify(kind="grid", ticket=None, message="十分钟前", department=world.zhujian)
-    Notification.objects.filter(pk=recent.pk).update(created_at=timezone.now() - core.REQUEUE_AFTER * 2)
+    Notification.objects.filter(pk=recent.pk).update(created_at=timezone.now() - notifications.REQUEUE_AFTER * 2)
 
     assert services.notifications_requeue() == 0  # no sender configured
     settings.DISPATCH_NOTIFICATION_SENDER = "tests.dispatch.test_notifications.record"

@@ -23,7 +23,9 @@ def test_the_shared_scenario_goes_to_the_district_housing_bureau_by_its_item(wor
     assert (ticket.status, ticket.lead_department, ticket.category_code) == (S.DISPATCHED, world.zhujian, "城乡建设")
     assert list(ticket.assists.values_list("department", flat=True)) == [world.chengguan.pk]
     assert event.data["item_path"] == "城乡建设/城市建设和市政管理/自来水供应/二次供水"
-    assert event.reason.startswith("事项“自来水供应·二次供水”（识别词：楼顶水箱、霉味）")  # 水箱清洗 shares 水箱 with 楼顶水箱
+    assert event.reason.startswith(
+        "事项“自来水供应·二次供水”（识别词：楼顶水箱、霉味）"
+    )  # 水箱清洗 shares 水箱 with 楼顶水箱
     assert event.reason.endswith("→ 金水区住房和城乡建设局")
     assert ticket.ai_routing["items"][0]["unit_name"] == "金水区住房和城乡建设局"
 

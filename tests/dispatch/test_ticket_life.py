@@ -44,7 +44,9 @@ def test_the_sender_is_a_task_queued_after_commit_not_run_in_the_request(
     world, handling, sender, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr("dispatch.services.core.enqueue_after_commit", lambda name, *args: queued.append((name, args)))
+    monkeypatch.setattr(
+        "dispatch.services.notifications.enqueue_after_commit", lambda name, *args: queued.append((name, args))
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快")
@@ -61,7 +63,7 @@ def test_the_sender_is_a_task_queued_after_commit_not_run_in_the_request(
 
 def test_no_task_is_queued_without_a_sender(world, handling, monkeypatch, django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr("dispatch.services.core.enqueue_after_commit", lambda name, *args: queued.append(name))
+    monkeypatch.setattr("dispatch.services.notifications.enqueue_after_commit", lambda name, *args: queued.append(name))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_urge(ticket=handling, by=world.dispatcher, reason="请加快")

@@ -5,8 +5,9 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from dispatch.models import Notification, TicketEvent, TicketPhoto
 from dispatch.services.clocks import extend_handle_clock, start_handle_clock, stop_clock, ticket_time_limit_class
-from dispatch.services.core import notify_lead, require_text
+from dispatch.services.core import require_text
 from dispatch.services.moves.plan import Plan, ticket_move
+from dispatch.services.notifications import notify_lead
 from dispatch.services.photos import PhotoUpload, photos_attach, photos_check
 from dispatch.services.sla import limits_for
 from dispatch.workflow import MOVES

@@ -5,8 +5,9 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import resume_handle_clock, start_handle_clock, stop_clock
-from dispatch.services.core import notify_lead, optional_text, require_category, require_text
+from dispatch.services.core import optional_text, require_category, require_text
 from dispatch.services.moves.plan import Plan, ticket_move
+from dispatch.services.notifications import notify_lead
 
 S = Ticket.Status
 N = Notification.Kind

@@ -8,8 +8,9 @@ from dispatch.actors import actor_for
 from dispatch.models import Notification, Ticket, TicketAssist, TicketCaller
 from dispatch.services.assignment import assists_add, departments_get, require_serving
 from dispatch.services.clocks import stop_clock
-from dispatch.services.core import notify, notify_lead, require_text, ticket_transition, write_event
+from dispatch.services.core import require_text, ticket_transition, write_event
 from dispatch.services.moves.plan import Plan, ticket_move
+from dispatch.services.notifications import notify, notify_lead
 from governance.models import Department
 from governance.selectors import may_report_in
 
