@@ -14,13 +14,14 @@ What callers may rely on: `CompiledModel.from_pipeline(p).predict_proba(texts)` 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
 import sklearn
 from scipy.special import softmax
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l1, inplace_csr_row_normalize_l2
 
 from classifier import text as textmod
 
@@ -42,7 +43,7 @@ def _blocks(union) -> tuple[list[_Block], int]:
     for name, vectorizer in union.transformer_list:
         if vectorizer in ("drop", None):
             continue
-        idf = vectorizer.idf_.astype(np.float64) if vectorizer.use_idf else None
+        idf = vectorizer.idf_ if vectorizer.use_idf else None  # the fitted array itself, not a copy
         blocks.append(
             _Block(
                 analyzer=vectorizer.build_analyzer(),
@@ -59,50 +60,63 @@ def _blocks(union) -> tuple[list[_Block], int]:
 
 
 class CompiledFeatures:
-    """The FeatureUnion of tf-idf blocks as one function: preprocessed texts → CSR (float32)."""
+    """The FeatureUnion of tf-idf blocks as one function: preprocessed texts → CSR (float32).
+
+    A batch is vectorised block by block, not text by text: every term of every text is looked up in
+    one `map` over the block's vocabulary, then counting (duplicates summed when the COO matrix
+    becomes CSR), sublinear tf, idf, the row norm and the block weight are array operations on the
+    whole batch. Per-text Python work was most of a batch's feature time (measured: 3000 texts of ~200
+    characters, 2.2 s → see bench/classifier.py for the rate now).
+    """
 
     def __init__(self, union):
         self.blocks, self.n_features = _blocks(union)
 
     def transform(self, docs: list[str]) -> sp.csr_matrix:
-        indptr = [0]
-        index_parts: list[np.ndarray] = []
-        value_parts: list[np.ndarray] = []
-        nnz = 0
-        for doc in docs:
-            for block in self.blocks:
-                counts = Counter(block.analyzer(doc))
-                get = block.vocabulary.get
-                columns = np.array([get(term, -1) for term in counts], dtype=np.int64)
-                values = np.array(list(counts.values()), dtype=np.float64)
-                known = columns >= 0
-                if not known.all():
-                    columns, values = columns[known], values[known]
-                if len(columns) == 0:
-                    continue
-                if block.sublinear:
-                    values = np.log(values) + 1.0
-                if block.idf is not None:
-                    values *= block.idf[columns]
-                if block.norm == "l2":
-                    values /= np.sqrt(values @ values)
-                elif block.norm == "l1":
-                    values /= np.abs(values).sum()
-                index_parts.append(columns + block.offset)
-                value_parts.append(values * block.weight)
-                nnz += len(columns)
-            indptr.append(nnz)
-        return _csr(indptr, index_parts, value_parts, len(docs), self.n_features)
+        parts = [_block_matrix(block, docs) for block in self.blocks]
+        if not parts:
+            return sp.csr_matrix((len(docs), self.n_features), dtype=np.float32)
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        for part in parts:
+            indptr += part.indptr
+        # the blocks side by side: row i is block 1's row i, then block 2's …, each shifted by its offset
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        data = np.empty(indptr[-1], dtype=np.float32)
+        start = indptr[:-1].copy()
+        for block, part in zip(self.blocks, parts, strict=True):
+            lengths = np.diff(part.indptr)
+            target = np.repeat(start - part.indptr[:-1], lengths) + np.arange(part.nnz)
+            indices[target] = part.indices + block.offset
+            data[target] = part.data
+            start += lengths
+        return sp.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(len(docs), self.n_features))
 
 
-def _csr(indptr, index_parts, value_parts, n_rows, n_columns) -> sp.csr_matrix:
-    indices = np.concatenate(index_parts) if index_parts else np.zeros(0, dtype=np.int64)
-    data = np.concatenate(value_parts) if value_parts else np.zeros(0)
-    matrix = sp.csr_matrix(
-        (data.astype(np.float32), indices.astype(np.int32), np.asarray(indptr, dtype=np.int32)),
-        shape=(n_rows, n_columns),
+def _block_matrix(block: _Block, docs: list[str]) -> sp.csr_matrix:
+    """One tf-idf block of a batch: (texts × the block's vocabulary), sorted indices, float32."""
+    terms = [block.analyzer(doc) for doc in docs]
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    columns = np.fromiter(
+        map(block.vocabulary.get, chain.from_iterable(terms), repeat(-1)), dtype=np.int64, count=int(lengths.sum())
     )
-    matrix.sort_indices()  # as scikit-learn's vectorisers leave them (one C pass)
+    rows = np.repeat(np.arange(len(docs)), lengths)
+    known = columns >= 0
+    shape = (len(docs), len(block.vocabulary))
+    # COO → CSR sums the duplicates (a term's count in its text) and sorts each row's columns
+    matrix = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], columns[known])), shape=shape)
+    matrix.sum_duplicates()
+    values = matrix.data
+    if block.sublinear:
+        np.log(values, out=values)
+        values += 1.0
+    if block.idf is not None:
+        values *= block.idf[matrix.indices]
+    if block.norm == "l2":
+        inplace_csr_row_normalize_l2(matrix)
+    elif block.norm == "l1":
+        inplace_csr_row_normalize_l1(matrix)
+    matrix.data *= block.weight
+    matrix.data = matrix.data.astype(np.float32)
     return matrix
 
 
@@ -133,6 +147,11 @@ class CompiledModel:
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         """Raw texts → the feature matrix the model sees."""
         return self.features.transform([textmod.preprocess(t) for t in texts])
+
+    def transform_counted(self, texts: list[str]) -> tuple[sp.csr_matrix, list[int]]:
+        """(`transform(texts)`, each text's `text.char_count`), normalising each text once."""
+        prepared = [textmod.preprocess_counted(t) for t in texts]
+        return self.features.transform([doc for doc, _ in prepared]), [n for _, n in prepared]
 
     def predict_proba_features(self, X: sp.csr_matrix) -> np.ndarray:
         calibrated = self.model.calibrated_classifiers_

@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from classifier import shortcuts
 from classifier import text as textmod
 from classifier.linear import NBScaledLinearSVC
 
@@ -71,6 +73,8 @@ DEFAULT_PARAMS = {
     "neighbour_power": 3.0,
     "neighbour_weight": 0.25,
     "neighbour_max_df": 0.05,
+    "neighbour_terms": 120,
+    "short_copies": ["first_20", "first_30", "first_40", "sentence"],
     "calibration": "temperature",
     "calibration_folds": 3,
 }
@@ -115,6 +119,7 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
             neighbour_power=p["neighbour_power"],
             neighbour_weight=p["neighbour_weight"],
             neighbour_max_df=p["neighbour_max_df"],
+            neighbour_terms=p["neighbour_terms"],
         ),
         method=p["calibration"],
         cv=p["calibration_folds"],
@@ -124,7 +129,33 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
     return Pipeline([("prep", textmod.ChinesePreprocessor()), ("features", features), ("model", model)])
 
 
-def fit_on_tokens(pipeline: Pipeline, docs: list[str], labels) -> Pipeline:
-    """Fit everything after the (stateless) preprocessing step on already segmented texts."""
-    pipeline[1:].fit(docs, labels)
+def fit_on_tokens(
+    pipeline: Pipeline,
+    docs: list[str],
+    labels,
+    *,
+    short_docs: dict[str, list[str]] | None = None,
+    index=None,
+    params: dict | None = None,
+) -> Pipeline:
+    """Fit everything after the (stateless) preprocessing step on already segmented texts.
+
+    `index`: the rows to train on (default all). `short_docs` (classifier.shortcuts.short_docs_for,
+    aligned with `docs`): the cuts named in the params' `short_copies` are added as extra training rows
+    of the same category. They are left out of the neighbour vote's memory, and the calibration folds
+    keep each message with its cuts (otherwise the calibration would score a cut whose whole message it
+    trained on, and come out over-confident).
+    """
+    p = {**DEFAULT_PARAMS, **(params or {})}
+    names = p["short_copies"] if short_docs else []
+    rows, y, remembered, origin = shortcuts.augmented(docs, labels, short_docs, names=names, index=index)
+    model = pipeline.named_steps["model"]
+    folds = model.cv
+    if names and isinstance(folds, int):
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
+        model.set_params(cv=list(splitter.split(rows, y, origin)))
+    try:
+        pipeline[1:].fit(rows, y, model__remember=remembered)
+    finally:
+        model.set_params(cv=folds)  # the folds were for this fit; the artifact keeps the plain setting
     return pipeline
