@@ -142,9 +142,11 @@ def fit_on_tokens(
 
     `index`: the rows to train on (default all). `short_docs` (classifier.shortcuts.short_docs_for,
     aligned with `docs`): the cuts named in the params' `short_copies` are added as extra training rows
-    of the same category. They are left out of the neighbour vote's memory, and the calibration folds
-    keep each message with its cuts (otherwise the calibration would score a cut whose whole message it
-    trained on, and come out over-confident).
+    of the same category for the model. The vocabularies and idf weights are fitted on the messages
+    alone (a message and its four cuts would otherwise pass every document-frequency floor: measured
+    267,017 → 425,095 features). The cuts are left out of the neighbour vote's memory, and the
+    calibration folds keep each message with its cuts (otherwise the calibration would score a cut
+    whose whole message it trained on, and come out over-confident).
     """
     p = {**DEFAULT_PARAMS, **(params or {})}
     names = p["short_copies"] if short_docs else []
@@ -155,7 +157,8 @@ def fit_on_tokens(
         splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
         model.set_params(cv=list(splitter.split(rows, y, origin)))
     try:
-        pipeline[1:].fit(rows, y, model__remember=remembered)
+        features = pipeline.named_steps["features"].fit([d for d, whole in zip(rows, remembered, strict=True) if whole])
+        model.fit(features.transform(rows), y, remember=remembered)
     finally:
         model.set_params(cv=folds)  # the folds were for this fit; the artifact keeps the plain setting
     return pipeline
