@@ -64,8 +64,8 @@ class CompiledFeatures:
     A batch is vectorised at once, not text by text: each block's terms of every text are looked up in
     one `map` over its vocabulary; then one `np.unique` over (row, column) keys counts them, sorted as
     the CSR needs, and sublinear tf, idf, each block's row norm and weight are array operations over
-    the whole batch (measured on 3000 texts of ~200 characters: 1.37 s → 0.84 s of CPU for the features;
-    a single text costs about what it cost text by text).
+    the whole batch (measured side by side on 3000 texts of ~200 characters, busy machine: 1.72 s →
+    1.04 s of CPU for the features, the same matrix; one text 0.73 → 0.66 ms).
     """
 
     def __init__(self, union):
