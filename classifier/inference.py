@@ -73,13 +73,7 @@ class CompiledFeatures:
         ends = [b.offset + len(b.vocabulary) for b in self.blocks]
         self._ends = np.asarray(ends, dtype=np.int64)
         self._sublinear = np.array([b.sublinear for b in self.blocks] + [False])
-        self._norm = [b.norm for b in self.blocks]
         self._weight = np.array([b.weight for b in self.blocks] + [1.0])
-        # one idf array over the union's columns (1.0 for a block without idf), float32 as fitted
-        self._idf = np.concatenate(
-            [b.idf if b.idf is not None else np.ones(len(b.vocabulary), np.float32) for b in self.blocks]
-            or [np.zeros(0, np.float32)]
-        )
 
     def transform(self, docs: list[str]) -> sp.csr_matrix:
         n = len(docs)
@@ -101,15 +95,16 @@ class CompiledFeatures:
         values = counts.astype(np.float64)
         sublinear = self._sublinear[block_of]
         values[sublinear] = np.log(values[sublinear]) + 1.0
-        values *= self._idf[columns]
         segment = rows * len(self.blocks) + block_of  # one (text, block) per norm
-        for b, norm in enumerate(self._norm):
-            if norm not in ("l1", "l2"):
-                continue
+        for b, block in enumerate(self.blocks):
             mine = block_of == b
-            size = values[mine] ** 2 if norm == "l2" else np.abs(values[mine])
+            if block.idf is not None:  # the fitted float32 array itself (no copy of it is kept)
+                values[mine] *= block.idf[columns[mine] - block.offset]
+            if block.norm not in ("l1", "l2"):
+                continue
+            size = values[mine] ** 2 if block.norm == "l2" else np.abs(values[mine])
             total = np.bincount(segment[mine], weights=size, minlength=n * len(self.blocks))
-            total = np.sqrt(total) if norm == "l2" else total
+            total = np.sqrt(total) if block.norm == "l2" else total
             values[mine] /= total[segment[mine]]
         values *= self._weight[block_of]
         indptr = np.zeros(n + 1, dtype=np.int64)
