@@ -72,15 +72,16 @@ class Explainer:
         if len(indices) == 0:
             return []
         contributions = self.coef[class_index, indices] * values
-        order = np.argsort(-contributions)
+        positive = contributions > 0
+        word = self.is_word[indices]
         terms: list[str] = []
         for want_word in (True, False):
-            for i in order:
-                if contributions[i] <= 0 or len(terms) >= n:
+            # only this pass's positive features, largest first (most of a row is character n-grams)
+            candidates = np.flatnonzero(positive & (word == want_word))
+            for i in candidates[np.argsort(-contributions[candidates], kind="stable")]:
+                if len(terms) >= n:
                     break
                 index = indices[i]
-                if self.is_word[index] != want_word:
-                    continue
                 term = self.feature_names[index].replace(" ", "")  # a word n-gram reads as one phrase
                 if not want_word and len(term) < 2:
                     continue
