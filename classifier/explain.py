@@ -30,6 +30,13 @@ def _linear_coefficients(model) -> np.ndarray:
     raise TypeError(f"cannot explain a {type(model).__name__}: no linear coefficients")
 
 
+def _names(vocabulary: dict) -> np.ndarray:
+    """Object array: column → the vocabulary's own term string."""
+    names = np.empty(len(vocabulary), dtype=object)
+    names[np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))] = list(vocabulary)
+    return names
+
+
 @dataclass(frozen=True)
 class Explainer:
     coef: np.ndarray  # (n_classes, n_features)
@@ -42,8 +49,11 @@ class Explainer:
         model = pipeline.named_steps["model"]
         blocks = [(name, t) for name, t in features.transformer_list if t not in ("drop", None)]
         # The blocks' names in FeatureUnion order, without its "word__" prefixes: building prefixed
-        # names (get_feature_names_out of the union) would hold a second string per feature.
-        names = np.concatenate([t.get_feature_names_out() for _, t in blocks]).astype(object, copy=False)
+        # names (get_feature_names_out of the union) would hold a second string per feature. Each
+        # name is put at its column straight from the vocabulary: get_feature_names_out sorts a
+        # (term, column) tuple per feature first, whose freed memory stayed resident (measured:
+        # 14 MB of a loaded model's 106).
+        names = np.concatenate([_names(t.vocabulary_) for _, t in blocks])
         is_word = np.concatenate([np.full(len(t.vocabulary_), name != "char") for name, t in blocks])
         return cls(coef=_linear_coefficients(model), feature_names=names, is_word=is_word)
 
@@ -62,15 +72,16 @@ class Explainer:
         if len(indices) == 0:
             return []
         contributions = self.coef[class_index, indices] * values
-        order = np.argsort(-contributions)
+        positive = contributions > 0
+        word = self.is_word[indices]
         terms: list[str] = []
         for want_word in (True, False):
-            for i in order:
-                if contributions[i] <= 0 or len(terms) >= n:
+            # only this pass's positive features, largest first (most of a row is character n-grams)
+            candidates = np.flatnonzero(positive & (word == want_word))
+            for i in candidates[np.argsort(-contributions[candidates], kind="stable")]:
+                if len(terms) >= n:
                     break
                 index = indices[i]
-                if self.is_word[index] != want_word:
-                    continue
                 term = self.feature_names[index].replace(" ", "")  # a word n-gram reads as one phrase
                 if not want_word and len(term) < 2:
                     continue

@@ -16,42 +16,27 @@ classifier/validation.py); short variants are segmented from the raw text, as `c
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
-from classifier import text as textmod
 from classifier.evaluation import coverage_table, reliability_table, scores
-from classifier.pipeline import build_pipeline
+from classifier.pipeline import build_pipeline, fit_on_tokens
+from classifier.shortcuts import (  # noqa: F401 (SHORT_PREFIXES, first_sentence, short_variants: re-exported)
+    SHORT_PREFIXES,
+    SHORT_VARIANTS,
+    first_sentence,
+    short_docs_for,
+    short_variants,
+)
 
-SHORT_PREFIXES = (20, 30, 40)
 # The promise is "≥ 97 % of automatic dispatches are right". Thresholds are suggested where the
 # protocol shows one point more: on the one set of truly unseen calls measured so far, the model was
 # right 95.2 % of the time at 0.85 where this protocol says 98.0 %, so new calls differ from the
 # training file in ways no split of it shows, and the promise needs room for that.
 PROMISE = 0.97
 SUGGESTION_TARGET = 0.98
-_SENTENCE_END = re.compile(r"[。！？!?；;]")
-
-
-def first_sentence(text: str, *, minimum: int = 8, maximum: int = 60) -> str:
-    """The text up to its first sentence end at or after `minimum` characters, at most `maximum`."""
-    text = textmod.normalize(text)
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() >= minimum:
-            return text[: min(match.start(), maximum)]
-    return text[:maximum]
-
-
-def short_variants(text: str) -> dict[str, str]:
-    """Title-length cuts of a raw message: what an operator may have typed (`first_20`, …, `sentence`)."""
-    normal = textmod.normalize(text)
-    variants = {f"first_{n}": normal[:n] for n in SHORT_PREFIXES}
-    variants["sentence"] = first_sentence(normal)
-    return variants
 
 
 def raw_holdout_splits(labels, forms, groups, *, n_splits: int = 5, seed: int = 0):
@@ -87,13 +72,12 @@ def unseen_raw_run(
     seed: int = 0,
     n_splits: int = 5,
     params: dict | None = None,
-    fit_kwargs: Callable[[np.ndarray], dict] | None = None,
     progress=None,
     n_jobs: int = 1,
 ) -> ProtocolRun:
-    """One seed of the protocol; `short_docs` maps a variant name to segmented texts aligned with `docs`.
-
-    `fit_kwargs(train_idx)` may return extra fit parameters for the pipeline (e.g. sample weights).
+    """One seed of the protocol; `short_docs` maps a variant name to segmented texts aligned with `docs`
+    (shortcuts.short_docs_for with tokenized=True): the cuts that are scored (raw rows of the fold) and
+    those that training adds (rows of the training part, `short_copies` of the params).
     """
     labels = np.asarray(labels, dtype=object)
     classes = np.array(sorted(set(labels)), dtype=object)
@@ -105,8 +89,7 @@ def unseen_raw_run(
     column = {c: i for i, c in enumerate(classes)}
     for train, test in raw_holdout_splits(labels, forms, groups, n_splits=n_splits, seed=seed):
         pipe = build_pipeline(params, n_jobs=n_jobs)
-        extra = fit_kwargs(train) if fit_kwargs else {}
-        pipe[1:].fit(list(docs_array["whole"][train]), labels[train], **extra)
+        fit_on_tokens(pipe, docs, labels, short_docs=short_docs, index=train, params=params)
         at = [position[row] for row in test]
         cols = [column[c] for c in pipe.classes_]
         for name, array in docs_array.items():
@@ -190,19 +173,6 @@ def choose_threshold(
     return out
 
 
-SHORT_VARIANTS = [f"first_{n}" for n in SHORT_PREFIXES] + ["sentence"]
-
-
-def short_docs_for(texts: list[str], forms) -> dict[str, list[str]]:
-    """Segmented short cuts of every raw row (empty for pre-tokenized rows, which are never scored)."""
-    out: dict[str, list[str]] = {name: [] for name in SHORT_VARIANTS}
-    for text, form in zip(texts, forms, strict=True):
-        cuts = short_variants(text) if form == "raw" else {}
-        for name in SHORT_VARIANTS:
-            out[name].append(textmod.preprocess(cuts[name]) if cuts else "")
-    return out
-
-
 def unseen_raw_report(
     texts: list[str],
     docs: list[str],
@@ -216,11 +186,14 @@ def unseen_raw_report(
     params: dict | None = None,
     progress=None,
     n_jobs: int = 1,
+    short_docs: dict[str, list[str]] | None = None,
 ) -> dict:
     """The protocol over `seeds`: figures per variant at the configured thresholds, and the thresholds
-    it suggests (chosen on the first half of the seeds, confirmed on the rest)."""
+    it suggests (chosen on the first half of the seeds, confirmed on the rest). `short_docs`: the
+    rows' cuts if already segmented (shortcuts.short_docs_for with tokenized=True)."""
     seeds = list(seeds)
-    short_docs = short_docs_for(texts, forms)
+    if short_docs is None:
+        short_docs = short_docs_for(texts, forms, tokenized=True)
     runs = [
         unseen_raw_run(
             docs, labels, forms, groups, short_docs=short_docs, seed=s, params=params, progress=progress, n_jobs=n_jobs

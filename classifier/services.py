@@ -27,7 +27,7 @@ from classifier.registry import (
     get_active_model,
 )
 from classifier.selectors import model_rollback_target
-from classifier.text import mask_pii, normalize
+from classifier.text import char_count, mask_pii
 from common.errors import ApplicationError
 
 __all__ = [
@@ -73,20 +73,23 @@ class Prediction:
         return self.categories[0]
 
 
-def threshold_for(category_code: str, *, text: str | None = None) -> float:
+def threshold_for(category_code: str, *, text: str | None = None, chars: int | None = None) -> float:
     """The auto-dispatch threshold for a prediction of `category_code` on `text`.
 
     A per-category override (CLASSIFIER_CATEGORY_THRESHOLDS) replaces the global threshold. A short
     text (at most CLASSIFIER_SHORT_TEXT_CHARS characters once normalised, e.g. an operator's one-line
     summary) is held to CLASSIFIER_SHORT_TEXT_THRESHOLD when that is stricter: short texts are right
-    less often at the same confidence (unseen-raw protocol, see classifier/protocol.py).
+    less often at the same confidence (unseen-raw protocol, see classifier/protocol.py). `chars`, when
+    given, is the text's `text.char_count` already counted (then `text` is not needed).
     """
     overrides = settings.CLASSIFIER_CATEGORY_THRESHOLDS
     if category_code in overrides:
         threshold = float(overrides[category_code])
     else:
         threshold = float(settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD)
-    if text is not None and is_short_text(text):
+    if chars is None and text is not None:
+        chars = char_count(text)
+    if chars is not None and chars <= int(settings.CLASSIFIER_SHORT_TEXT_CHARS):
         short = settings.CLASSIFIER_SHORT_TEXT_THRESHOLD
         if short is not None:
             threshold = max(threshold, float(short))
@@ -95,8 +98,7 @@ def threshold_for(category_code: str, *, text: str | None = None) -> float:
 
 def is_short_text(text: str) -> bool:
     """At most CLASSIFIER_SHORT_TEXT_CHARS characters after normalising (whitespace not counted)."""
-    limit = int(settings.CLASSIFIER_SHORT_TEXT_CHARS)
-    return len(normalize(text).replace(" ", "")) <= limit
+    return char_count(text) <= int(settings.CLASSIFIER_SHORT_TEXT_CHARS)
 
 
 def thresholds_for(texts: list[str], predicted: list[str]) -> list[float]:
@@ -104,10 +106,10 @@ def thresholds_for(texts: list[str], predicted: list[str]) -> list[float]:
     return [threshold_for(code, text=t) for t, code in zip(texts, predicted, strict=True)]
 
 
-def _prediction(model, proba_row: np.ndarray, x_row, k: int, text: str) -> Prediction:
+def _prediction(model, proba_row: np.ndarray, x_row, k: int, chars: int) -> Prediction:
     order = np.argsort(-proba_row)[:k]
     categories = [CategoryScore(code=str(model.classes[i]), probability=float(proba_row[i])) for i in order]
-    threshold = threshold_for(categories[0].code, text=text)
+    threshold = threshold_for(categories[0].code, chars=chars)
     return Prediction(
         categories=categories,
         model_version=model.version,
@@ -127,14 +129,14 @@ def classify_many(texts: list[str], *, k: int = 3) -> list[Prediction]:
 def predict_with(model: LoadedModel, texts: list[str], *, k: int = 3) -> list[Prediction]:
     """Predictions of a given loaded model (what classify does after fetching the active one)."""
     # classifier/inference.py: the Pipeline's own parameters without sklearn's per-call checks
-    X = model.compiled.transform(texts)
+    X, chars = model.compiled.transform_counted(texts)
     proba = model.compiled.predict_proba_features(X)
     k = max(1, min(k, len(model.classes)))
     # rows as (indices, values) views: slicing X[i] builds a new sparse matrix per text (slow)
     rows = [
         (X.indices[X.indptr[i] : X.indptr[i + 1]], X.data[X.indptr[i] : X.indptr[i + 1]]) for i in range(len(texts))
     ]
-    return [_prediction(model, proba[i], rows[i], k, texts[i]) for i in range(len(texts))]
+    return [_prediction(model, proba[i], rows[i], k, chars[i]) for i in range(len(texts))]
 
 
 def classify(text: str, *, k: int = 3) -> Prediction:

@@ -155,8 +155,11 @@ def _kept(token: str) -> bool:
 
 def segment(text: str) -> list[str]:
     """Tokens of a raw or pre-tokenized message after normalising and masking."""
-    text = mask_pii(normalize(text))
-    text = _WHITESPACE.sub("", text)
+    return _segment_normal(normalize(text))
+
+
+def _segment_normal(normal: str) -> list[str]:
+    text = _WHITESPACE.sub("", mask_pii(normal))
     if not text:
         return []
     return [t for t in get_tokenizer().lcut(text, HMM=USE_HMM) if _kept(t)]
@@ -165,6 +168,17 @@ def segment(text: str) -> list[str]:
 def preprocess(text: str) -> str:
     """The space-joined tokens the vectorisers see."""
     return " ".join(segment(text))
+
+
+def char_count(text: str) -> int:
+    """Characters of the text once normalised, whitespace not counted (what "short" is measured in)."""
+    return len(normalize(text).replace(" ", ""))
+
+
+def preprocess_counted(text: str) -> tuple[str, int]:
+    """(`preprocess(text)`, `char_count(text)`) with one normalisation instead of two."""
+    normal = normalize(text)
+    return " ".join(_segment_normal(normal)), len(normal.replace(" ", ""))
 
 
 def resources_fingerprint() -> str:

@@ -19,7 +19,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from classifier import protocol
+from classifier import protocol, shortcuts
 from classifier import text as textmod
 from classifier.pipeline import DEFAULT_PARAMS, build_pipeline, fit_on_tokens
 from classifier.validation import NEAR_DUPLICATE_COSINE, cross_validate, near_duplicate_groups, preprocess_all
@@ -207,6 +207,9 @@ def train_and_register(
     docs = preprocess_all(texts, progress=b)
     if b:
         b.close()
+    forms = [ex.form for ex in examples]
+    # the title-length cuts that training adds as rows (classifier/shortcuts.py, params "short_copies")
+    short_docs = shortcuts.short_docs_for(texts, forms, tokenized=True) if params["short_copies"] else None
     timings["segmentation_seconds"] = time.perf_counter() - started
 
     evaluations: dict[str, dict] = {}
@@ -217,7 +220,7 @@ def train_and_register(
         if groups is not None:
             say(f"near-duplicate groups: {len(set(groups))} groups for {len(docs)} rows")
         b = bar(5, f"5-fold CV ({mode})")
-        proba, classes = cross_validate(docs, labels, params=params, groups=groups, progress=b)
+        proba, classes = cross_validate(docs, labels, params=params, groups=groups, progress=b, short_docs=short_docs)
         if b:
             b.close()
         evaluations[f"cv_{mode}"] = scores(labels, proba, classes)
@@ -226,7 +229,6 @@ def train_and_register(
         timings[f"cv_{mode}_seconds"] = time.perf_counter() - started
 
     unseen_raw = None
-    forms = [ex.form for ex in examples]
     if unseen_raw_seeds and forms.count("raw") >= 10:
         started = time.perf_counter()
         b = bar(5 * len(unseen_raw_seeds), "unseen-raw protocol")
@@ -242,6 +244,7 @@ def train_and_register(
             params=params,
             progress=b,
             n_jobs=settings.CLASSIFIER_TRAIN_JOBS,
+            short_docs=short_docs or shortcuts.short_docs_for(texts, forms, tokenized=True),
         )
         if b:
             b.close()
@@ -250,7 +253,7 @@ def train_and_register(
     started = time.perf_counter()
     b = bar(1, "final fit")
     pipeline = build_pipeline(params, n_jobs=settings.CLASSIFIER_TRAIN_JOBS)
-    fit_on_tokens(pipeline, docs, labels)
+    fit_on_tokens(pipeline, docs, labels, short_docs=short_docs, params=params)
     if b:
         b.update(1)
         b.close()

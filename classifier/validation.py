@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from classifier import text as textmod
-from classifier.pipeline import build_pipeline
+from classifier.pipeline import build_pipeline, fit_on_tokens
 
 NEAR_DUPLICATE_COSINE = 0.6
 
@@ -68,8 +68,12 @@ def cross_validate(
     n_splits: int = 5,
     seed: int = 0,
     progress=None,
+    short_docs: dict[str, list[str]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities (n × classes) and the class order; `groups` → grouped folds."""
+    """Out-of-fold probabilities (n × classes) and the class order; `groups` → grouped folds.
+
+    `short_docs`: the rows' short cuts (shortcuts.short_docs_for), added to each training part as
+    the final fit adds them (classifier/pipeline.py: fit_on_tokens)."""
     labels = np.asarray(labels, dtype=object)
     classes = np.array(sorted(set(labels)), dtype=object)
     proba = np.zeros((len(labels), len(classes)))
@@ -81,7 +85,7 @@ def cross_validate(
     n_jobs = settings.CLASSIFIER_TRAIN_JOBS
     for train_idx, test_idx in folds:
         pipe = build_pipeline(params, n_jobs=n_jobs)
-        pipe[1:].fit(list(docs_array[train_idx]), labels[train_idx])
+        fit_on_tokens(pipe, docs, labels, short_docs=short_docs, index=train_idx, params=params)
         fold_proba = pipe[1:].predict_proba(list(docs_array[test_idx]))
         # a class absent from a training fold gets probability 0 in that fold
         column = {c: i for i, c in enumerate(classes)}

@@ -74,3 +74,34 @@ def test_features_common_to_many_rows_are_left_out_of_the_cosine():
     assert model.neighbour_votes(sp.csr_matrix([[0, 0, 0, 0, 1.0, 0.5, 1.0]]))[0].argmax() == 2
     kept = NBScaledLinearSVC(neighbours=2, neighbour_max_df=1.0).fit(common, Y)
     assert np.isclose(kept.neighbour_votes(sp.csr_matrix([[0, 0, 0, 0, 0, 0, 1.0]])).sum(), 1)
+
+
+def test_rows_not_remembered_never_vote():
+    remember = np.array([True, True, True, True, True, False])
+
+    model = NBScaledLinearSVC(neighbours=1, neighbour_max_df=1.0).fit(X, Y, remember=remember)
+
+    assert model.memory_.shape == (6, 5)  # features × remembered rows
+    assert list(model.memory_labels_) == [0, 0, 1, 1, 2]
+    # the forgotten "c" row [0.7, 0.7] is the exact match; the vote comes from the remembered "c" row
+    votes = model.neighbour_votes(sp.csr_matrix([[0, 0, 0, 0, 0.7, 0.7]]))
+    assert np.allclose(votes, [[0, 0, 1]])
+
+
+def test_each_remembered_row_keeps_its_largest_entries():
+    model = NBScaledLinearSVC(neighbours=2, neighbour_max_df=1.0, neighbour_terms=1).fit(X, Y)
+
+    rows = model.memory_.T.tocsr()
+    assert list(np.diff(rows.indptr)) == [1] * 6
+    assert list(rows.indices) == [0, 0, 2, 2, 4, 4]  # the larger of each row's two features (ties: either)
+    assert np.allclose(rows.data[:2], [1.0 / np.hypot(1.0, 0.2), 0.9 / np.hypot(0.9, 0.3)], rtol=1e-6)
+
+
+def test_the_fitted_model_pickles_without_its_feature_scale():
+    import pickle
+
+    model = NBScaledLinearSVC().fit(X, Y)
+
+    again = pickle.loads(pickle.dumps(model))
+    assert not hasattr(again, "scale_")
+    assert np.array_equal(again.decision_function(X), model.decision_function(X))
