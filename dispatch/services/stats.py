@@ -7,9 +7,10 @@ roll-up rows are exactly the sum of the snapshots. A run finds the tickets touch
 by id, and applies the difference to the rows they fall in (old minus new, found through the
 (day, street) indexes) — so its cost follows the number of touched tickets, not the table's size.
 
-Whole days are recomputed (snapshots and rows replaced, inside one transaction) on the first run of a
-database (the backlog, newest first, within a time budget) and by `stats_rollup_days` (a repair). Every
-write holds the StatsRollupState row lock, so runs never interleave.
+Whole days are recomputed (snapshots and rows replaced, inside one transaction, set-based: the snapshots
+by INSERT … SELECT, the daily, volume and month rows by GROUP BY over them) on the first run of a database
+(the backlog, newest first, within a time budget) and by `stats_rollup_days` (a repair). Every write
+holds the StatsRollupState row lock, so runs never interleave.
 """
 
 import datetime as dt
