@@ -51,6 +51,10 @@ BIN = Path(sys.executable).parent
 BRIDGE, SUBNET = "rpbr0", "10.77.0"
 HOSTS = {"rp-db": 2, "rp-web": 3, "rp-w1": 4, "rp-w2": 5}
 PG_PORT, REDIS_PORT, WEB_PORT = 15432, 16379, 8000
+SERVER_SETTINGS = [
+    "-c", "idle_in_transaction_session_timeout=30s",
+    "-c", "tcp_keepalives_idle=15", "-c", "tcp_keepalives_interval=5", "-c", "tcp_keepalives_count=3",
+]  # fmt: skip
 
 # Share of a day's calls per hour (a 12345 centre: quiet at night, peaks mid-morning and mid-afternoon).
 HOURLY = [
@@ -254,6 +258,10 @@ def start_postgres(procs: Processes, folder: Path) -> None:
     options = [
         "-p", str(PG_PORT), "-k", str(folder), "-c", f"listen_addresses={ip_of('rp-db')}",
         "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=256MB",
+        # What docs/scaling.md asks of production: a host that dies mid-transaction (power, network: its
+        # FIN never arrives) must not keep its row locks for the kernel's 2-hour keepalive; they block the
+        # reconciler and the roll-up on the tickets it held.
+        *SERVER_SETTINGS,
     ]  # fmt: skip
     data = str(folder / "pg")
     procs.start(
