@@ -1,9 +1,11 @@
 """Scale figures (issue 15), side by side in one run on PostgreSQL + Redis.
 
-Run: `.venv/bin/python bench/scale.py [--json] [--history-days 7] [--open 280000] [--steps 1,2,3,4,5]`.
-Its own database (grid12345_bench_scale on the server of BENCH_PG, default postgres://postgres@127.0.0.1:5432)
+Run: `.venv/bin/python bench/scale.py [--json] [--history-days 365] [--open 280000] [--steps 1,2,3,4,5] [--db NAME]`.
+Its own database (--db, default grid12345_bench_scale, on the server of BENCH_PG, default postgres://postgres@127.0.0.1:5432)
 and drops it at the end (`--keep` keeps it); Redis db 2 (REDIS_URL) for the broker and the cache; a
-classifier trained in a temporary folder (steps 2 and 3). Takes 10-30 minutes on a busy 2-core machine.
+classifier trained in a temporary folder (steps 2 and 3). Steps 4-5 with a year of history (25.5 M
+tickets, 31 GB) take about an hour to build on a busy 2-core machine: build it once with --keep, then
+--reuse --steps 4,5 measures again in a minute.
 
 Prints, then as its last line one JSON object:
   1. filing: POST /api/tickets/ (gunicorn, 2 workers, 4 client threads, token auth) next to the same work
