@@ -3,8 +3,16 @@ joined by veth links to a bridge), kill one worker host in the middle and bring 
 lost or done twice. Root only (ip netns). PostgreSQL and Redis are private to this run, in the db host;
 the machine's own 5432/6379 are never touched.
 
-    sudo .venv/bin/python bench/replay.py [--tickets 70000] [--minutes 30] [--clients 8] [--json]
+    sudo .venv/bin/python bench/replay.py [--tickets 70000] [--minutes 30] [--clients 8] [--routing 1]
+                                          [--cache /var/tmp/replay-cache] [--json]
     sudo .venv/bin/python bench/replay.py --cleanup      # remove what a crashed run left (rp-* names)
+
+--cache keeps the prepared database (migrated, the 70,818 grids, the departments) and the classifier
+between runs: the first run fills it, later ones copy it (and migrate) instead of 6 minutes of set-up.
+A line a minute tells filed, routed and waiting tickets while the replay runs; after the last call it
+drains until every ticket is routed, or nothing was routed for --stall seconds, or --drain passes. The
+replay's pace is the arrival curve's, not the machine's: the header says the busiest hour's calls/s, and
+a deployment that routes fewer per second builds a backlog that shows in the latency per minute.
 
 Hosts: rp-db 10.77.0.2 (PostgreSQL, Redis), rp-web 10.77.0.3 (gunicorn), rp-w1 10.77.0.4 (routing
 worker), rp-w2 10.77.0.5 (routing worker, background worker, beat). This process is the callers, on the
@@ -34,6 +42,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +51,10 @@ BIN = Path(sys.executable).parent
 BRIDGE, SUBNET = "rpbr0", "10.77.0"
 HOSTS = {"rp-db": 2, "rp-web": 3, "rp-w1": 4, "rp-w2": 5}
 PG_PORT, REDIS_PORT, WEB_PORT = 15432, 16379, 8000
+SERVER_SETTINGS = [
+    "-c", "idle_in_transaction_session_timeout=30s",
+    "-c", "tcp_keepalives_idle=15", "-c", "tcp_keepalives_interval=5", "-c", "tcp_keepalives_count=3",
+]  # fmt: skip
 
 # Share of a day's calls per hour (a 12345 centre: quiet at night, peaks mid-morning and mid-afternoon).
 HOURLY = [
@@ -78,6 +91,12 @@ def say(text=""):
 
 def sh(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(list(args), check=check, capture_output=True, text=True)
+
+
+def postgres_bin(name: str) -> str:
+    from tests.servers import postgres_bin as find
+
+    return find(name)
 
 
 def ip_of(host: str) -> str:
@@ -125,6 +144,7 @@ class Processes:
     def __init__(self, logs: Path):
         self.logs = logs
         self.by_host: dict[str, list[subprocess.Popen]] = {h: [] for h in HOSTS}
+        self.named: dict[tuple[str, str], subprocess.Popen] = {}
 
     def start(self, host: str, name: str, args: list[str], env: dict, user: str | None = None) -> None:
         prefix = ["ip", "netns", "exec", host] + (["runuser", "-u", user, "--"] if user else [])
@@ -133,6 +153,14 @@ class Processes:
             prefix + args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.by_host[host].append(proc)
+        self.named[(host, name)] = proc
+
+    def stop(self, host: str, name: str, sig=signal.SIGINT) -> None:
+        """Stop one process (PostgreSQL: SIGINT is its fast, clean shutdown) and wait for it."""
+        proc = self.named.pop((host, name))
+        self.by_host[host].remove(proc)
+        os.killpg(proc.pid, sig)
+        proc.wait(120)
 
     def kill_host(self, host: str) -> int:
         procs, self.by_host[host] = self.by_host[host], []
@@ -172,16 +200,40 @@ def wait_for(predicate, what: str, timeout: float = 120) -> None:
     raise RuntimeError(f"{what}: not within {timeout:.0f} s")
 
 
-def pg_and_redis(procs: Processes, folder: Path) -> None:
-    """PostgreSQL (initdb into `folder`, as the postgres user) and Redis, listening in rp-db only."""
+def pg_and_redis(procs: Processes, folder: Path, cached: Path | None = None) -> None:
+    """PostgreSQL (initdb into `folder`, as the postgres user, or a copy of the `cached` data folder) and
+    Redis, listening in rp-db only."""
     import pwd
-    import socket
-
-    from tests.servers import postgres_bin
 
     pw = pwd.getpwnam("postgres")
     os.chown(folder, pw.pw_uid, pw.pw_gid)
     data = folder / "pg"
+    if cached:
+        shutil.copytree(cached, data, symlinks=True)
+    else:
+        initdb(data)
+    sh("chown", "-R", "postgres:postgres", str(folder))
+    start_postgres(procs, folder)
+    procs.start(
+        "rp-db",
+        "redis",
+        [shutil.which("redis-server"), "--bind", ip_of("rp-db"), "--port", str(REDIS_PORT), "--save", ""]
+        + ["--appendonly", "no", "--protected-mode", "no", "--dir", str(folder)],
+        env=dict(os.environ),
+    )
+    wait_for(lambda: accepts(REDIS_PORT), "Redis in rp-db")
+    if not cached:
+        sh(postgres_bin("createdb"), "-h", ip_of("rp-db"), "-p", str(PG_PORT), "-U", "postgres", "replay")
+
+
+def accepts(port: int) -> bool:
+    import socket
+
+    with socket.create_connection((ip_of("rp-db"), port), timeout=0.5):
+        return True
+
+
+def initdb(data: Path) -> None:
     sh(
         "runuser",
         "-u",
@@ -200,26 +252,22 @@ def pg_and_redis(procs: Processes, folder: Path) -> None:
     )
     with open(data / "pg_hba.conf", "a") as hba:  # the other hosts reach it over the bridge
         hba.write(f"host all all {SUBNET}.0/24 trust\n")
-    sh("chown", "-R", "postgres:postgres", str(folder))
+
+
+def start_postgres(procs: Processes, folder: Path) -> None:
     options = [
-        "-D", str(data), "-p", str(PG_PORT), "-k", str(folder), "-c", f"listen_addresses={ip_of('rp-db')}",
+        "-p", str(PG_PORT), "-k", str(folder), "-c", f"listen_addresses={ip_of('rp-db')}",
         "-c", "fsync=off", "-c", "max_connections=200", "-c", "shared_buffers=256MB",
+        # What docs/scaling.md asks of production: a host that dies mid-transaction (power, network: its
+        # FIN never arrives) must not keep its row locks for the kernel's 2-hour keepalive; they block the
+        # reconciler and the roll-up on the tickets it held.
+        *SERVER_SETTINGS,
     ]  # fmt: skip
-    procs.start("rp-db", "postgres", [postgres_bin("postgres"), *options], env=dict(os.environ), user="postgres")
+    data = str(folder / "pg")
     procs.start(
-        "rp-db",
-        "redis",
-        [shutil.which("redis-server"), "--bind", ip_of("rp-db"), "--port", str(REDIS_PORT), "--save", ""]
-        + ["--appendonly", "no", "--protected-mode", "no", "--dir", str(folder)],
-        env=dict(os.environ),
+        "rp-db", "postgres", [postgres_bin("postgres"), "-D", data, *options], env=dict(os.environ), user="postgres"
     )
-
-    def accepts(port):
-        with socket.create_connection((ip_of("rp-db"), port), timeout=0.5):
-            return True
-
     wait_for(lambda: accepts(PG_PORT), "PostgreSQL in rp-db")
-    wait_for(lambda: accepts(REDIS_PORT), "Redis in rp-db")
     wait_for(
         lambda: (
             sh(
@@ -229,7 +277,27 @@ def pg_and_redis(procs: Processes, folder: Path) -> None:
         ),
         "PostgreSQL ready",
     )
-    sh(postgres_bin("createdb"), "-h", ip_of("rp-db"), "-p", str(PG_PORT), "-U", "postgres", "replay")
+
+
+def prepared(procs: Processes, folder: Path, env: dict, cache: Path | None) -> str:
+    """The database migrated and loaded, a classifier trained; returns an operator's API token. With
+    `cache`: the first run keeps the prepared data folder, models and token there (PostgreSQL stopped
+    cleanly for the copy), later runs start from a copy of it (skipping the 6 minutes of set-up)."""
+    if cache and (cache / "token").exists():
+        shutil.copytree(cache / "models", folder / "models")
+        migrate = "import django; django.setup(); from django.core.management import call_command; call_command('migrate', verbosity=0)"
+        subprocess.run([sys.executable, "-c", migrate], cwd=ROOT, env=env, check=True)  # the code may be newer
+        return (cache / "token").read_text().strip()
+    token = prepare_database(env)
+    if cache:
+        procs.stop("rp-db", "postgres")
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        shutil.copytree(folder / "pg", cache / "pg", symlinks=True, ignore=shutil.ignore_patterns("postmaster.pid"))
+        shutil.copytree(folder / "models", cache / "models")
+        (cache / "token").write_text(token)
+        start_postgres(procs, folder)
+    return token
 
 
 # --- the product -----------------------------------------------------------------------------------
@@ -291,10 +359,13 @@ def start_web(procs: Processes, env: dict, workers: int) -> None:
     wait_for(lambda: urllib.request.urlopen(f"http://{ip_of('rp-web')}:{WEB_PORT}/healthz", timeout=5), "gunicorn")
 
 
-def start_workers(procs: Processes, host: str, env: dict, *, background: bool) -> None:
+def start_workers(procs: Processes, host: str, env: dict, *, background: bool, routing: int = 1) -> None:
     celery = [str(BIN / "celery"), "-A", "config"]
     procs.start(
-        host, "routing", celery + ["worker", "-Q", "routing", "--concurrency", "1", "-n", f"routing@{host}"], env
+        host,
+        "routing",
+        celery + ["worker", "-Q", "routing", "--concurrency", str(routing), "-n", f"routing@{host}"],
+        env,
     )
     if background:
         queues = "sweeps,statistics,hotspots,notifications,celery"
@@ -402,6 +473,62 @@ def routed_figures(env: dict) -> dict:
     return {"rows": rows, "doubled": doubled}
 
 
+def counts(env: dict) -> tuple[int, int]:
+    """(tickets filed, tickets routed) in the database now."""
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"], connect_timeout=5) as conn:
+        return conn.execute("SELECT count(*), count(routed_at) FROM dispatch_ticket").fetchone()
+
+
+def progress(env: dict, began: float, stop: threading.Event, every: float = 60) -> None:
+    """A line a minute while the replay runs: filed, routed, waiting, and the routing rate of the minute."""
+    last = 0
+    while not stop.wait(every):
+        try:
+            filed, routed = counts(env)
+        except Exception as exc:  # the database host is busy or away for a moment: the next line says
+            say(f"  t={time.time() - began:5.0f}s  (no count: {type(exc).__name__})")
+            continue
+        say(f"  t={time.time() - began:5.0f}s  filed {filed:6d}  routed {routed:6d}  waiting {filed - routed:6d}"
+            f"  routed/s {(routed - last) / every:5.1f}  load {os.getloadavg()[0]:.1f}")  # fmt: skip
+        last = routed
+
+
+def drain(env: dict, filed_ids: set[int], longest: float, stall: float) -> tuple[dict, float]:
+    """Wait until every filed ticket is routed, routing stops progressing for `stall` seconds (what is left
+    is lost), or `longest` seconds pass. Returns the last figures and the seconds waited."""
+    started = time.monotonic()
+    seen, moved_at = -1, started
+    while True:
+        figures = routed_figures(env)
+        routed = sum(1 for r in figures["rows"] if r[0] in filed_ids and r[2] is not None)
+        now = time.monotonic()
+        if routed != seen:
+            seen, moved_at = routed, now
+        if routed == len(filed_ids) or now - moved_at > stall or now - started > longest:
+            return figures, now - started
+        time.sleep(5)
+
+
+def minute_table(rows: list[tuple], start: float) -> None:
+    """Per minute of the replay: tickets filed, tickets routed, and the filed → routed latency (p50, p99) of
+    the tickets filed in that minute."""
+    filed, routed, latency = defaultdict(int), defaultdict(int), defaultdict(list)
+    for _, created, routed_at in rows:
+        minute = int((float(created) - start) // 60)
+        filed[minute] += 1
+        if routed_at is not None:
+            routed[int((float(routed_at) - start) // 60)] += 1
+            latency[minute].append(float(routed_at) - float(created))
+    say("\nminute  filed  routed  route p50 s  p99 s")
+    for minute in sorted(set(filed) | set(routed)):
+        lats = latency.get(minute, [])
+        say(
+            f"{minute:6d} {filed[minute]:6d} {routed[minute]:7d} {percentile(lats, 0.5):12.2f} {percentile(lats, 0.99):6.2f}"
+        )
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -416,7 +543,12 @@ def main():
     parser.add_argument("--clients", type=int, default=8, help="concurrent callers")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--down", type=float, default=60, help="seconds the killed worker host stays away")
-    parser.add_argument("--drain", type=float, default=600, help="longest wait for routing after the last call")
+    parser.add_argument("--drain", type=float, default=3600, help="longest wait for routing after the last call")
+    parser.add_argument("--stall", type=float, default=180, help="end the drain when nothing is routed for this long")
+    parser.add_argument("--routing", type=int, default=1, help="routing processes per worker host")
+    parser.add_argument(
+        "--cache", type=Path, help="a folder keeping the prepared database and model between runs (made by the first)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cleanup", action="store_true", help="only remove what an earlier run left")
     args = parser.parse_args()
@@ -444,20 +576,28 @@ def main():
     try:
         (folder / "var").mkdir()
         network_up()
-        pg_and_redis(procs, folder)
+        cached = args.cache / "pg" if args.cache and (args.cache / "token").exists() else None
+        pg_and_redis(procs, folder, cached)
         env = product_env(folder)
-        say(f"hosts up; preparing the database (load {os.getloadavg()[0]:.1f})")
-        token = prepare_database(env)
+        say(f"hosts up; preparing the database (load {os.getloadavg()[0]:.1f}{', from the cache' if cached else ''})")
+        token = prepared(procs, folder, env, args.cache)
+        prepare_s = time.monotonic() - began
         start_web(procs, env, args.web_workers)
-        start_workers(procs, "rp-w1", env, background=False)
-        start_workers(procs, "rp-w2", env, background=True)
+        start_workers(procs, "rp-w1", env, background=False, routing=args.routing)
+        start_workers(procs, "rp-w2", env, background=True, routing=args.routing)
         bodies = calls(args.tickets, 1, env)
         seconds = args.minutes * 60
         times = schedule(args.tickets, seconds, 2)
-        say(f"replaying {args.tickets} calls in {args.minutes:g} min with {args.clients} callers")
+        peak = args.tickets * max(HOURLY) / sum(HOURLY) / (seconds / 24)
+        say(
+            f"replaying {args.tickets} calls in {args.minutes:g} min with {args.clients} callers: on average"
+            f" {args.tickets / seconds:.1f} calls/s, {peak:.1f}/s in the busiest hour (set up in {prepare_s:.0f} s)"
+        )
         callers = Callers(token, bodies, times, args.clients)
         threads = callers.run()
         replay_start = time.time()
+        stop_progress = threading.Event()
+        threading.Thread(target=progress, args=(env, replay_start, stop_progress), daemon=True).start()
         time.sleep(seconds / 2)
         killed = procs.kill_host("rp-w1")
         link("rp-w1", False)
@@ -465,37 +605,18 @@ def main():
         say(f"t={kill_at:.0f}s: host rp-w1 killed ({killed} processes, link down); filed so far {len(callers.filed)}")
         time.sleep(args.down)
         link("rp-w1", True)
-        start_workers(procs, "rp-w1", env, background=False)
+        start_workers(procs, "rp-w1", env, background=False, routing=args.routing)
         say(f"t={time.time() - replay_start:.0f}s: host rp-w1 back")
         for t in threads:
             t.join()
         filed_end = time.time()
         filed_ids = {pk for pk, _ in callers.filed}
         say(f"all calls made in {filed_end - replay_start:.0f}s: {len(filed_ids)} filed, {callers.failed} failed")
-        deadline = time.monotonic() + args.drain
-        while True:
-            figures = routed_figures(env)
-            unrouted = [r for r in figures["rows"] if r[0] in filed_ids and r[2] is None]
-            if not unrouted or time.monotonic() > deadline:
-                break
-            time.sleep(5)
+        figures, drained_s = drain(env, filed_ids, args.drain, args.stall)
+        stop_progress.set()
         rows = [r for r in figures["rows"] if r[0] in filed_ids]
         latencies = [(float(r[1]) - replay_start, float(r[2]) - float(r[1])) for r in rows if r[2] is not None]
-        say("\nminute  filed  routed  route p50 s  p99 s")
-        by_minute: dict[int, list[float]] = {}
-        for at, lat in latencies:
-            by_minute.setdefault(int(at // 60), []).append(lat)
-        routed_by_minute: dict[int, int] = {}
-        for r in rows:
-            if r[2] is not None:
-                routed_by_minute[int((float(r[2]) - replay_start) // 60)] = (
-                    routed_by_minute.get(int((float(r[2]) - replay_start) // 60), 0) + 1
-                )
-        for minute in sorted(set(by_minute) | set(routed_by_minute)):
-            lats = by_minute.get(minute, [])
-            say(
-                f"{minute:6d} {len(lats):6d} {routed_by_minute.get(minute, 0):7d} {percentile(lats, 0.5):12.2f} {percentile(lats, 0.99):6.2f}"
-            )
+        minute_table(rows, replay_start)
         all_lat = [lat for _, lat in latencies]
         lost = len(filed_ids) - len(latencies) + callers.failed
         result = {
@@ -504,6 +625,10 @@ def main():
             "lost": lost,
             "doubled": figures["doubled"],
             "minutes": round((filed_end - replay_start) / 60, 1),
+            "peak_arrival_per_s": round(peak, 1),
+            "drain_s": round(drained_s),
+            "routed_per_s": round(len(latencies) / max(1.0, filed_end - replay_start + drained_s), 1),
+            "routing_processes": 2 * args.routing,
             "route_p50_s": round(percentile(all_lat, 0.5), 2),
             "route_p99_s": round(percentile(all_lat, 0.99), 2),
             "filed_per_s": round(len(filed_ids) / (filed_end - replay_start), 1),

@@ -1,9 +1,11 @@
 """Scale figures (issue 15), side by side in one run on PostgreSQL + Redis.
 
-Run: `.venv/bin/python bench/scale.py [--json] [--history-days 7] [--open 280000] [--steps 1,2,3,4,5]`.
-Its own database (grid12345_bench_scale on the server of BENCH_PG, default postgres://postgres@127.0.0.1:5432)
+Run: `.venv/bin/python bench/scale.py [--json] [--history-days 365] [--open 280000] [--steps 1,2,3,4,5] [--db NAME]`.
+Its own database (--db, default grid12345_bench_scale, on the server of BENCH_PG, default postgres://postgres@127.0.0.1:5432)
 and drops it at the end (`--keep` keeps it); Redis db 2 (REDIS_URL) for the broker and the cache; a
-classifier trained in a temporary folder (steps 2 and 3). Takes 10-30 minutes on a busy 2-core machine.
+classifier trained in a temporary folder (steps 2 and 3). Steps 4-5 with a year of history (25.5 M
+tickets, 31 GB) take about an hour to build on a busy 2-core machine: build it once with --keep, then
+--reuse --steps 4,5 measures again in a minute.
 
 Prints, then as its last line one JSON object:
   1. filing: POST /api/tickets/ (gunicorn, 2 workers, 4 client threads, token auth) next to the same work
@@ -46,7 +48,8 @@ THREADS = 4
 def parse_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true", help="(the JSON line is always printed last)")
-    parser.add_argument("--history-days", type=int, default=7, help="days of 70,000 tickets behind the minute")
+    parser.add_argument("--history-days", type=int, default=365, help="days of 70,000 tickets behind the minute")
+    parser.add_argument("--db", default=DB_NAME, help="the bench database's name (dropped and created unless --reuse)")
     parser.add_argument("--open", type=int, default=280_000, help="open tickets across the city for the lists")
     parser.add_argument("--filings", type=int, default=600, help="API filings (and raw transactions) measured")
     parser.add_argument("--routed", type=int, default=300, help="tickets routed by the worker")
@@ -58,27 +61,27 @@ def parse_args():
     return parser.parse_args()
 
 
-def create_database(server: str) -> str:
+def create_database(server: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return f"{server}/{DB_NAME}"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
 
 
-def drop_database(server: str) -> None:
+def drop_database(server: str, name: str) -> None:
     import psycopg
     from django.db import connections
 
     connections.close_all()
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def setup_django(args):
     server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    os.environ["DATABASE_URL"] = f"{server}/{DB_NAME}" if args.reuse else create_database(server)
+    os.environ["DATABASE_URL"] = f"{server}/{args.db}" if args.reuse else create_database(server, args.db)
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     os.environ["CLASSIFIER_ARTIFACTS_DIR"] = tempfile.mkdtemp(prefix="bench-scale-models-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -322,9 +325,37 @@ def classify_figures() -> dict:
 # --- 4. statistics over a Beijing-scale history ----------------------------------------------------------
 
 
-def load_history(days: int, open_tickets: int) -> int:
-    """`days` × 70,000 tickets filed before today (the last ones still open: `open_tickets`), each with a
-    created and a routed event, through INSERT … SELECT generate_series (Django's column values)."""
+CATEGORIES = ["城乡建设", "交通运输", "市场监管", "生态环境", "教育", "卫生健康", "公安", "人力资源", "民政", "水务",
+              "城市管理", "住房保障"]  # fmt: skip
+# What the load writes, in this order (the tables the roll-up reads; their indexes are rebuilt after).
+HISTORY_TABLES = ("dispatch_ticket", "dispatch_ticketevent", "dispatch_ticketassist")
+
+
+def _secondary_indexes(cur, tables) -> list[tuple[str, str]]:
+    """(what drops it, what rebuilds it) for every index of `tables` but the primary keys."""
+    cur.execute(
+        "SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),"
+        " c.conname, pg_get_constraintdef(c.oid) FROM pg_index i LEFT JOIN pg_constraint c"
+        " ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('u', 'x')"
+        " WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary",
+        [list(tables)],
+    )
+    out = []
+    for table, index, indexdef, constraint, condef in cur.fetchall():
+        if constraint:
+            out.append((f"ALTER TABLE {table} DROP CONSTRAINT {constraint}",
+                        f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {condef}"))  # fmt: skip
+        else:
+            out.append((f"DROP INDEX {index}", indexdef))
+    return out
+
+
+def load_history(days: int, open_tickets: int) -> dict:
+    """`days` × 70,000 tickets filed before today (the last `open_tickets` still open), each with a created
+    and a routed event, a ninth with an assisting unit: INSERT … SELECT generate_series with Django's
+    column values, in 500,000-row statements, as a bulk load is done — the secondary indexes dropped and
+    rebuilt after (one sort each instead of 25 million random inserts), foreign-key triggers off for the
+    load's session only (the rows reference existing streets and units by construction)."""
     from django.db import connection
     from django.utils import timezone
 
@@ -335,23 +366,37 @@ def load_history(days: int, open_tickets: int) -> int:
     total = days * BEIJING_PER_DAY
     start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) - timezone.timedelta(days=days)
     base = _ticket_columns()
+    at = "%(start)s::timestamptz + (g * (86400.0 / %(per_day)s) + {}) * interval '1 second'"
+    # A ticket's street, category and unit are related as the 派单目录 relates them: the unit follows the
+    # street and the category; one in 11 was first sent elsewhere, one in 9 the AI put in another category.
+    street = "g %% %(n_streets)s"
+    category = "(g / %(n_streets)s) %% %(n_cat)s"
+    unit = f"(({street}) * 7 + {category})"
+    is_open = f"g > {total - open_tickets}"
     varying = {
         "number": "'BJ' || lpad(g::text, 9, '0')",
         "content": "'历史诉求 ' || g",
-        "created_at": "%(start)s::timestamptz + (g * (86400.0 / %(per_day)s)) * interval '1 second'",
-        "updated_at": "%(start)s::timestamptz + (g * (86400.0 / %(per_day)s)) * interval '1 second'",
-        "street_id": "(%(streets)s::text[])[1 + g %% %(n_streets)s]",
-        "district_id": "(%(districts)s::text[])[1 + g %% %(n_streets)s]",
-        "lead_department_id": "(%(units)s::bigint[])[1 + (g * 7) %% %(n_units)s]",
-        "first_lead_department_id": "(%(units)s::bigint[])[1 + (g * 7 + (g %% 11 = 0)::int) %% %(n_units)s]",
-        "category_code": "(ARRAY['城乡建设','交通运输','市场监管','生态环境','教育'])[1 + g %% 5]",
-        "ai_category": "(ARRAY['城乡建设','交通运输','市场监管','生态环境','教育'])[1 + (g / 3) %% 5]",
-        "status": f"CASE WHEN g > {total - open_tickets} THEN (ARRAY['dispatched','handling','handling','replied'])"
-        "[1 + g %% 4] ELSE 'closed' END",
+        "created_at": at.format(0),
+        "updated_at": at.format(0),
+        "routed_at": at.format(40),
+        "dispatched_at": at.format(40),
+        "sign_due": at.format(7200),
+        "signed_at": at.format("(1800 + (g %% 17) * 400)"),
+        "street_id": f"(%(streets)s::text[])[1 + {street}]",
+        "district_id": f"(%(districts)s::text[])[1 + {street}]",
+        "lead_department_id": f"(%(units)s::bigint[])[1 + {unit} %% %(n_units)s]",
+        "first_lead_department_id": f"(%(units)s::bigint[])[1 + ({unit} + (g %% 11 = 0)::int) %% %(n_units)s]",
+        "category_code": f"(%(categories)s::text[])[1 + {category}]",
+        "ai_category": f"(%(categories)s::text[])[1 + ({category} + (g %% 9 = 0)::int) %% %(n_cat)s]",
+        "dispatch_source": "'ai'",
+        "status": f"CASE WHEN {is_open} THEN (ARRAY['dispatched','handling','handling','replied'])[1 + g %% 4]"
+        " ELSE 'closed' END",
+        "closed_at": f"CASE WHEN {is_open} THEN NULL ELSE {at.format('86400 * (1 + g %% 5)')} END",
         "sla_light": "(ARRAY['green','green','green','yellow','red'])[1 + g %% 5]",
-        "satisfaction": "(ARRAY['satisfied','basic','unsatisfied',''])[1 + g %% 4]",
+        "satisfaction": f"CASE WHEN {is_open} THEN '' ELSE (ARRAY['satisfied','basic','unsatisfied',''])[1 + g %% 4] END",
         "return_count": "(g %% 13 = 0)::int",
-        "sla_due": "%(start)s::timestamptz + (g * (86400.0 / %(per_day)s) + 86400 * 3) * interval '1 second'",
+        "reopen_count": "(g %% 29 = 0)::int",
+        "sla_due": at.format("86400 * 3"),
     }
     params = {
         "start": start,
@@ -361,6 +406,8 @@ def load_history(days: int, open_tickets: int) -> int:
         "n_streets": len(streets),
         "units": units,
         "n_units": len(units),
+        "categories": CATEGORIES,
+        "n_cat": len(CATEGORIES),
     }
     columns = list(base)
     exprs = []
@@ -373,7 +420,15 @@ def load_history(days: int, open_tickets: int) -> int:
             exprs.append(f"%({key})s")
     select = ", ".join(exprs)
     chunk = 500_000
+    phases = {}
     with connection.cursor() as cur:
+        started = time.perf_counter()
+        cur.execute("SET session_replication_role = replica")  # no FK triggers in this session's load
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SET synchronous_commit = off")
+        indexes = _secondary_indexes(cur, HISTORY_TABLES)
+        for drop, _ in indexes:
+            cur.execute(drop)
         for first in range(1, total + 1, chunk):
             last = min(total, first + chunk - 1)
             cur.execute(
@@ -381,24 +436,55 @@ def load_history(days: int, open_tickets: int) -> int:
                 f" FROM generate_series({first}, {last}) g",
                 params,
             )
-        cur.execute(
-            "INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data,"
-            " created_at) SELECT id, 'created', '', 'received', 'operator', '', '{}'::jsonb, created_at"
-            " FROM dispatch_ticket WHERE number LIKE 'BJ%'"
-        )
-        cur.execute(
-            "INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason, data,"
-            " created_at) SELECT id, 'routed', 'received', 'dispatched', '系统', '',"
-            " jsonb_build_object('auto', id % 3 <> 0), created_at + interval '40 seconds'"
-            " FROM dispatch_ticket WHERE number LIKE 'BJ%'"
-        )
+            if (last // chunk) % 10 == 0 or last == total:
+                say(f"   tickets: {last:,} of {total:,} ({time.perf_counter() - started:.0f} s)")
+        cur.execute("SELECT min(id), max(id) FROM dispatch_ticket WHERE number LIKE 'BJ%%'")
+        low, high = cur.fetchone()
+        phases["tickets_s"] = time.perf_counter() - started
+        for first in range(low, high + 1, 2 * chunk):
+            for sql in (
+                "'created', '', 'received', 'operator', '', '{}'::jsonb, created_at",
+                "'routed', 'received', 'dispatched', '系统', '', jsonb_build_object('auto', id %% 3 <> 0),"
+                " created_at + interval '40 seconds'",
+            ):
+                cur.execute(
+                    "INSERT INTO dispatch_ticketevent (ticket_id, action, from_status, to_status, actor_label, reason,"
+                    f" data, created_at) SELECT id, {sql} FROM dispatch_ticket WHERE id BETWEEN %s AND %s",
+                    [first, min(high, first + 2 * chunk - 1)],
+                )
         cur.execute(
             "INSERT INTO dispatch_ticketassist (ticket_id, department_id, source, added_at)"
             " SELECT id, lead_department_id + 1, 'catalogue', created_at FROM dispatch_ticket"
-            " WHERE number LIKE 'BJ%' AND id % 9 = 0 AND lead_department_id + 1 IN (SELECT id FROM governance_department)"
+            " WHERE id BETWEEN %s AND %s AND id %% 9 = 0 AND lead_department_id + 1 IN (SELECT id FROM governance_department)",
+            [low, high],
         )
-        cur.execute("ANALYZE")
-    return total
+        phases["events_s"] = time.perf_counter() - started - phases["tickets_s"]
+        say(f"   rows in {time.perf_counter() - started:.0f} s; rebuilding {len(indexes)} indexes")
+        for _, create in indexes:
+            cur.execute(create)
+        phases["indexes_s"] = time.perf_counter() - started - phases["tickets_s"] - phases["events_s"]
+        cur.execute("SET session_replication_role = DEFAULT")
+        cur.execute(f"VACUUM (ANALYZE) {', '.join(HISTORY_TABLES)}")
+        phases["vacuum_s"] = time.perf_counter() - started - sum(phases.values())
+    return {"history_tickets": total, **{f"history_{k}": round(v) for k, v in phases.items()}}
+
+
+SIZED_TABLES = HISTORY_TABLES + ("dispatch_ticketstatsnapshot", "dispatch_dailyticketstat",
+                                 "dispatch_monthlyticketstat", "dispatch_dailydistrictvolume")  # fmt: skip
+
+
+def table_sizes() -> dict:
+    """Rows (the planner's estimate after ANALYZE), table and index bytes of what a year of history fills."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {', '.join(SIZED_TABLES[3:])}")
+        cur.execute(
+            "SELECT relname, reltuples::bigint, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class"
+            " WHERE relname = ANY(%s) ORDER BY relname",
+            [list(SIZED_TABLES)],
+        )
+        return {name: {"rows": rows, "table_mb": t // 2**20, "indexes_mb": i // 2**20} for name, rows, t, i in cur}
 
 
 def rollup_minute(operator) -> dict:
@@ -410,10 +496,8 @@ def rollup_minute(operator) -> dict:
     from dispatch.models import StatsRollupState, Ticket
     from dispatch.services import core, stats
 
-    stats_started = time.perf_counter()
-    backlog = stats.stats_rollup_recent(budget_seconds=3600)
-    backlog_s = time.perf_counter() - stats_started
-    say(f"   backlog (first run, every day whole): {len(backlog)} days in {backlog_s:.0f} s")
+    backlog_s, backlog = timed(stats.stats_rollup_recent, budget_seconds=6 * 3600)
+    say(f"   backlog (first run: every day whole, set-based): {len(backlog)} days in {backlog_s:.0f} s")
     assert StatsRollupState.objects.get().watermark is not None
     stats.stats_rollup_recent()  # what the backlog's own minute left
     with transaction.atomic():
@@ -435,6 +519,8 @@ def rollup_minute(operator) -> dict:
     # full day (yesterday, 70,000 tickets) is timed and multiplied: all of them take as long as the backlog.
     one_day_s, _ = timed(stats.stats_rollup_days, days=[max(days) - timezone.timedelta(days=1)])
     return {
+        "rollup_backlog_days": len(backlog),
+        "rollup_backlog_s": round(backlog_s),
         "rollup_s_beijing_minute": round(incremental_s, 3),
         "rollup_full_days_s": round(one_day_s * len(days), 1),
         "rollup_one_day_s": round(one_day_s, 2),
@@ -502,7 +588,7 @@ def main():
     try:
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             sys.exit("bench/scale.py needs PostgreSQL (BENCH_PG) and Redis (REDIS_URL)")
-        say(f"scale bench on {DB_NAME} (PostgreSQL), Redis {settings.REDIS_URL}, load {figures['load_before']:.1f}")
+        say(f"scale bench on {args.db} (PostgreSQL), Redis {settings.REDIS_URL}, load {figures['load_before']:.1f}")
         steps = {int(x) for x in args.steps.split(",")}
         if args.reuse:
             from dispatch.management.demo import demo_accounts
@@ -548,11 +634,17 @@ def main():
 
         if steps & {4, 5} and not args.reuse:
             say(f"4. statistics: {args.history_days} days × {BEIJING_PER_DAY:,} tickets, {args.open:,} of them open")
-            seconds, total = timed(load_history, args.history_days, args.open)
-            figures.update(history_tickets=total, history_load_s=round(seconds))
-            say(f"   history loaded: {total:,} tickets, {2 * total:,} events in {seconds:.0f} s")
+            seconds, loaded = timed(load_history, args.history_days, args.open)
+            figures.update(loaded, history_load_s=round(seconds))
+            total = loaded["history_tickets"]
+            say(f"   history loaded: {total:,} tickets, {2 * total:,} events in {seconds:.0f} s ({loaded})")
         if 4 in steps:
             figures.update(rollup_minute(operator))
+            figures["sizes"] = table_sizes()
+            for name, size in figures["sizes"].items():
+                say(
+                    f"   {name}: {size['rows']:,} rows, table {size['table_mb']:,} MB, indexes {size['indexes_mb']:,} MB"
+                )
             say(
                 f"   one run after a Beijing minute (50 touched tickets): {figures['rollup_s_beijing_minute']:.3f} s"
                 f" (target ≤ 2 s); the previous design recomputed the {figures.pop('days')} touched day(s) whole:"
@@ -573,7 +665,7 @@ def main():
     finally:
         figures["load_after"] = os.getloadavg()[0]
         if not (args.keep or args.reuse):
-            drop_database(server)
+            drop_database(server, args.db)
     print(json.dumps(figures, ensure_ascii=False))
 
 

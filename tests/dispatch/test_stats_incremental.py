@@ -126,3 +126,19 @@ def test_a_run_reads_only_the_touched_tickets(zhengzhou_small, django_assert_max
     assert days == [timezone.localdate()]
     assert TicketStatSnapshot.objects.get(ticket=touched).street_code == z.street.code
     assert DailyTicketStat.objects.get(street_code=z.street.code).total == 1
+
+
+def test_the_backlog_is_the_days_with_tickets_and_no_snapshots_newest_first(zhengzhou_small):
+    from dispatch.services.stats import _backlog_days
+
+    now = timezone.now()
+    Ticket.objects.bulk_create(
+        [Ticket(number=f"B{d}", content="诉求", created_at=now - dt.timedelta(days=d)) for d in (0, 3, 40)]
+    )
+    today = timezone.localdate()
+    assert _backlog_days() == [today, today - dt.timedelta(days=3), today - dt.timedelta(days=40)]
+
+    stats_rollup_days(days=[today - dt.timedelta(days=3)])
+
+    assert _backlog_days() == [today, today - dt.timedelta(days=40)]
+    assert TicketStatSnapshot.objects.get().day == today - dt.timedelta(days=3)
