@@ -101,11 +101,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL drops the session of a client host that died mid-transaction (its row locks with it) within
+# ~30 s instead of the kernel's 2 hours: server-side TCP keepalives for each connection. A live client
+# that leaves a transaction idle for DATABASE_IDLE_TRANSACTION_TIMEOUT is cut too ("0": never). See
+# docs/scaling.md ("The 2 lost tickets").
+DATABASE_IDLE_TRANSACTION_TIMEOUT = os.environ.get("DATABASE_IDLE_TRANSACTION_TIMEOUT", "5min")
+DATABASE_SESSION_OPTIONS = (
+    f"-c idle_in_transaction_session_timeout={DATABASE_IDLE_TRANSACTION_TIMEOUT} "
+    "-c tcp_keepalives_idle=15 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_SESSION_OPTIONS
 # A streaming replica for the supervisors' read-only selectors (common/db.py, docs/scaling.md); optional.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = DATABASE_SESSION_OPTIONS
 DATABASE_ROUTERS = ["common.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

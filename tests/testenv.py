@@ -13,3 +13,5 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("API_THROTTLE_ENABLED", "0")
 os.environ.setdefault("GOVERNANCE_CACHE_SECONDS", "0")
+# A test holds its transaction open while it trains a model or waits for a worker: no idle cut-off.
+os.environ.setdefault("DATABASE_IDLE_TRANSACTION_TIMEOUT", "0")
