@@ -69,7 +69,7 @@ def augmented(docs, labels, short_docs: dict[str, list[str]] | None, *, names: S
     for name in names if short_docs else ():
         cuts = np.asarray(short_docs[name], dtype=object)[index]
         keep = index[cuts != ""]
-        parts.append(np.asarray(short_docs[name], dtype=object)[keep])
+        parts.append(cuts[cuts != ""])
         part_labels.append(labels[keep])
         origin.append(keep)
     remembered = np.zeros(sum(len(p) for p in parts), dtype=bool)
