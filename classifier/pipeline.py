@@ -13,6 +13,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier import shortcuts
+from classifier.chargrams import CharGramTfidfVectorizer
 from classifier import text as textmod
 from classifier.linear import NBScaledLinearSVC
 
@@ -115,7 +116,7 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
             ),
             (
                 "char",
-                TfidfVectorizer(
+                CharGramTfidfVectorizer(  # its n-grams kept as integers (classifier/chargrams.py)
                     analyzer="char",
                     preprocessor=textmod.joined_chars,
                     ngram_range=tuple(p["char_ngram_range"]),
