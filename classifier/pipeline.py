@@ -13,8 +13,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier import shortcuts
-from classifier.chargrams import CharGramTfidfVectorizer
 from classifier import text as textmod
+from classifier.chargrams import CharGramTfidfVectorizer
 from classifier.linear import NBScaledLinearSVC
 
 # Chosen by comparing about fifteen settings on grouped 5-fold CV with shuffle seed 1 (the report and
