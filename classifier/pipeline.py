@@ -92,6 +92,7 @@ DEFAULT_PARAMS = {
     "neighbour_max_df": 0.05,
     "neighbour_terms": 120,
     "short_copies": ["first_20", "first_30", "first_40", "sentence"],
+    "neighbour_cuts": [],
     "calibration": "temperature",
     "calibration_folds": 3,
 }
@@ -167,14 +168,18 @@ def fit_on_tokens(
     """
     p = {**DEFAULT_PARAMS, **(params or {})}
     names = p["short_copies"] if short_docs else []
-    rows, y, remembered, origin = shortcuts.augmented(docs, labels, short_docs, names=names, index=index)
+    remember = [n for n in p.get("neighbour_cuts", []) if n in names]
+    rows, y, remembered, origin = shortcuts.augmented(
+        docs, labels, short_docs, names=names, index=index, remember=remember
+    )
+    n_messages = len(docs) if index is None else len(index)  # the messages come first, then their cuts
     model = pipeline.named_steps["model"]
     folds = model.cv
     if names and isinstance(folds, int):
         splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0)
         model.set_params(cv=list(splitter.split(rows, y, origin)))
     try:
-        features = pipeline.named_steps["features"].fit([d for d, whole in zip(rows, remembered, strict=True) if whole])
+        features = pipeline.named_steps["features"].fit(rows[:n_messages])
         model.fit(features.transform(rows), y, remember=remembered)
     finally:
         model.set_params(cv=folds)  # the folds were for this fit; the artifact keeps the plain setting
