@@ -158,7 +158,7 @@ def _artifact_figures(pipeline):
     """Artifact size, feature count and the memory a fresh process gains by loading and using it."""
     import joblib
 
-    n_features = sum(len(t.vocabulary_) for _, t in pipeline.named_steps["features"].transformer_list)
+    n_features = sum(len(t.idf_) for _, t in pipeline.named_steps["features"].transformer_list)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.joblib"
         joblib.dump(pipeline, path, compress=3)  # as registry.artifact_save does
