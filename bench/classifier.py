@@ -10,7 +10,8 @@ Prints:
      first 20/30/40 characters and first sentence, with the thresholds it suggests (chosen on the
      first half of the seeds, confirmed on the rest);
   3. the operator summaries of fixtures/classifier/short_summaries.csv (never trained on; looked at
-     while tuning) and, with --fresh, of short_summaries_fresh.csv (held back: run once per change);
+     while tuning) and, with --fresh, of short_summaries_fresh.csv (held back until issue 11's second
+     round read its errors: now a tuning set too), with --fresh2 of short_summaries_fresh2.csv (held back);
   4. full training time (segmentation with the short cuts + final fit, what `train_classifier --no-cv`
      does) and CV time;
   5. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
@@ -157,7 +158,7 @@ def _artifact_figures(pipeline):
     """Artifact size, feature count and the memory a fresh process gains by loading and using it."""
     import joblib
 
-    n_features = sum(len(t.vocabulary_) for _, t in pipeline.named_steps["features"].transformer_list)
+    n_features = sum(len(t.idf_) for _, t in pipeline.named_steps["features"].transformer_list)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.joblib"
         joblib.dump(pipeline, path, compress=3)  # as registry.artifact_save does
@@ -195,6 +196,11 @@ def main():
         "--fresh",
         action="store_true",
         help="also score short_summaries_fresh.csv: the held-back set, run once per change, never to tune",
+    )
+    parser.add_argument(
+        "--fresh2",
+        action="store_true",
+        help="also score short_summaries_fresh2.csv (issue 11's second held-back set: run once per change, never to tune)",
     )
     args = parser.parse_args()
 
@@ -238,7 +244,8 @@ def main():
         print(format_unseen_raw(report, evaluations=evaluations))
         for name in ["whole", *protocol.SHORT_VARIANTS]:
             per_seed = "  ".join(
-                f"seed {s}: {r['accuracy']:.4f}/{r['macro_f1']:.4f} auto {r['auto_coverage']:.3f}/{r['auto_accuracy']:.4f}"
+                f"seed {s}: {r['accuracy']:.4f}/{r['macro_f1']:.4f} auto {r['auto_coverage']:.3f}/"
+                + ("-" if r["auto_accuracy"] is None else f"{r['auto_accuracy']:.4f}")
                 for s, r in zip(report["seeds"], report[name]["per_seed"], strict=True)
             )
             print(f"   {name:<9} acc/macro-F1 per seed: {per_seed}")
@@ -257,6 +264,8 @@ def main():
     _summaries(model)
     if args.fresh:
         _summaries(model, "short_summaries_fresh.csv")
+    if args.fresh2:
+        _summaries(model, "short_summaries_fresh2.csv")
     typical = _typical_texts(examples, n=LATENCY_CALLS)
     services.predict_with(model, typical[:20])  # warm-up
     wall, cpu = [], []

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from classifier.chargrams import CharGramTfidfVectorizer
+
 
 def _linear_coefficients(model) -> np.ndarray:
     if hasattr(model, "calibrated_classifiers_"):
@@ -30,8 +32,12 @@ def _linear_coefficients(model) -> np.ndarray:
     raise TypeError(f"cannot explain a {type(model).__name__}: no linear coefficients")
 
 
-def _names(vocabulary: dict) -> np.ndarray:
-    """Object array: column → the vocabulary's own term string."""
+def _names(vectorizer) -> np.ndarray:
+    """Object array: column → the vocabulary's own term string (None for a coded character block,
+    whose terms are decoded when shown: holding them as strings is what the coding saves)."""
+    if isinstance(vectorizer, CharGramTfidfVectorizer):
+        return np.full(len(vectorizer.coded_vocabulary_), None, dtype=object)
+    vocabulary = vectorizer.vocabulary_
     names = np.empty(len(vocabulary), dtype=object)
     names[np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))] = list(vocabulary)
     return names
@@ -42,6 +48,7 @@ class Explainer:
     coef: np.ndarray  # (n_classes, n_features)
     feature_names: np.ndarray  # each block's own terms (the vocabulary's strings, not copies)
     is_word: np.ndarray  # word or title-word feature (else a character n-gram)
+    coded: tuple = ()  # (offset, CodedVocabulary) of each coded character block
 
     @classmethod
     def for_pipeline(cls, pipeline) -> Explainer:
@@ -53,9 +60,25 @@ class Explainer:
         # name is put at its column straight from the vocabulary: get_feature_names_out sorts a
         # (term, column) tuple per feature first, whose freed memory stayed resident (measured:
         # 14 MB of a loaded model's 106).
-        names = np.concatenate([_names(t.vocabulary_) for _, t in blocks])
-        is_word = np.concatenate([np.full(len(t.vocabulary_), name != "char") for name, t in blocks])
-        return cls(coef=_linear_coefficients(model), feature_names=names, is_word=is_word)
+        names = [_names(t) for _, t in blocks]
+        offsets = np.cumsum([0] + [len(n) for n in names])
+        coded = tuple(
+            (int(offsets[i]), t.coded_vocabulary_)
+            for i, (_, t) in enumerate(blocks)
+            if isinstance(t, CharGramTfidfVectorizer)
+        )
+        is_word = np.concatenate([np.full(len(n), name != "char") for (name, _), n in zip(blocks, names, strict=True)])
+        return cls(coef=_linear_coefficients(model), feature_names=np.concatenate(names), is_word=is_word, coded=coded)
+
+    def term(self, index: int) -> str:
+        """The feature's term (a coded character n-gram decoded)."""
+        name = self.feature_names[index]
+        if name is not None:
+            return name
+        for offset, vocabulary in self.coded:
+            if offset <= index < offset + len(vocabulary):
+                return vocabulary.term(index - offset)
+        raise IndexError(index)
 
     def top_terms(self, x_row, class_index: int, *, n: int = 5) -> list[str]:
         """Up to `n` distinct terms with the largest positive contribution to the class.
@@ -82,7 +105,7 @@ class Explainer:
                 if len(terms) >= n:
                     break
                 index = indices[i]
-                term = self.feature_names[index].replace(" ", "")  # a word n-gram reads as one phrase
+                term = self.term(index).replace(" ", "")  # a word n-gram reads as one phrase
                 if not want_word and len(term) < 2:
                     continue
                 # a piece of a term already shown (or the reverse) tells the operator nothing new;

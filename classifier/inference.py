@@ -23,17 +23,19 @@ import sklearn
 from scipy.special import softmax
 
 from classifier import text as textmod
+from classifier.chargrams import CharGramTfidfVectorizer, batch_codes
 
 
 @dataclass(frozen=True)
 class _Block:
     analyzer: object
-    vocabulary: dict
+    vocabulary: object  # dict term → column, or a chargrams.CodedVocabulary
     idf: np.ndarray | None  # None: plain counts (use_idf=False)
     sublinear: bool
     norm: str | None
     weight: float
     offset: int
+    coded: object = None  # the CharGramTfidfVectorizer of a coded character block (else None)
 
 
 def _blocks(union) -> tuple[list[_Block], int]:
@@ -43,10 +45,13 @@ def _blocks(union) -> tuple[list[_Block], int]:
         if vectorizer in ("drop", None):
             continue
         idf = vectorizer.idf_ if vectorizer.use_idf else None  # the fitted array itself, not a copy
+        coded = vectorizer if isinstance(vectorizer, CharGramTfidfVectorizer) else None
+        vocabulary = coded.coded_vocabulary_ if coded is not None else vectorizer.vocabulary_
         blocks.append(
             _Block(
-                analyzer=vectorizer.build_analyzer(),
-                vocabulary=vectorizer.vocabulary_,
+                analyzer=None if coded is not None else vectorizer.build_analyzer(),
+                vocabulary=vocabulary,
+                coded=coded,
                 idf=idf,
                 sublinear=vectorizer.sublinear_tf,
                 norm=vectorizer.norm,
@@ -54,7 +59,7 @@ def _blocks(union) -> tuple[list[_Block], int]:
                 offset=offset,
             )
         )
-        offset += len(vectorizer.vocabulary_)
+        offset += len(vocabulary)
     return blocks, offset
 
 
@@ -79,6 +84,13 @@ class CompiledFeatures:
         n = len(docs)
         rows_parts, column_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for block in self.blocks:
+            if block.coded is not None:  # character n-grams as integer codes (classifier/chargrams.py)
+                rows, codes = batch_codes([block.coded.preprocessor(doc) for doc in docs], block.coded.ngram_range)
+                columns = block.vocabulary.columns(codes)
+                known = columns >= 0
+                rows_parts.append(rows[known])
+                column_parts.append(columns[known] + block.offset)
+                continue
             terms = [block.analyzer(doc) for doc in docs]
             lengths = np.fromiter(map(len, terms), dtype=np.int64, count=n)
             found = map(block.vocabulary.get, chain.from_iterable(terms), repeat(-1))

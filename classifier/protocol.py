@@ -115,6 +115,12 @@ def run_scores(run: ProtocolRun, *, variant: str = "whole", threshold: float) ->
     }
 
 
+def _mean(values) -> float | None:
+    """Mean of the seeds' figures; None when none has one (no automatic decision at a held threshold)."""
+    present = [v for v in values if v is not None]
+    return float(np.mean(present)) if present else None
+
+
 def summary(runs: list[ProtocolRun], *, threshold: float, variants=None) -> dict:
     """Per-seed figures and their mean, for each variant (whole messages and the short cuts)."""
     variants = variants or list(runs[0].proba)
@@ -124,7 +130,7 @@ def summary(runs: list[ProtocolRun], *, threshold: float, variants=None) -> dict
         keys = ("accuracy", "macro_f1", "ece", "auto_coverage", "auto_accuracy")
         out[variant] = {
             "n": per_seed[0]["n"],
-            **{k: float(np.mean([s[k] for s in per_seed if s[k] is not None])) for k in keys},
+            **{k: _mean([s[k] for s in per_seed]) for k in keys},
             "per_seed": per_seed,
         }
     return out

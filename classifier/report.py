@@ -68,7 +68,7 @@ def format_unseen_raw(report: dict, *, evaluations: dict[str, dict] | None = Non
             continue
         lines.append(
             f"{'unseen raw ' + name:<22} {fig['n']:>5} {fig['accuracy']:>8.4f} {fig['macro_f1']:>8.4f} "
-            f"{fig['ece']:>6.4f} {fig['auto_threshold']:>9.2f} {fig['auto_coverage']:>6.3f} {fig['auto_accuracy']:>6.4f}"
+            f"{fig['ece']:>6.4f} {fig['auto_threshold']:>9.2f} {fig['auto_coverage']:>6.3f} {fig['auto_accuracy'] or 0:>6.4f}"
         )
     lines.append(f"(unseen raw: mean over split seeds {report['seeds']})")
     for key, label in (("threshold", "whole messages"), ("short_threshold", "short texts")):

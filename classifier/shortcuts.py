@@ -55,10 +55,11 @@ def short_docs_for(texts: list[str], forms, *, tokenized: bool = False) -> dict[
     return out
 
 
-def augmented(docs, labels, short_docs: dict[str, list[str]] | None, *, names: Sequence[str], index=None):
+def augmented(docs, labels, short_docs: dict[str, list[str]] | None, *, names: Sequence[str], index=None, remember=()):
     """(docs, labels, remembered, origin) of the rows `index` (default all) plus their cuts `names`.
 
-    `remembered` is False for the added cuts (the neighbour vote returns whole messages only);
+    The rows come first, then each cut in `names` order. `remembered` is False for the added cuts
+    except those named in `remember` (the rows the neighbour vote may return);
     `origin` is the row each training row comes from, so that calibration folds keep a message and
     its cuts on one side. Empty cuts are left out.
     """
@@ -74,4 +75,8 @@ def augmented(docs, labels, short_docs: dict[str, list[str]] | None, *, names: S
         origin.append(keep)
     remembered = np.zeros(sum(len(p) for p in parts), dtype=bool)
     remembered[: len(index)] = True
+    start = len(index)
+    for name, part in zip(names, parts[1:], strict=False):  # no parts when no cuts were given
+        remembered[start : start + len(part)] = name in remember
+        start += len(part)
     return list(np.concatenate(parts)), np.concatenate(part_labels), remembered, np.concatenate(origin)

@@ -211,3 +211,25 @@ def test_classify_routes_short_and_long_texts_by_their_own_thresholds(tiny_model
 
     assert (short.top.code, short.auto, short.threshold) == ("教育文体", False, 1.01)
     assert (long.top.code, long.auto, long.threshold) == ("教育文体", True, 0.0)
+
+
+def test_the_shipped_setting_holds_short_texts_for_a_person_and_not_long_ones(tiny_model, settings):
+    """Issue 11: no threshold keeps ≥ 97 % of operator summaries right, so texts of at most 40
+    characters are never dispatched on the classifier's confidence (config/settings.py)."""
+    from classifier.services import classify
+    from config import settings as shipped
+
+    settings.CLASSIFIER_AUTO_DISPATCH_THRESHOLD = 0.0
+    settings.CLASSIFIER_CATEGORY_THRESHOLDS = {}
+    settings.CLASSIFIER_SHORT_TEXT_CHARS = shipped.CLASSIFIER_SHORT_TEXT_CHARS
+    settings.CLASSIFIER_SHORT_TEXT_THRESHOLD = shipped.CLASSIFIER_SHORT_TEXT_THRESHOLD
+    short = "学校违规补课收费，请相关部门尽快处理"  # 18 characters
+    long = short + "。孩子每天放学后还要去老师家里补课，每月收费八百元，家长们都不敢不去"  # 52
+
+    held, automatic = classify(short), classify(long)
+
+    assert shipped.CLASSIFIER_SHORT_TEXT_CHARS == 40
+    assert shipped.CLASSIFIER_SHORT_TEXT_THRESHOLD == shipped.CLASSIFIER_SHORT_TEXT_HOLD > 1.0
+    assert (held.top.code, held.auto, held.threshold) == ("教育文体", False, 1.01)
+    assert held.top.probability > 0.5
+    assert (automatic.top.code, automatic.auto, automatic.threshold) == ("教育文体", True, 0.0)

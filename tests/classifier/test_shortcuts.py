@@ -34,6 +34,19 @@ def test_augmented_adds_the_named_cuts_of_the_given_rows_once():
     assert shortcuts.augmented(docs, labels, None, names=["first_20"])[0] == docs  # no cuts given: the rows
 
 
+def test_augmented_remembers_the_cuts_it_is_told_to():
+    docs = ["a b", "c d", "e f"]
+    labels = ["X", "Y", "Y"]
+    cuts = {"first_20": ["a", "", "e"], "sentence": ["a b", "c", "e"]}
+
+    _, _, remembered, _ = shortcuts.augmented(
+        docs, labels, cuts, names=["first_20", "sentence"], index=[0, 1], remember=["sentence"]
+    )
+
+    # rows 0, 1; first_20 of row 0 only (row 1's is empty); sentence of rows 0 and 1
+    assert list(remembered) == [True, True, False, True, True]
+
+
 def test_the_fit_remembers_whole_messages_and_keeps_the_plain_calibration_setting():
     examples = tiny_examples()
     texts, forms = [e.text for e in examples], [e.form for e in examples]
