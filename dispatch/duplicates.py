@@ -115,17 +115,35 @@ def _sketch_bands(text: str) -> tuple[int, ...]:
     return tuple(bands)
 
 
+def _normed(text: str) -> tuple[Counter, float]:
+    grams = ngrams(text)
+    return grams, math.sqrt(sum(v * v for v in grams.values()))
+
+
 @lru_cache(maxsize=1024)
-def _candidate_grams(text: str) -> Counter:
+def _candidate_grams(text: str) -> tuple[Counter, float]:
     # The same open tickets are the candidates of every new ticket of their community for days: their
-    # grams are kept (read-only) instead of recounted for each comparison. ~1024 texts, a few MB.
-    return ngrams(text)
+    # grams and norm are kept (read-only) instead of recounted for each comparison. ~1024 texts, a few MB.
+    return _normed(text)
+
+
+def _cosine_normed(a: tuple[Counter, float], b: tuple[Counter, float]) -> float:
+    """`cosine` with both norms computed once (the counts are integers: the same value exactly)."""
+    (ga, na), (gb, nb) = a, b
+    if not ga or not gb:
+        return 0.0
+    if len(ga) > len(gb):
+        ga, gb, na, nb = gb, ga, nb, na
+    dot = sum(v * gb.get(k, 0) for k, v in ga.items())
+    if not dot:
+        return 0.0
+    return dot / (na * nb)
 
 
 def rank_duplicates(content: str, tickets: list, *, limit: int = 5, threshold: float | None = None) -> list:
     threshold = THRESHOLD if threshold is None else threshold
-    base = ngrams(content)
-    scored = [(t, cosine(base, _candidate_grams(t.content))) for t in tickets]
+    base = _normed(content)
+    scored = [(t, _cosine_normed(base, _candidate_grams(t.content))) for t in tickets]
     scored = [(t, round(s, 3)) for t, s in scored if s >= threshold]
     scored.sort(key=lambda pair: pair[1], reverse=True)
     return scored[:limit]

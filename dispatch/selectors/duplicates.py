@@ -78,6 +78,11 @@ DUPLICATE_DAYS = 30
 # open ones (tickets routed before sketches existed, and exact results in a quiet community).
 SKETCH_CANDIDATES = 20
 NEWEST_CANDIDATES = 10
+# Sketch rows read per band of the new text: the newest BAND_ROWS of the window. A band held by more
+# tickets than that is one of a common phrase (or of a text repeated that often); a true duplicate shares
+# several bands with the new text (24 × J² on average: 3 at J = 0.35, 10 at J = 0.65), and is missed only
+# if every one of them is held by BAND_ROWS newer tickets. Bounds the rows read: 24 × BAND_ROWS.
+BAND_ROWS = 100
 
 
 def _marks(values) -> str:
@@ -86,25 +91,51 @@ def _marks(values) -> str:
 
 # One statement for the strict rule's candidates (routing runs it for every ticket; written out in SQL
 # because building it with the ORM cost more CPU than running it): the newest open tickets of the
-# community, and the open ones sharing most sketch bands with the new text. The second half is driven by
-# the band index (community, band) and joins each hit's ticket for its status: the community's open
-# tickets are never scanned, so the cost does not grow with them. Portable (PostgreSQL and SQLite).
+# community, and the open ones sharing most sketch bands with the new text.
+#
+# Its plan must not depend on how many tickets the planner believes the community holds: a community
+# that was quiet at the last ANALYZE and fills up in a storm (autovacuum re-analyzes a table after 10 % of
+# it changed, never for one community's thousands) otherwise gets the plan of an empty one, which read
+# every sketch row of the community and rescanned its open tickets once per result row (124 ms at 2,750
+# open tickets instead of ~1 ms). So each band is read on its own through the (community, band, created_at)
+# index, newest first and at most BAND_ROWS rows (PostgreSQL: LATERAL over the bands; SQLite: a UNION ALL
+# of the same limited selects), the status of each ticket found is one primary-key read, and the tickets
+# are fetched by primary key from the ids (PostgreSQL: `= ANY(ARRAY(…))`, evaluated once, not re-planned
+# as a join; the community of the rows fetched is checked in Python, which keeps the planner from reading
+# the community's tickets through its index to test each one against the ids). Cost: bounded by the bands
+# and BAND_ROWS, whatever the community holds.
 _T, _S = Ticket._meta.db_table, TicketSketch._meta.db_table
-_CANDIDATES_SQL = f"""
-SELECT id, number, content, status, created_at, community_id FROM {_T} WHERE id IN (
-    SELECT id FROM (
-        SELECT id FROM {_T}
+_NEWEST_SQL = f"""SELECT id FROM {_T}
          WHERE community_id = %s AND created_at >= %s AND status NOT IN ({{final}}) AND id <> %s
-         ORDER BY created_at DESC LIMIT %s
-    ) newest
-    UNION
-    SELECT ticket_id FROM (
-        SELECT s.ticket_id FROM {_S} s JOIN {_T} t ON t.id = s.ticket_id
-         WHERE s.community_id = %s AND s.band IN ({{bands}}) AND s.created_at >= %s AND s.ticket_id <> %s
-           AND t.status NOT IN ({{final}})
-         GROUP BY s.ticket_id ORDER BY COUNT(*) DESC, s.ticket_id DESC LIMIT %s
-    ) banded
-) AND community_id = %s"""
+         ORDER BY created_at DESC LIMIT %s"""
+_BAND_SQL = f"""SELECT ticket_id FROM {_S}
+         WHERE community_id = %s AND band = {{band}} AND created_at >= %s ORDER BY created_at DESC LIMIT %s"""
+_BANDED_SQL = f"""SELECT s.ticket_id FROM {{rows}}
+         WHERE s.ticket_id <> %s
+         GROUP BY s.ticket_id HAVING (SELECT t.status FROM {_T} t WHERE t.id = s.ticket_id) NOT IN ({{final}})
+         ORDER BY COUNT(*) DESC, s.ticket_id DESC LIMIT %s"""
+_FETCH_SQL = f"SELECT id, number, content, status, created_at, community_id FROM {_T} WHERE {{ids}}"
+
+
+def _candidates_sql(*, vendor: str, community_id: str, bands: list[int], since, exclude_pk: int) -> tuple[str, list]:
+    final = list(Ticket.FINAL_STATUSES)
+    newest = _NEWEST_SQL.format(final=_marks(final))
+    newest_params = [community_id, since, *final, exclude_pk, NEWEST_CANDIDATES]
+    band_params = [community_id, since, BAND_ROWS]
+    if vendor == "postgresql":
+        rows = f"unnest(ARRAY[{_marks(bands)}]::bigint[]) AS b(band) CROSS JOIN LATERAL ({_BAND_SQL.format(band='b.band')}) s"
+        rows_params = [*bands, *band_params]
+    else:
+        rows = " UNION ALL ".join([f"SELECT ticket_id FROM ({_BAND_SQL.format(band='%s')})"] * len(bands))
+        rows = f"({rows}) s"
+        rows_params = [p for band in bands for p in (community_id, band, since, BAND_ROWS)]
+    banded = _BANDED_SQL.format(rows=rows, final=_marks(final))
+    banded_params = [*rows_params, exclude_pk, *final, SKETCH_CANDIDATES]
+    if vendor == "postgresql":
+        ids = f"id = ANY(ARRAY(({newest}) UNION ({banded})))"
+    else:
+        ids = f"id IN (SELECT id FROM ({newest}) UNION SELECT ticket_id FROM ({banded}))"
+    return _FETCH_SQL.format(ids=ids), [*newest_params, *banded_params]
 
 
 def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=None, limit: int = 5) -> list:
@@ -112,16 +143,20 @@ def duplicate_candidates(*, content: str, community: Region | None, exclude_pk=N
 
     Returns [(ticket, similarity)] best first. Conservative on purpose: a false merge hides a citizen's
     request, a missed one only costs a second dispatch (threshold: dispatch.duplicates.THRESHOLD).
-    Bounded work: at most SKETCH_CANDIDATES + NEWEST_CANDIDATES texts are compared, found by an index
-    (dispatch.duplicates explains the sketch and how rarely it misses a pair above the threshold)."""
+    Bounded work: one statement, at most 24 × BAND_ROWS index rows read and SKETCH_CANDIDATES +
+    NEWEST_CANDIDATES texts compared, found by an index (dispatch.duplicates explains the sketch and how
+    rarely it misses a pair above the threshold)."""
+    from django.db import connection
+
     from dispatch.duplicates import rank_duplicates, sketch_bands
 
     if community is None or not content:
         return []
     since = timezone.now() - datetime.timedelta(days=DUPLICATE_DAYS)
-    bands = sketch_bands(content) or [0]  # no band: the second half finds nothing
-    final = list(Ticket.FINAL_STATUSES)
-    params = [community.pk, since, *final, exclude_pk or 0, NEWEST_CANDIDATES]
-    params += [community.pk, *bands, since, exclude_pk or 0, *final, SKETCH_CANDIDATES, community.pk]
-    tickets = Ticket.objects.raw(_CANDIDATES_SQL.format(final=_marks(final), bands=_marks(bands)), params)
+    bands = list(dict.fromkeys(sketch_bands(content))) or [0]  # no band: the second half finds nothing
+    sql, params = _candidates_sql(
+        vendor=connection.vendor, community_id=community.pk, bands=bands, since=since, exclude_pk=exclude_pk or 0
+    )
+    # A sketch row keeps the community the ticket was routed to; the ticket may have been moved since.
+    tickets = [t for t in Ticket.objects.raw(sql, params) if t.community_id == community.pk]
     return rank_duplicates(content, sorted(tickets, key=lambda t: t.created_at, reverse=True), limit=limit)

@@ -209,3 +209,21 @@ def test_two_workers_draining_one_backlog_route_every_ticket_once(world, predict
     assert set(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("status", flat=True)) == {S.DISPATCHED}
     for t in tickets:
         assert TicketEvent.objects.filter(ticket=t, action="routed").count() == 1
+
+
+@pytest.mark.django_db
+def test_statements_of_a_batch_do_not_grow_with_the_open_tickets_of_the_community(world, file_ticket, memo_on):
+    from tests.dispatch.test_duplicate_candidates import _open_with_sketches
+
+    services.ticket_route(ticket_id=received(file_ticket, 1)[0].pk)  # warm the memo
+    quiet = received(file_ticket, 3)
+    n_quiet, sql_quiet = statements(lambda: route_ticket.run(quiet[0].pk))
+    _open_with_sketches(world, 200)  # the community fills up (the same matter among them)
+    busy = received(file_ticket, 3)
+    n_busy, sql_busy = statements(lambda: route_ticket.run(busy[0].pk))
+
+    assert (n_quiet, n_busy) == (3, 3)
+    assert len(sql_busy) == len(sql_quiet), "\n".join(sql_busy)
+    for t in quiet + busy:  # each routed once, none left behind
+        assert TicketEvent.objects.filter(ticket=t, action="routed").count() == 1
+        assert Ticket.objects.get(pk=t.pk).status == S.DISPATCHED
