@@ -299,12 +299,15 @@ def classify_figures() -> dict:
     from sklearn.svm import LinearSVC
 
     from classifier import services, training
+    from dispatch.services.intake import CONTENT_MAX
 
     examples = training.examples_from_csv(training.training_csv_path())
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     rng = random.Random(3)
-    batch = [rng.choice(texts) for _ in range(1500)]
+    # What a ticket can hold: filing refuses content past CONTENT_MAX (2,000) characters, and 2.6 % of the
+    # training rows are longer (up to 10,000+): uncut, they alone made the single-call p99.
+    batch = [rng.choice(texts)[:CONTENT_MAX] for _ in range(1500)]
     services.classify_many(batch[:50])  # load the model
     rate, p50, p99 = _speed(services.classify_many, batch)
 
@@ -611,8 +614,16 @@ def main():
             )
             say(f"   ratio API / raw: {api / raw:.3f} (target ≥ 0.25, stretch 0.5)")
             from config.celery import app
+            from dispatch.models import Ticket
 
             app.control.purge()
+            # Step 1's tickets are still waiting to be routed; routing claims waiting tickets in batches, so
+            # left there they would be routed inside step 2's window without being counted (29.9/s measured
+            # for 300 counted tickets while the worker routed some 1,500). They are this bench's own data:
+            # set aside (a routed_at makes them no longer waiting; their messages were purged).
+            from django.utils import timezone
+
+            Ticket.objects.filter(routed_at__isnull=True).update(routed_at=timezone.now())
 
         if 2 in steps:
             say("2. routing, one worker process on Redis")
