@@ -80,7 +80,7 @@ def threshold_for(category_code: str, *, text: str | None = None, chars: int | N
     text (at most CLASSIFIER_SHORT_TEXT_CHARS characters once normalised, e.g. an operator's one-line
     summary) is held to CLASSIFIER_SHORT_TEXT_THRESHOLD when that is stricter: short texts are right
     less often at the same confidence (unseen-raw protocol, see classifier/protocol.py, and the operator
-    summaries of fixtures/classifier/). The shipped setting is CLASSIFIER_SHORT_TEXT_HOLD (1.01, above
+    summaries of fixtures/classifier/). The shipped setting is "hold" (1.01, above
     any probability): short texts are never automatic, a person confirms them. `chars`, when
     given, is the text's `text.char_count` already counted (then `text` is not needed).
     """

@@ -356,12 +356,12 @@ CLASSIFIER_CATEGORY_THRESHOLDS: dict[str, float] = {
 # otherwise: 0.97 → 59.4 % automatic, 98.7 % right. One set of 128; a city that finds its operators'
 # summaries keep the promise sets CLASSIFIER_SHORT_TEXT_THRESHOLD=0.97. Item words can still confirm.
 CLASSIFIER_SHORT_TEXT_CHARS = int(os.environ.get("CLASSIFIER_SHORT_TEXT_CHARS", "40"))
-CLASSIFIER_SHORT_TEXT_HOLD = 1.01
+_SHORT_TEXT_HOLD = 1.01  # "hold": above any probability
 _short_threshold = os.environ.get("CLASSIFIER_SHORT_TEXT_THRESHOLD", "hold").strip().lower()
 CLASSIFIER_SHORT_TEXT_THRESHOLD: float | None = (
     None
     if _short_threshold in ("", "none")
-    else CLASSIFIER_SHORT_TEXT_HOLD
+    else _SHORT_TEXT_HOLD
     if _short_threshold == "hold"
     else float(_short_threshold)
 )
