@@ -148,13 +148,15 @@ class GridFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}网格")
     place_type = ""
     responsible = factory.SubFactory(GridWorkerFactory)
+    # Generated suffixes stay in 500-998, clear of the low codes the fixtures write by hand (…001, …002):
+    # the sequence counts across a whole test run, and wrapped onto them (a duplicate code on PostgreSQL).
     code = factory.LazyAttributeSequence(
         lambda o, n: (
-            f"{o.parent.code}{1 + n % 999:03d}"
+            f"{o.parent.code}{500 + n % 499:03d}"
             if o.parent is not None
             else f"{o.region.prefix}Z{1 + n % 9999:04d}"
             if o.kind == Grid.Kind.DEDICATED
-            else f"{o.region.code}{1 + n % 999:03d}"
+            else f"{o.region.code}{500 + n % 499:03d}"
         )
     )
 
