@@ -131,15 +131,20 @@ class CharGramTfidfVectorizer(TfidfVectorizer):
         self.coded_vocabulary_ = CodedVocabulary(codes)
         del self.vocabulary_
 
-    def counts(self, raw_documents) -> sp.csr_matrix:
-        """Term counts (documents × columns), what CountVectorizer.transform gives."""
-        docs = [self.preprocessor(d) for d in raw_documents]
-        rows, codes = batch_codes(docs, self.ngram_range)
+    def known_grams(self, raw_documents) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every n-gram of the documents that is in the vocabulary, one per occurrence."""
+        rows, codes = batch_codes([self.preprocessor(d) for d in raw_documents], self.ngram_range)
         columns = self.coded_vocabulary_.columns(codes)
         known = columns >= 0
+        return rows[known], columns[known]
+
+    def counts(self, raw_documents) -> sp.csr_matrix:
+        """Term counts (documents × columns), what CountVectorizer.transform gives."""
+        raw_documents = list(raw_documents)
+        rows, columns = self.known_grams(raw_documents)
         matrix = sp.csr_matrix(
-            (np.ones(int(known.sum()), dtype=self.dtype), (rows[known], columns[known])),
-            shape=(len(docs), len(self.coded_vocabulary_)),
+            (np.ones(len(rows), dtype=self.dtype), (rows, columns)),
+            shape=(len(raw_documents), len(self.coded_vocabulary_)),
         )
         matrix.sum_duplicates()  # also sorts the indices
         return matrix

@@ -23,7 +23,7 @@ import sklearn
 from scipy.special import softmax
 
 from classifier import text as textmod
-from classifier.chargrams import CharGramTfidfVectorizer, batch_codes
+from classifier.chargrams import CharGramTfidfVectorizer
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,9 @@ class CompiledFeatures:
         rows_parts, column_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for block in self.blocks:
             if block.coded is not None:  # character n-grams as integer codes (classifier/chargrams.py)
-                rows, codes = batch_codes([block.coded.preprocessor(doc) for doc in docs], block.coded.ngram_range)
-                columns = block.vocabulary.columns(codes)
-                known = columns >= 0
-                rows_parts.append(rows[known])
-                column_parts.append(columns[known] + block.offset)
+                rows, columns = block.coded.known_grams(docs)
+                rows_parts.append(rows)
+                column_parts.append(columns + block.offset)
                 continue
             terms = [block.analyzer(doc) for doc in docs]
             lengths = np.fromiter(map(len, terms), dtype=np.int64, count=n)

@@ -58,21 +58,8 @@ def ngrams(text: str, sizes=(2, 3)) -> Counter:
     return grams
 
 
-def cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb)
-
-
 def similarity(a: str, b: str) -> float:
-    return cosine(ngrams(a), ngrams(b))
+    return cosine(_normed(a), _normed(b))
 
 
 # --- candidates: MinHash bands ----------------------------------------------------------------------
@@ -127,13 +114,13 @@ def _candidate_grams(text: str) -> tuple[Counter, float]:
     return _normed(text)
 
 
-def _cosine_normed(a: tuple[Counter, float], b: tuple[Counter, float]) -> float:
-    """`cosine` with both norms computed once (the counts are integers: the same value exactly)."""
+def cosine(a: tuple[Counter, float], b: tuple[Counter, float]) -> float:
+    """Cosine of two (grams, norm) pairs (`_normed`): a candidate's norm is computed once and cached."""
     (ga, na), (gb, nb) = a, b
     if not ga or not gb:
         return 0.0
     if len(ga) > len(gb):
-        ga, gb, na, nb = gb, ga, nb, na
+        ga, gb = gb, ga
     dot = sum(v * gb.get(k, 0) for k, v in ga.items())
     if not dot:
         return 0.0
@@ -143,7 +130,7 @@ def _cosine_normed(a: tuple[Counter, float], b: tuple[Counter, float]) -> float:
 def rank_duplicates(content: str, tickets: list, *, limit: int = 5, threshold: float | None = None) -> list:
     threshold = THRESHOLD if threshold is None else threshold
     base = _normed(content)
-    scored = [(t, _cosine_normed(base, _candidate_grams(t.content))) for t in tickets]
+    scored = [(t, cosine(base, _candidate_grams(t.content))) for t in tickets]
     scored = [(t, round(s, 3)) for t, s in scored if s >= threshold]
     scored.sort(key=lambda pair: pair[1], reverse=True)
     return scored[:limit]
