@@ -206,40 +206,71 @@ def _weights(grams: Counter) -> dict:
     return {g: c * (math.log((n + 1) / (df.get(g, 0) + 1)) + 1) for g, c in grams.items()}
 
 
-def _weighted_cosine(a: dict, b: dict) -> float:
+# A gram both texts share that is a place word (the address field, and the estates, crossings, gates,
+# sides and buildings the text names) counts PLACE_WEIGHT of itself in the dot product: the place is
+# already the same (community, estate, building vetoes), and an unrelated call at the same 小区 gate or
+# crossing shares many of its characters with the open matter without sharing the matter.
+PLACE_WEIGHT = 0.3
+
+
+def _weighted_cosine(a: dict, b: dict, place: frozenset = frozenset()) -> float:
     if not a or not b:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    dot = sum(v * b.get(k, 0.0) * (PLACE_WEIGHT if k in place else 1.0) for k, v in a.items())
     if not dot:
         return 0.0
     return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
 
 
+def place_grams(content: str, address: str = "") -> frozenset[str]:
+    """The unigrams and bigrams of the place words of a call: its address field and the place names of
+    its text (dispatch.matters.PLACE_NAME_RE)."""
+    from dispatch.matters import PLACE_NAME_RE
+
+    grams = set()
+    for place in [address, *PLACE_NAME_RE.findall(normalize(content or ""))]:
+        for run in _NOT_HANZI.split(normalize(place or "")):
+            grams.update(run)
+            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(grams)
+
+
 class HintText:
     """What the hint rule reads from one text, computed once (a candidate is compared with one call)."""
 
-    __slots__ = ("buildings", "estates", "items", "lines", "vector")
+    __slots__ = ("buildings", "estates", "items", "lines", "place", "plates", "sides", "units", "vector")
 
     def __init__(self, content: str, address: str = ""):
-        from dispatch.matters import buildings, compounds, lines, matter_items
+        from dispatch.matters import buildings, compounds, lines, matter_items, plates, sides, units
 
         self.buildings = buildings(f"{address} {content}")
         self.estates = compounds(f"{address} {content}")
+        self.units = units(f"{address} {content}")
+        self.sides = sides(f"{address} {content}")
+        self.plates = plates(content)
         self.lines = lines(content)
         self.items = matter_items(content)
+        self.place = place_grams(content, address)
         self.vector = _weights(matter_grams(content))
 
 
 def hint_score(new: HintText, old: HintText) -> float | None:
     """The hint score of an earlier ticket for a new call, or None when they are different matters by
-    rule (different estates, buildings or bus lines, or known 事项小类 with none in common)."""
+    rule: different estates, buildings, 单元, sides (南门 / 北门, 东侧 / 西侧), car plates or bus lines
+    when both name one, or known 事项小类 with none in common."""
     from dispatch.matters import same_estate
 
     if not same_estate(new.estates, old.estates):
         return None
-    for mine, theirs in ((new.buildings, old.buildings), (new.lines, old.lines)):
+    for mine, theirs in (
+        (new.buildings, old.buildings),
+        (new.units, old.units),
+        (new.sides, old.sides),
+        (new.plates, old.plates),
+        (new.lines, old.lines),
+    ):
         if mine and theirs and not (mine & theirs):
             return None
     shared = new.items & old.items
@@ -247,7 +278,7 @@ def hint_score(new: HintText, old: HintText) -> float | None:
         return None
     same_building = bool(new.buildings & old.buildings)
     return (
-        _weighted_cosine(new.vector, old.vector)
+        _weighted_cosine(new.vector, old.vector, new.place | old.place)
         + (ITEM_BONUS if shared else 0.0)
         + (BUILDING_BONUS if same_building else 0.0)
     )
