@@ -11,21 +11,25 @@ Hints (`rank_hints`, HINT_THRESHOLD): a hint costs nothing — the operator look
 fire on the same place and matter, ranked by how close the texts are:
 - candidates are open tickets of the same community in the last HINT_DAYS days (the selector), of the
   same category when both are known;
-- two texts naming different estates ("农大家属院" / "西大街小区") or buildings ("3号楼" / "5号楼") are
-  different matters, and so are two texts
+- two texts naming different estates ("农大家属院" / "西大街小区"), buildings ("3号楼" / "5号楼"), 单元,
+  sides ("南门" / "北门", "东侧" / "西侧") or car plates are different matters, and so are two texts
   whose 事项小类 (dispatch.matters) are both known and share none;
 - the text score is a cosine over character unigrams and bigrams weighted by their rarity in the
   shipped complaints (every 4th row of fixtures/complaints_train.csv), after the place names are cut out: the place is
   already the same, and "小区" or "反映" say nothing while "鸽" or "井盖" say a lot; a shared 事项小类
   adds ITEM_BONUS and the same building BUILDING_BONUS (a re-call often names only the building and the
-  matter in other words: "2号楼楼道堆满杂物" / "2号楼楼梯间全是住户堆的破烂");
+  matter in other words: "2号楼楼道堆满杂物" / "2号楼楼梯间全是住户堆的破烂"); a shared gram that is a
+  place word (the address field, the gates, crossings, sides of the text) counts PLACE_WEIGHT of itself;
 - candidates come from an index (hint_keys below, dispatch.models.TicketHintKey), not from every open
   ticket of the community.
 bench/duplicates.py measures re-calls suggested and unrelated calls suggested on sets we wrote, and that
 the strict rule merges none of the unrelated calls. Honest figures (sets written before tuning, each run
 once): 86 %, 68 % and 63 % of re-calls hinted on three unseen sets in turn (main's rule: 74 %, 60 %, 58 %),
-with 9 %, 14 % and 22 % of hard unrelated calls (same place and category) hinted — short of issue 13's
-90 % / 5 %, which holds only on the sets the word lists were tuned on (fixtures/README.md).
+with 9 %, 14 % and 22 % of hard unrelated calls (same place and category) hinted, and 77 % / 28 % on a
+fourth (fresh4). The place weighting and the 单元/side/plate vetoes (issue 13's third round, tuned on all
+four) cut the unrelated calls hinted to 6 %, 5 %, 8 % and 12 % but also the re-calls to 91 %, 73 %, 45 %
+and 55 %: short of issue 13's 90 % / 5 % (fixtures/README.md; the unseen fresh5 is bench/duplicates.py
+--unseen's).
 """
 
 import csv
