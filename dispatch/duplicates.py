@@ -18,18 +18,16 @@ fire on the same place and matter, ranked by how close the texts are:
   shipped complaints (every 4th row of fixtures/complaints_train.csv), after the place names are cut out: the place is
   already the same, and "小区" or "反映" say nothing while "鸽" or "井盖" say a lot; a shared 事项小类
   adds ITEM_BONUS and the same building BUILDING_BONUS (a re-call often names only the building and the
-  matter in other words: "2号楼楼道堆满杂物" / "2号楼楼梯间全是住户堆的破烂"); a shared gram that is a
-  place word (the address field, the gates, crossings, sides of the text) counts PLACE_WEIGHT of itself;
+  matter in other words: "2号楼楼道堆满杂物" / "2号楼楼梯间全是住户堆的破烂");
 - candidates come from an index (hint_keys below, dispatch.models.TicketHintKey), not from every open
   ticket of the community.
 bench/duplicates.py measures re-calls suggested and unrelated calls suggested on sets we wrote, and that
 the strict rule merges none of the unrelated calls. Honest figures (sets written before tuning, each run
 once): 86 %, 68 % and 63 % of re-calls hinted on three unseen sets in turn (main's rule: 74 %, 60 %, 58 %),
 with 9 %, 14 % and 22 % of hard unrelated calls (same place and category) hinted, and 77 % / 28 % on a
-fourth (fresh4). The place weighting and the 单元/side/plate vetoes (issue 13's third round, tuned on all
-four) cut the unrelated calls hinted to 6 %, 5 %, 8 % and 12 % but also the re-calls to 91 %, 73 %, 45 %
-and 55 %: short of issue 13's 90 % / 5 % (fixtures/README.md; the unseen fresh5 is bench/duplicates.py
---unseen's).
+fourth (fresh4). The 单元/side/plate vetoes (issue 13's third round) cost no re-call on any set and cut
+fresh4's unrelated hints to 24 %; on the unseen fifth set (fresh5) 78 % of re-calls are hinted and 31 % of
+unrelated calls (main's rule: 78 % / 33 %): short of issue 13's 90 % / 5 % (fixtures/README.md).
 """
 
 import csv
@@ -210,41 +208,21 @@ def _weights(grams: Counter) -> dict:
     return {g: c * (math.log((n + 1) / (df.get(g, 0) + 1)) + 1) for g, c in grams.items()}
 
 
-# A gram both texts share that is a place word (the address field, and the estates, crossings, gates,
-# sides and buildings the text names) counts PLACE_WEIGHT of itself in the dot product: the place is
-# already the same (community, estate, building vetoes), and an unrelated call at the same 小区 gate or
-# crossing shares many of its characters with the open matter without sharing the matter.
-PLACE_WEIGHT = 0.3
-
-
-def _weighted_cosine(a: dict, b: dict, place: frozenset = frozenset()) -> float:
+def _weighted_cosine(a: dict, b: dict) -> float:
     if not a or not b:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0.0) * (PLACE_WEIGHT if k in place else 1.0) for k, v in a.items())
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
     if not dot:
         return 0.0
     return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
 
 
-def place_grams(content: str, address: str = "") -> frozenset[str]:
-    """The unigrams and bigrams of the place words of a call: its address field and the place names of
-    its text (dispatch.matters.PLACE_NAME_RE)."""
-    from dispatch.matters import PLACE_NAME_RE
-
-    grams = set()
-    for place in [address, *PLACE_NAME_RE.findall(normalize(content or ""))]:
-        for run in _NOT_HANZI.split(normalize(place or "")):
-            grams.update(run)
-            grams.update(run[i : i + 2] for i in range(len(run) - 1))
-    return frozenset(grams)
-
-
 class HintText:
     """What the hint rule reads from one text, computed once (a candidate is compared with one call)."""
 
-    __slots__ = ("buildings", "estates", "items", "lines", "place", "plates", "sides", "units", "vector")
+    __slots__ = ("buildings", "estates", "items", "lines", "plates", "sides", "units", "vector")
 
     def __init__(self, content: str, address: str = ""):
         from dispatch.matters import buildings, compounds, lines, matter_items, plates, sides, units
@@ -256,7 +234,6 @@ class HintText:
         self.plates = plates(content)
         self.lines = lines(content)
         self.items = matter_items(content)
-        self.place = place_grams(content, address)
         self.vector = _weights(matter_grams(content))
 
 
@@ -282,7 +259,7 @@ def hint_score(new: HintText, old: HintText) -> float | None:
         return None
     same_building = bool(new.buildings & old.buildings)
     return (
-        _weighted_cosine(new.vector, old.vector, new.place | old.place)
+        _weighted_cosine(new.vector, old.vector)
         + (ITEM_BONUS if shared else 0.0)
         + (BUILDING_BONUS if same_building else 0.0)
     )

@@ -282,14 +282,3 @@ def plates(text: str) -> frozenset[str]:
     """Car plates a text names, written one way ("豫A·T3862", "豫at3862" → "豫AT3862")."""
     return frozenset(a + b for a, b in PLATE_RE.findall(normalize(text).upper()))
 
-
-# Place names inside a text, for the hint's place weighting (dispatch.duplicates.PLACE_WEIGHT): estates,
-# crossings ("丰庆路与东风路口"), gates and 门口, sides, buildings and 单元. Narrow on purpose: a shop or a
-# station named in the text ("搅拌站", "食品厂") is often the matter's object, and is left to count in full.
-PLACE_NAME_RE = re.compile(
-    r"[\u4e00-\u9fa5]{2,4}?(?:小区|家属院|花园|公寓|大厦|新村)"
-    r"|[\u4e00-\u9fa5]{2,4}?(?:路|大街|大道|街)(?:与|和)[\u4e00-\u9fa5]{2,4}?(?:路|大街|大道|街)(?:交叉口|路口|口)?"
-    r"|[\u4e00-\u9fa5]{2,4}?(?:路口|交叉口|门口)"
-    r"|[东南西北](?:门|侧|边|头|面)"
-    r"|(?:\d{1,3}|[一二两三四五六七八九十东西中]{1,3})(?:号楼|号院|栋|幢|单元)"
-)

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from dispatch import duplicates, selectors, services
-from dispatch.duplicates import HINT_THRESHOLD, THRESHOLD, HintText, hint_score, place_grams, rank_hints, similarity
+from dispatch import selectors, services
+from dispatch.duplicates import HINT_THRESHOLD, THRESHOLD, HintText, hint_score, rank_hints, similarity
 from dispatch.matters import buildings, compounds, lines, matter_items, plates, same_estate, sides, units
 from dispatch.models import Ticket
 
@@ -72,22 +72,6 @@ def test_known_categories_that_differ_are_not_hinted():
 def hints(new: HintText, old: HintText) -> bool:
     score = hint_score(new, old)
     return score is not None and score >= HINT_THRESHOLD
-
-
-# Same gate, another problem: they share the place ("红旗路绿城东门口") and little else.
-GATE = HintText("红旗路绿城东门口那个烧烤摊天天烤到半夜，烟全往楼上飘，窗户都不敢开。", address="红旗路绿城东门口")
-GATE_OTHER = HintText("红旗路绿城东门口的垃圾桶好几天没人清，臭得很。", address="红旗路绿城东门口")
-GATE_RECALL = HintText("绿城东门口那烧烤摊又烤到一点多，一屋子烟味儿，窗户不敢开。")
-
-
-def test_shared_place_words_weigh_less_than_shared_matter_words(monkeypatch):
-    assert {"红旗", "绿城", "东门", "门口"} <= GATE.place and "烧烤" not in GATE.place
-    assert place_grams("丰庆路和东风路口往南那个站牌歪了") >= {"丰庆", "东风", "路口"}
-    monkeypatch.setattr(duplicates, "PLACE_WEIGHT", 1.0)
-    assert hints(GATE_OTHER, GATE)  # the place alone made it look like a re-call …
-    monkeypatch.setattr(duplicates, "PLACE_WEIGHT", 0.3)
-    assert not hints(GATE_OTHER, GATE)  # … it no longer does
-    assert hints(GATE_RECALL, GATE)  # the re-call shares the matter, and still hints
 
 
 def test_a_different_unit_is_a_different_matter():
