@@ -252,3 +252,33 @@ LINE_RE = re.compile(r"(\d{1,3})\s*路(?=公交|车|汽车|线|班|[^\u4e00-\u9f
 def lines(text: str) -> frozenset[int]:
     """Bus line numbers the text names ("86路公交", "2路车" → 86, 2)."""
     return frozenset(int(n) for n in LINE_RE.findall(normalize(text)))
+
+
+UNIT_RE = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3}|[东西中])边?单元")
+
+
+def units(text: str) -> frozenset[str]:
+    """单元 a text names ("2单元", "二单元" → "2"; "东单元", "东边单元" → "东")."""
+    found = set()
+    for u in UNIT_RE.findall(normalize(text)):
+        found.add(u if u in "东西中" else str(_number(u)))
+    return frozenset(found)
+
+
+# A side of a place: "南门", "北侧", "西边", "村东头" ("东西" is a thing, and "东边单元" a 单元).
+SIDE_RE = re.compile(r"(?<![东南西北])([东南西北])(?:门|侧|边|头|面)(?!单元)")
+
+
+def sides(text: str) -> frozenset[str]:
+    """The sides of a place a text names ("南门", "南边" → 南; "西侧" → 西)."""
+    return frozenset(SIDE_RE.findall(normalize(text)))
+
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+PLATE_RE = re.compile(rf"([{_PROVINCES}][A-Z])[ ·.・]?([A-Z0-9]{{4}}[A-Z0-9挂学警]{{1,2}})(?![A-Z0-9])")
+
+
+def plates(text: str) -> frozenset[str]:
+    """Car plates a text names, written one way ("豫A·T3862", "豫at3862" → "豫AT3862")."""
+    return frozenset(a + b for a, b in PLATE_RE.findall(normalize(text).upper()))
+

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from dispatch import selectors, services
-from dispatch.duplicates import THRESHOLD, HintText, hint_score, rank_hints, similarity
-from dispatch.matters import buildings, compounds, lines, matter_items, same_estate
+from dispatch.duplicates import HINT_THRESHOLD, THRESHOLD, HintText, hint_score, rank_hints, similarity
+from dispatch.matters import buildings, compounds, lines, matter_items, plates, same_estate, sides, units
 from dispatch.models import Ticket
 
 FIRST = "文化路街道农大社区农大家属院3号楼下水道堵塞，污水从井盖溢出流到路面，味道很大，请尽快疏通。"
@@ -67,6 +67,38 @@ def test_known_categories_that_differ_are_not_hinted():
     assert rank_hints(RECALL, [first], category="城乡建设") == []
     assert len(rank_hints(RECALL, [first])) == 1
     assert len(rank_hints(RECALL, [row(FIRST, ai="城乡建设")], category="城乡建设")) == 1
+
+
+def hints(new: HintText, old: HintText) -> bool:
+    score = hint_score(new, old)
+    return score is not None and score >= HINT_THRESHOLD
+
+
+def test_a_different_unit_is_a_different_matter():
+    first = HintText(
+        "水晶城小区7号楼2单元的电梯又坏了，卡在9楼和10楼中间，里面关着一个老人。", address="水晶城小区7号楼2单元"
+    )
+    assert units("7号楼二单元") == units("7号楼2单元") == {"2"} and units("5号楼东边单元") == {"东"}
+    assert hints(HintText("水晶城小区7号楼2单元的电梯也坏了，卡在楼中间下不来。"), first)
+    assert hint_score(HintText("水晶城小区7号楼1单元的电梯也坏了，卡在楼中间下不来。"), first) is None
+    assert hints(HintText("我们7号楼二单元电梯困人了，老太太在里面快半小时了，赶紧找人来！"), first)
+
+
+def test_a_different_side_is_a_different_matter():
+    first = HintText("绿城小区南门外那个烧烤摊油烟太大，熏得窗户都不敢开。")
+    assert sides("南门外") == sides("村南边") == {"南"} and sides("买的东西堆在楼道") == frozenset()
+    assert hints(HintText("绿城小区南门外那个烧烤摊油烟太大，熏得人受不了。"), first)
+    assert hint_score(HintText("绿城小区北门外那个烧烤摊油烟太大，熏得人受不了。"), first) is None
+    assert hint_score(HintText("绿城小区西侧那个烧烤摊油烟太大，熏得人受不了。"), first) is None
+    assert hints(HintText("又是南边那家烧烤，油烟熏得没法开窗。"), first)
+
+
+def test_a_different_car_plate_is_a_different_matter():
+    first = HintText("在绿城小区门口坐的出租车，车牌豫A·T3862，司机不打表，多收了五十。")
+    assert plates("车牌豫A·T3862") == plates("豫at3862的车") == {"豫AT3862"}
+    assert hints(HintText("在绿城小区门口坐的出租车，车牌豫A·T3862，司机不打表，多收了三十。"), first)
+    assert hint_score(HintText("在绿城小区门口坐的出租车，车牌豫A9K27C，司机不打表，多收了三十。"), first) is None
+    assert hints(HintText("刚才那辆豫AT3862的出租车不打表，乱收钱。"), first)
 
 
 def set_figures(name: str) -> tuple[float, float]:
