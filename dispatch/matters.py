@@ -281,4 +281,3 @@ PLATE_RE = re.compile(rf"([{_PROVINCES}][A-Z])[ ·.・]?([A-Z0-9]{{4}}[A-Z0-9挂
 def plates(text: str) -> frozenset[str]:
     """Car plates a text names, written one way ("豫A·T3862", "豫at3862" → "豫AT3862")."""
     return frozenset(a + b for a, b in PLATE_RE.findall(normalize(text).upper()))
-
