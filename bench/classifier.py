@@ -11,7 +11,9 @@ Prints:
      first half of the seeds, confirmed on the rest);
   3. the operator summaries of fixtures/classifier/short_summaries.csv (never trained on; looked at
      while tuning) and, with --fresh, of short_summaries_fresh.csv (held back until issue 11's second
-     round read its errors: now a tuning set too), with --fresh2 of short_summaries_fresh2.csv (held back);
+     round read its errors: now a tuning set too), with --fresh2 of short_summaries_fresh2.csv (held back),
+     with --fresh3 of short_summaries_fresh3.csv (written by another engineer, labelled by the taxonomy;
+     held back);
   4. full training time (segmentation with the short cuts + final fit, what `train_classifier --no-cv`
      does) and CV time;
   5. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
@@ -202,6 +204,11 @@ def main():
         action="store_true",
         help="also score short_summaries_fresh2.csv (issue 11's second held-back set: run once per change, never to tune)",
     )
+    parser.add_argument(
+        "--fresh3",
+        action="store_true",
+        help="also score short_summaries_fresh3.csv (held back: written by another engineer, labelled by the taxonomy)",
+    )
     args = parser.parse_args()
 
     examples = training.examples_from_csv(training.training_csv_path())
@@ -266,6 +273,8 @@ def main():
         _summaries(model, "short_summaries_fresh.csv")
     if args.fresh2:
         _summaries(model, "short_summaries_fresh2.csv")
+    if args.fresh3:
+        _summaries(model, "short_summaries_fresh3.csv")
     typical = _typical_texts(examples, n=LATENCY_CALLS)
     services.predict_with(model, typical[:20])  # warm-up
     wall, cpu = [], []
