@@ -21,7 +21,7 @@ from django.utils.module_loading import import_string
 
 from classifier import protocol, shortcuts
 from classifier import text as textmod
-from classifier.pipeline import DEFAULT_PARAMS, build_pipeline, fit_on_tokens
+from classifier.pipeline import DEFAULT_PARAMS, build_pipeline, catalogue_docs, fit_on_tokens
 from classifier.validation import NEAR_DUPLICATE_COSINE, cross_validate, near_duplicate_groups, preprocess_all
 
 __all__ = [
@@ -268,6 +268,7 @@ def train_and_register(
         "version": _version_name(digest),
         "categories": [str(c) for c in pipeline.classes_],
         "n_examples": len(examples),
+        "catalogue_rows": len(catalogue_docs(set(labels))[0]) if params.get("catalogue_rows") else 0,
         "sources": source_counts(examples),
         "data_hash": digest,
         "text_resources": textmod.resources_fingerprint(),

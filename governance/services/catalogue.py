@@ -63,6 +63,21 @@ def _choice(value: str, choices, column: str, line: int) -> str:
     return value
 
 
+def _is_active(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "否", "")
+
+
+def shipped_catalogue_words() -> list[tuple[str, str, list[str]]]:
+    """(first-level category, item name, signal words) of the shipped catalogue's active items: what the
+    classifier learns the taxonomy's conventions from (classifier/pipeline.py, `catalogue_rows`)."""
+    with shipped_catalogue_path().open(encoding="utf-8-sig", newline="") as fh:
+        return [
+            (row["level1"].strip(), (row["subitem"] or row["level3"]).strip(), split_words(row["signal_words"] or ""))
+            for row in csv.DictReader(fh)
+            if _is_active(row["is_active"] or "")
+        ]
+
+
 def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
     items, seen = [], set()
     for line, row in enumerate(rows, start=2):
@@ -92,7 +107,7 @@ def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
                     values["time_limit_class"], CatalogueItem.TimeLimitClass, "time_limit_class", line
                 ),
                 signal_words="、".join(split_words(values["signal_words"])),
-                is_active=values["is_active"].lower() not in ("0", "false", "no", "否", ""),
+                is_active=_is_active(values["is_active"]),
             )
         )
     return items

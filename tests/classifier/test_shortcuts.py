@@ -51,9 +51,12 @@ def test_the_fit_remembers_whole_messages_and_keeps_the_plain_calibration_settin
     examples = tiny_examples()
     texts, forms = [e.text for e in examples], [e.form for e in examples]
     docs = [text.preprocess(t) for t in texts]
-    pipeline = build_pipeline({"min_df": 1, "char_min_df": 1, "calibration_folds": 2})
+    params = {"min_df": 1, "char_min_df": 1, "calibration_folds": 2, "catalogue_rows": False}
+    pipeline = build_pipeline(params)
 
-    fit_on_tokens(pipeline, docs, [e.label for e in examples], short_docs=shortcuts.short_docs_for(texts, forms))
+    fit_on_tokens(
+        pipeline, docs, [e.label for e in examples], short_docs=shortcuts.short_docs_for(texts, forms), params=params
+    )
 
     model = pipeline.named_steps["model"]
     assert model.cv == 2
