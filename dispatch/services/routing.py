@@ -28,6 +28,8 @@ S = Ticket.Status
 # Every category's probability goes to the item chooser (the ticket keeps the top three).
 CATEGORY_K = 15
 NO_MODEL = "分类模型未启用，请人工分派"
+# A ticket whose routing raised twice (its batch, then the reconciler's retry) waits for a person.
+ROUTING_FAILED = "自动分派出错（已记录），请人工分派"
 
 
 def _classify_many(texts: list[str]) -> list:
@@ -87,6 +89,8 @@ class _Plan:
     decision: object
     community: object
     duplicates: list
+    failure: str = ""  # routing raised: the reason the ticket waits for a person
+    error: str = ""  # and the error's class, for the event
 
     @property
     def assignment(self):
@@ -132,7 +136,9 @@ def _write(plan: _Plan, *, held: bool = False, sketches: list | None = None) -> 
     }
     if decision is not None:
         data.update(decision.as_event_data())
-    reason = decision.reason if decision is not None else NO_MODEL
+    reason = plan.failure or (decision.reason if decision is not None else NO_MODEL)
+    if plan.failure:
+        data.update(routing_failed=True, error=plan.error)
 
     def mutate(t: Ticket, actor) -> list[str]:
         fields = ["routed_at", "ai_routing"]
@@ -226,6 +232,16 @@ def ticket_route(*, ticket_id: int) -> Ticket | None:
     # Slow, read-only work outside the lock: the model and the address resolver.
     (prediction,) = _classify_many([ticket.content])
     return _write(_plan(ticket, prediction))
+
+
+def ticket_hold_failed(*, ticket_id: int, error: str = "") -> Ticket | None:
+    """Put a `received` ticket whose routing keeps failing in the human dispatch queue, untouched but for
+    the routing fields, with the reason ROUTING_FAILED (and the error's class in the event), so that a
+    person dispatches it and no sweep retries it for ever."""
+    ticket = Ticket.objects.select_related(*_ROUTING_RELATED).filter(pk=ticket_id).first()
+    if ticket is None or ticket.status != S.RECEIVED:
+        return ticket
+    return _write(_Plan(ticket, None, {"candidates": []}, None, None, [], failure=ROUTING_FAILED, error=error))
 
 
 def tickets_route(*, tickets: list[Ticket]) -> dict[int, Ticket]:

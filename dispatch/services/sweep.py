@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from dispatch.models import Notification, Ticket
 from dispatch.services.clocks import calendar_missing_key
 from dispatch.services.core import event_row, events_insert_sql, write_events
 from dispatch.services.notifications import notify_many, notify_once
-from dispatch.services.routing import ticket_route
+from dispatch.services.routing import ticket_hold_failed, ticket_route
 from dispatch.services.webhooks import webhook_deliveries_insert_sql
 from governance.models import Region
 
@@ -264,13 +264,28 @@ def unrouted_ticket_ids(*, older_than: datetime.timedelta | None = None, limit: 
 
 
 def reconcile_unrouted(*, older_than: datetime.timedelta | None = None, limit: int = 200) -> int:
-    """Route tickets stuck before routing (the broker was down when they were filed, or a worker died).
-    Only tickets filed more than `older_than` ago (default: the DISPATCH_RECONCILE_AFTER_SECONDS setting,
-    60 s) are taken; younger ones are left to their own task. Routes them here, in this process: the
-    broker may still be the problem. Returns how many routed."""
+    """Route tickets stuck before routing (the broker was down when they were filed, a worker died, or
+    their routing failed in a batch). Only tickets filed more than `older_than` ago (default: the
+    DISPATCH_RECONCILE_AFTER_SECONDS setting, 60 s) are taken; younger ones are left to their own task.
+    Routes them here, in this process: the broker may still be the problem. A ticket whose routing fails
+    here too is held for a person (routing.ticket_hold_failed) instead of being retried at every sweep,
+    and never stops the sweep for the tickets behind it. A database error ends the sweep (the next one
+    resumes). Returns how many were routed or held."""
     routed = 0
     for pk in unrouted_ticket_ids(older_than=older_than, limit=limit):
-        ticket = ticket_route(ticket_id=pk)
+        try:
+            ticket = ticket_route(ticket_id=pk)
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            logger.exception("routing ticket %s failed again; it waits for a person", pk)
+            try:
+                ticket = ticket_hold_failed(ticket_id=pk, error=type(exc).__name__)
+            except DatabaseError:
+                raise
+            except Exception:
+                logger.exception("holding ticket %s for a person failed; it stays received", pk)
+                continue
         if ticket is not None and ticket.routed_at is not None:
             routed += 1
     if routed:

@@ -227,3 +227,48 @@ def test_statements_of_a_batch_do_not_grow_with_the_open_tickets_of_the_communit
     for t in quiet + busy:  # each routed once, none left behind
         assert TicketEvent.objects.filter(ticket=t, action="routed").count() == 1
         assert Ticket.objects.get(pk=t.pk).status == S.DISPATCHED
+
+
+@pytest.mark.django_db
+def test_a_ticket_failing_again_in_the_sweep_waits_for_a_person_and_the_sweep_goes_on(world, file_ticket, monkeypatch):
+    bad, good = received(file_ticket, 2)  # the failing one is the oldest: the sweep meets it first
+    plan = routing._plan
+
+    def failing_for_bad(ticket, prediction):
+        if ticket.pk == bad.pk:
+            raise ValueError("bad data in this ticket")
+        return plan(ticket, prediction)
+
+    monkeypatch.setattr(routing, "_plan", failing_for_bad)
+
+    assert services.reconcile_unrouted(older_than=datetime.timedelta(0)) == 2
+
+    held = Ticket.objects.get(pk=bad.pk)
+    assert held.status == S.PENDING_DISPATCH and held.routed_at is not None
+    assert held.lead_department_id is None and held.ai_routing["reason"] == routing.ROUTING_FAILED
+    event = TicketEvent.objects.get(ticket=bad, action="routed")
+    assert event.data["routing_failed"] is True and event.data["error"] == "ValueError"
+    assert Ticket.objects.get(pk=good.pk).status == S.DISPATCHED
+    assert services.reconcile_unrouted(older_than=datetime.timedelta(0)) == 0  # not retried at every sweep
+
+
+@pytest.mark.django_db
+def test_a_ticket_that_cannot_even_be_held_is_left_received_and_the_sweep_goes_on(world, file_ticket, monkeypatch):
+    bad, good = received(file_ticket, 2)
+    plan = routing._plan
+
+    def failing_for_bad(ticket, prediction):
+        if ticket.pk == bad.pk:
+            raise ValueError("bad data in this ticket")
+        return plan(ticket, prediction)
+
+    def hold_fails(**kwargs):
+        raise RuntimeError("the hold fails too")
+
+    monkeypatch.setattr(routing, "_plan", failing_for_bad)
+    monkeypatch.setattr("dispatch.services.sweep.ticket_hold_failed", hold_fails)
+
+    assert services.reconcile_unrouted(older_than=datetime.timedelta(0)) == 1
+
+    assert Ticket.objects.get(pk=bad.pk).status == S.RECEIVED
+    assert Ticket.objects.get(pk=good.pk).status == S.DISPATCHED
