@@ -299,6 +299,39 @@ def ticket_hint_keys_write(pairs) -> None:
     TicketHintKey.objects.bulk_create((row for t, code in pairs for row in hint_key_rows(t, code)), batch_size=1000)
 
 
+def ticket_indexes_rebuild(*, days: int | None = None, chunk: int = 1000) -> int:
+    """File the open, placed tickets of the last `days` days (default: the hints' window) under their
+    duplicate sketch bands and hint keys anew: after the hint rule's word lists or key scheme change, or
+    for tickets that came in without routing (an import). Each chunk's old rows are deleted and the new
+    ones written in one transaction, so a hint never sees a ticket half-filed. Returns the tickets filed."""
+    from dispatch.duplicates import HINT_DAYS
+
+    since = timezone.now() - datetime.timedelta(days=HINT_DAYS if days is None else days)
+    tickets = (
+        Ticket.objects.filter(created_at__gte=since, community__isnull=False)
+        .exclude(status__in=Ticket.FINAL_STATUSES)
+        .only("id", "content", "address", "community_id", "created_at")
+        .order_by("pk")
+    )
+    filed, after = 0, 0
+    while part := list(tickets.filter(pk__gt=after)[:chunk]):
+        after = part[-1].pk
+        ids = [t.pk for t in part]
+        rows = []
+        for t in part:
+            rows += [
+                TicketSketch(ticket_id=t.pk, community_id=t.community_id, band=band, created_at=t.created_at)
+                for band in set(sketch_bands(t.content))
+            ]
+            rows += hint_key_rows(t, t.community_id)
+        with transaction.atomic():
+            TicketSketch.objects.filter(ticket_id__in=ids).delete()
+            TicketHintKey.objects.filter(ticket_id__in=ids).delete()
+            index_rows_write(rows)
+        filed += len(part)
+    return filed
+
+
 def index_rows_write(rows: list) -> None:
     """The duplicate-check sketch rows and hint-key rows of routed tickets, one INSERT per table."""
     for model in (TicketSketch, TicketHintKey):
