@@ -12,7 +12,8 @@ fire on the same place and matter, ranked by how close the texts are:
 - candidates are open tickets of the same community in the last HINT_DAYS days (the selector), of the
   same category when both are known;
 - two texts naming different estates ("农大家属院" / "西大街小区"), buildings ("3号楼" / "5号楼"), 单元,
-  sides ("南门" / "北门", "东侧" / "西侧") or car plates are different matters, and so are two texts
+  sides ("南门" / "北门", "东侧" / "西侧"), car plates, kinds of establishment ("小学" / "中学", "公司" /
+  "洗浴中心") or aspects (收费 / 态度 / 资质) are different matters, and so are two texts
   whose 事项小类 (dispatch.matters) are both known and share none;
 - the text score is a cosine over character unigrams and bigrams weighted by their rarity in the
   shipped complaints (every 4th row of fixtures/complaints_train.csv), after the place names are cut out: the place is
@@ -27,7 +28,9 @@ once): 86 %, 68 % and 63 % of re-calls hinted on three unseen sets in turn (main
 with 9 %, 14 % and 22 % of hard unrelated calls (same place and category) hinted, and 77 % / 28 % on a
 fourth (fresh4). The 单元/side/plate vetoes (issue 13's third round) cost no re-call on any set and cut
 fresh4's unrelated hints to 24 %; on the unseen fifth set (fresh5) 78 % of re-calls are hinted and 31 % of
-unrelated calls (main's rule: 78 % / 33 %): short of issue 13's 90 % / 5 % (fixtures/README.md).
+unrelated calls (main's rule: 78 % / 33 %); with the kind-of-establishment and aspect vetoes, on the
+unseen sixth (fresh6) 73 % / 32 % (the rule before these rounds: 74 % / 39 %): short of issue 13's
+90 % / 5 % (fixtures/README.md).
 """
 
 import csv
@@ -222,14 +225,16 @@ def _weighted_cosine(a: dict, b: dict) -> float:
 class HintText:
     """What the hint rule reads from one text, computed once (a candidate is compared with one call)."""
 
-    __slots__ = ("buildings", "estates", "items", "lines", "plates", "sides", "units", "vector")
+    __slots__ = ("aspects", "buildings", "estates", "items", "kinds", "lines", "plates", "sides", "units", "vector")
 
     def __init__(self, content: str, address: str = ""):
-        from dispatch.matters import buildings, compounds, lines, matter_items, plates, sides, units
+        from dispatch.matters import aspects, buildings, compounds, kinds, lines, matter_items, plates, sides, units
 
         self.buildings = buildings(f"{address} {content}")
         self.estates = compounds(f"{address} {content}")
         self.units = units(f"{address} {content}")
+        self.kinds = kinds(content)
+        self.aspects = aspects(content)
         self.sides = sides(f"{address} {content}")
         self.plates = plates(content)
         self.lines = lines(content)
@@ -239,8 +244,9 @@ class HintText:
 
 def hint_score(new: HintText, old: HintText) -> float | None:
     """The hint score of an earlier ticket for a new call, or None when they are different matters by
-    rule: different estates, buildings, 单元, sides (南门 / 北门, 东侧 / 西侧), car plates or bus lines
-    when both name one, or known 事项小类 with none in common."""
+    rule: different estates, buildings, 单元, sides (南门 / 北门, 东侧 / 西侧), car plates, kinds of
+    establishment, aspects (收费 / 态度 / 资质) or bus lines when both name one, or known 事项小类 with none
+    in common."""
     from dispatch.matters import same_estate
 
     if not same_estate(new.estates, old.estates):
@@ -248,6 +254,8 @@ def hint_score(new: HintText, old: HintText) -> float | None:
     for mine, theirs in (
         (new.buildings, old.buildings),
         (new.units, old.units),
+        (new.kinds, old.kinds),
+        (new.aspects, old.aspects),
         (new.sides, old.sides),
         (new.plates, old.plates),
         (new.lines, old.lines),

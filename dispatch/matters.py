@@ -281,3 +281,73 @@ PLATE_RE = re.compile(rf"([{_PROVINCES}][A-Z])[ ·.・]?([A-Z0-9]{{4}}[A-Z0-9挂
 def plates(text: str) -> frozenset[str]:
     """Car plates a text names, written one way ("豫A·T3862", "豫at3862" → "豫AT3862")."""
     return frozenset(a + b for a, b in PLATE_RE.findall(normalize(text).upper()))
+
+
+# The kind of establishment or vehicle a text is about: two calls about a 小学 and a 中学, a company and a
+# 洗浴中心, a taxi and a 网约车 are different matters even at one place and of one 事项小类. A kind word
+# is a substring of the normalised text; a text may name several (then any shared kind keeps the hint).
+KINDS: dict[str, tuple[str, ...]] = {
+    "小学": ("小学",),
+    "中学": ("中学", "初中", "高中"),
+    "幼儿园": ("幼儿园",),
+    "医院": ("医院",),
+    "诊所": ("诊所", "卫生室", "卫生服务站", "卫生院", "门诊部"),
+    "药店": ("药店", "药房"),
+    "超市": ("超市",),
+    "餐馆": ("饭店", "餐馆", "饭馆", "餐厅", "食堂"),
+    "酒店": ("酒店", "宾馆", "旅馆"),
+    "商场": ("商场", "购物中心"),
+    "公司": ("公司",),
+    "工厂": ("工厂", "加工厂", "厂子", "车间"),
+    "网吧": ("网吧",),
+    "歌厅": ("KTV", "歌厅"),
+    "洗浴": ("洗浴", "浴池", "澡堂"),
+    "出租车": ("出租车", "的士", "的哥"),
+    "网约车": ("网约车", "滴滴"),
+}
+
+# What is wrong, for the few aspects that sit beside any matter: what it costs (收费), how one was treated
+# (态度), whether the place may do it at all (资质). A caller about lost parcels and one about the parcel
+# station's fee, or about a clinic's bills and its doctor's licence, call about two matters.
+ASPECTS: dict[str, tuple[str, ...]] = {
+    "收费": (
+        "收费",
+        "多收",
+        "乱收",
+        "要价",
+        "价格",
+        "标价",
+        "价签",
+        "高价",
+        "退费",
+        "不退",
+        "押金",
+        "保管费",
+        "补课费",
+    ),
+    "态度": ("态度", "不耐烦", "骂人", "服务差", "甩脸"),
+    "资质": ("执业证", "资质", "无证", "没有证", "合格证", "许可证", "营业执照", "没证"),
+}
+
+
+# Establishments a call names as actors or as where it went next, not as what it is about: "老人下不了楼
+# 去医院", "维保公司说配件要等", "让自来水公司来关阀门" (found on fresh6's re-calls after its one run).
+_INCIDENTAL = re.compile(
+    r"(?:去|送|到|上|住)了?(?:医院|诊所)|(?:维保|物业|自来水|供水|燃气|热力|供电|电力|快递|保险|通信)公司"
+)
+
+
+def _named(groups: dict[str, tuple[str, ...]], text: str) -> frozenset[str]:
+    text = normalize(text).upper()
+    return frozenset(name for name, words in groups.items() if any(w in text for w in words))
+
+
+def kinds(text: str) -> frozenset[str]:
+    """The kinds of establishment or vehicle a text is about ("小蓝帽幼儿园" → 幼儿园; "坐的出租车" →
+    出租车), leaving out those it names only as actors or as where it went next (_INCIDENTAL)."""
+    return _named(KINDS, _INCIDENTAL.sub(" ", normalize(text)))
+
+
+def aspects(text: str) -> frozenset[str]:
+    """The aspects of a matter a text complains of (收费, 态度, 资质), or none."""
+    return _named(ASPECTS, text)

@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from dispatch import selectors, services
 from dispatch.duplicates import HINT_THRESHOLD, THRESHOLD, HintText, hint_score, rank_hints, similarity
-from dispatch.matters import buildings, compounds, lines, matter_items, plates, same_estate, sides, units
+from dispatch.matters import (
+    aspects,
+    buildings,
+    compounds,
+    kinds,
+    lines,
+    matter_items,
+    plates,
+    same_estate,
+    sides,
+    units,
+)
 from dispatch.models import Ticket
 
 FIRST = "文化路街道农大社区农大家属院3号楼下水道堵塞，污水从井盖溢出流到路面，味道很大，请尽快疏通。"
@@ -99,6 +110,26 @@ def test_a_different_car_plate_is_a_different_matter():
     assert hints(HintText("在绿城小区门口坐的出租车，车牌豫A·T3862，司机不打表，多收了三十。"), first)
     assert hint_score(HintText("在绿城小区门口坐的出租车，车牌豫A9K27C，司机不打表，多收了三十。"), first) is None
     assert hints(HintText("刚才那辆豫AT3862的出租车不打表，乱收钱。"), first)
+
+
+def test_another_kind_of_establishment_is_a_different_matter():
+    first = HintText("康宁街上的宏达装饰公司欠俺们六个装修工人两万多工钱，老板电话不接。")
+    assert (
+        kinds("英才街小蓝帽幼儿园") == {"幼儿园"} and kinds("坐的的士") == {"出租车"} and kinds("楼道灯坏了") == set()
+    )
+    assert hints(HintText("康宁街宏达装饰公司还是不给俺们结工钱，老板躲着不见。"), first)
+    assert hint_score(HintText("康宁街上那家洗浴中心拖欠搓澡工一个月工钱，老板电话不接。"), first) is None
+    assert hints(HintText("康宁街那个装修老板欠的工钱还没给，俺们六个人都等着。"), first)  # no kind named: no veto
+    # an establishment named as an actor or where one went next is not what the call is about
+    assert kinds("老人下不了楼去医院") == kinds("维保公司说配件要等") == kinds("让自来水公司来关阀门") == set()
+
+
+def test_another_aspect_of_the_same_place_is_a_different_matter():
+    first = HintText("英才社区卫生服务站疫苗没货，孩子的百白破到时间了打不上，医生态度也差。")
+    assert aspects("贴个膜要八十，也没标价") == {"收费"} and aspects("疫苗没货") == set()
+    assert hints(HintText("英才社区卫生服务站还是没疫苗，医生态度差得很，孩子针都过期了。"), first)
+    assert hint_score(HintText("英才社区卫生服务站打针乱收费，一针多收二十。"), first) is None
+    assert hints(HintText("英才卫生服务站的百白破疫苗到了没有？孩子等着打。"), first)  # no aspect named: no veto
 
 
 def set_figures(name: str) -> tuple[float, float]:
