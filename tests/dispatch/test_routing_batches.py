@@ -24,6 +24,19 @@ def received(file_ticket, n: int) -> list[Ticket]:
     return [file_ticket(route=False, content=f"{CONTENT}（第{i}次来电）") for i in range(n)]
 
 
+def fail_routing_of(bad: Ticket, monkeypatch):
+    """Make routing raise for `bad` alone; returns the real planner."""
+    plan = routing._plan
+
+    def failing_for_bad(ticket, prediction):
+        if ticket.pk == bad.pk:
+            raise ValueError("bad data in this ticket")
+        return plan(ticket, prediction)
+
+    monkeypatch.setattr(routing, "_plan", failing_for_bad)
+    return plan
+
+
 def statements(fn) -> tuple[object, list[str]]:
     with CaptureQueriesContext(connection) as ctx:
         value = fn()
@@ -83,14 +96,7 @@ def test_a_batch_of_one_routes_only_the_ticket_of_the_message(world, file_ticket
 @pytest.mark.django_db
 def test_a_ticket_that_fails_is_left_received_and_the_others_are_routed(world, file_ticket, monkeypatch):
     good, bad, also_good = received(file_ticket, 3)
-    plan = routing._plan
-
-    def failing_for_bad(ticket, prediction):
-        if ticket.pk == bad.pk:
-            raise ValueError("bad data in this ticket")
-        return plan(ticket, prediction)
-
-    monkeypatch.setattr(routing, "_plan", failing_for_bad)
+    plan = fail_routing_of(bad, monkeypatch)
 
     assert route_ticket.run(good.pk) == 2
 
@@ -232,14 +238,7 @@ def test_statements_of_a_batch_do_not_grow_with_the_open_tickets_of_the_communit
 @pytest.mark.django_db
 def test_a_ticket_failing_again_in_the_sweep_waits_for_a_person_and_the_sweep_goes_on(world, file_ticket, monkeypatch):
     bad, good = received(file_ticket, 2)  # the failing one is the oldest: the sweep meets it first
-    plan = routing._plan
-
-    def failing_for_bad(ticket, prediction):
-        if ticket.pk == bad.pk:
-            raise ValueError("bad data in this ticket")
-        return plan(ticket, prediction)
-
-    monkeypatch.setattr(routing, "_plan", failing_for_bad)
+    fail_routing_of(bad, monkeypatch)
 
     assert services.reconcile_unrouted(older_than=datetime.timedelta(0)) == 2
 
@@ -255,17 +254,11 @@ def test_a_ticket_failing_again_in_the_sweep_waits_for_a_person_and_the_sweep_go
 @pytest.mark.django_db
 def test_a_ticket_that_cannot_even_be_held_is_left_received_and_the_sweep_goes_on(world, file_ticket, monkeypatch):
     bad, good = received(file_ticket, 2)
-    plan = routing._plan
-
-    def failing_for_bad(ticket, prediction):
-        if ticket.pk == bad.pk:
-            raise ValueError("bad data in this ticket")
-        return plan(ticket, prediction)
+    fail_routing_of(bad, monkeypatch)
 
     def hold_fails(**kwargs):
         raise RuntimeError("the hold fails too")
 
-    monkeypatch.setattr(routing, "_plan", failing_for_bad)
     monkeypatch.setattr("dispatch.services.sweep.ticket_hold_failed", hold_fails)
 
     assert services.reconcile_unrouted(older_than=datetime.timedelta(0)) == 1
