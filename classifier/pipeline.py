@@ -174,21 +174,25 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
     return Pipeline([("prep", textmod.ChinesePreprocessor()), ("features", features), ("model", model)])
 
 
-@functools.cache
-def _catalogue_rows() -> tuple[tuple[str, str], ...]:
-    from governance.services.catalogue import shipped_catalogue_words
-
-    return tuple(
-        (level1, textmod.preprocess("，".join([name, *words]))) for level1, name, words in shipped_catalogue_words()
-    )
+@functools.lru_cache(maxsize=4096)
+def _segmented(text: str) -> str:
+    return textmod.preprocess(text)
 
 
 def catalogue_docs(categories: set) -> tuple[list[str], list[str]]:
-    """(segmented texts, labels): one training row per active item of the shipped 派单目录 whose first
-    level is among `categories` — its name and signal words ("冬季采暖，暖气不热，…" → 城乡建设), so the
-    model learns the taxonomy's conventions that the complaints file alone leaves mixed. Never cut short,
-    never scored: every fit (CV and protocol folds included) trains on them."""
-    rows = [(label, doc) for label, doc in _catalogue_rows() if label in categories and doc]
+    """(segmented texts, labels): one training row per active item of the 派单目录 in use
+    (governance.selectors.catalogue.catalogue_words) whose first level is among `categories` — its name
+    and signal words ("冬季采暖，暖气不热，…" → 城乡建设), so the model learns the taxonomy's conventions
+    that the complaints file alone leaves mixed, and a city's own catalogue once it loads one. Never cut
+    short, never scored: every fit (CV and protocol folds included) trains on them."""
+    from governance.selectors.catalogue import catalogue_words
+
+    rows = [
+        (level1, _segmented("，".join([name, *words])))
+        for level1, name, words in catalogue_words()
+        if level1 in categories
+    ]
+    rows = [(label, doc) for label, doc in rows if doc]
     return [doc for _, doc in rows], [label for label, _ in rows]
 
 

@@ -26,10 +26,11 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
 from django.db.models import Count, Max
 
 from governance.caching import memo
-from governance.models import CatalogueItem
+from governance.models import CatalogueItem, split_words
 
 WORD_WEIGHT_CAP = 4
 PRIOR_FLOOR = 0.6
@@ -249,3 +250,23 @@ def _distinct_units(scored: list[ItemScore], k: int) -> list[ItemScore]:
         if len(out) == k:
             break
     return out
+
+
+def catalogue_words() -> list[tuple[str, str, list[str]]]:
+    """(first-level category, item name, signal words) of the active items of the catalogue in use: the
+    database's (a city's own, imported or edited in the admin), or the shipped CSV's while the database
+    holds none (a fresh install before seeding, a benchmark run without a database). What the
+    classifier learns the taxonomy's conventions from (classifier/pipeline.py, `catalogue_rows`)."""
+    from governance.services.catalogue import shipped_catalogue_words
+
+    try:
+        rows = list(
+            CatalogueItem.objects.filter(is_active=True)
+            .order_by("level1", "level2", "level3", "subitem")
+            .values_list("level1", "level3", "subitem", "signal_words")
+        )
+    except DatabaseError:  # no catalogue table: a process with no migrated database
+        rows = []
+    if not rows:
+        return shipped_catalogue_words()
+    return [(level1, subitem or level3, split_words(words)) for level1, level3, subitem, words in rows]

@@ -68,8 +68,8 @@ def _is_active(value: str) -> bool:
 
 
 def shipped_catalogue_words() -> list[tuple[str, str, list[str]]]:
-    """(first-level category, item name, signal words) of the shipped catalogue's active items: what the
-    classifier learns the taxonomy's conventions from (classifier/pipeline.py, `catalogue_rows`)."""
+    """(first-level category, item name, signal words) of the shipped catalogue's active items (what
+    governance.selectors.catalogue.catalogue_words gives while the database holds no catalogue)."""
     with shipped_catalogue_path().open(encoding="utf-8-sig", newline="") as fh:
         return [
             (row["level1"].strip(), (row["subitem"] or row["level3"]).strip(), split_words(row["signal_words"] or ""))
