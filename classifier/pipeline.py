@@ -6,8 +6,6 @@ NB-scaled linear SVM with a neighbour vote (classifier/linear.py) → temperatur
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -174,11 +172,6 @@ def build_pipeline(params: dict | None = None, *, n_jobs: int | None = None) -> 
     return Pipeline([("prep", textmod.ChinesePreprocessor()), ("features", features), ("model", model)])
 
 
-@functools.lru_cache(maxsize=4096)
-def _segmented(text: str) -> str:
-    return textmod.preprocess(text)
-
-
 def catalogue_docs(categories: set) -> tuple[list[str], list[str]]:
     """(segmented texts, labels): one training row per active item of the 派单目录 in use
     (governance.selectors.catalogue.catalogue_words) whose first level is among `categories` — its name
@@ -188,7 +181,7 @@ def catalogue_docs(categories: set) -> tuple[list[str], list[str]]:
     from governance.selectors.catalogue import catalogue_words
 
     rows = [
-        (level1, _segmented("，".join([name, *words])))
+        (level1, textmod.preprocess("，".join([name, *words])))
         for level1, name, words in catalogue_words()
         if level1 in categories
     ]

@@ -337,9 +337,10 @@ _INCIDENTAL = re.compile(
 )
 
 
-def _named(groups: dict[str, tuple[str, ...]], text: str) -> frozenset[str]:
-    text = normalize(text).upper()
-    return frozenset(name for name, words in groups.items() if any(w in text for w in words))
+def _named(groups: dict[str, tuple[str, ...]], normal: str) -> frozenset[str]:
+    """The groups whose words occur in an already normalised text (KTV in upper case)."""
+    normal = normal.upper()
+    return frozenset(name for name, words in groups.items() if any(w in normal for w in words))
 
 
 def kinds(text: str) -> frozenset[str]:
@@ -350,4 +351,4 @@ def kinds(text: str) -> frozenset[str]:
 
 def aspects(text: str) -> frozenset[str]:
     """The aspects of a matter a text complains of (收费, 态度, 资质), or none."""
-    return _named(ASPECTS, text)
+    return _named(ASPECTS, normalize(text))

@@ -177,11 +177,7 @@ def _write(plan: _Plan, *, held: bool = False, sketches: list | None = None) -> 
             assists_add(t, list(assignment.assists), source=TicketAssist.Source.CATALOGUE, by=None)
             notify_dispatched(t, list(assignment.assists))
         if plan.community is not None:
-            staged.extend(
-                TicketSketch(ticket_id=t.pk, community=plan.community, band=band, created_at=t.created_at)
-                for band in set(sketch_bands(t.content))
-            )
-            staged.extend(hint_key_rows(t, plan.community.pk))
+            staged.extend(index_rows(t, plan.community.pk))
             if sketches is None:
                 index_rows_write(staged)
         if plan.duplicates:
@@ -294,6 +290,15 @@ def hint_key_rows(t: Ticket, community_code: str) -> list[TicketHintKey]:
     ]
 
 
+def index_rows(t: Ticket, community_code: str) -> list:
+    """The rows filing a routed ticket in its community: its duplicate-check sketch bands and its hint keys."""
+    sketches = [
+        TicketSketch(ticket_id=t.pk, community_id=community_code, band=band, created_at=t.created_at)
+        for band in set(sketch_bands(t.content))
+    ]
+    return sketches + hint_key_rows(t, community_code)
+
+
 def ticket_hint_keys_write(pairs) -> None:
     """File each (ticket, community code) under the ticket's duplicate-hint keys."""
     TicketHintKey.objects.bulk_create((row for t, code in pairs for row in hint_key_rows(t, code)), batch_size=1000)
@@ -317,13 +322,7 @@ def ticket_indexes_rebuild(*, days: int | None = None, chunk: int = 1000) -> int
     while part := list(tickets.filter(pk__gt=after)[:chunk]):
         after = part[-1].pk
         ids = [t.pk for t in part]
-        rows = []
-        for t in part:
-            rows += [
-                TicketSketch(ticket_id=t.pk, community_id=t.community_id, band=band, created_at=t.created_at)
-                for band in set(sketch_bands(t.content))
-            ]
-            rows += hint_key_rows(t, t.community_id)
+        rows = [row for t in part for row in index_rows(t, t.community_id)]
         with transaction.atomic():
             TicketSketch.objects.filter(ticket_id__in=ids).delete()
             TicketHintKey.objects.filter(ticket_id__in=ids).delete()

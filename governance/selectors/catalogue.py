@@ -30,7 +30,7 @@ from django.db import DatabaseError
 from django.db.models import Count, Max
 
 from governance.caching import memo
-from governance.models import CatalogueItem, split_words
+from governance.models import CatalogueItem
 
 WORD_WEIGHT_CAP = 4
 PRIOR_FLOOR = 0.6
@@ -254,19 +254,16 @@ def _distinct_units(scored: list[ItemScore], k: int) -> list[ItemScore]:
 
 def catalogue_words() -> list[tuple[str, str, list[str]]]:
     """(first-level category, item name, signal words) of the active items of the catalogue in use: the
-    database's (a city's own, imported or edited in the admin), or the shipped CSV's while the database
-    holds none (a fresh install before seeding, a benchmark run without a database). What the
-    classifier learns the taxonomy's conventions from (classifier/pipeline.py, `catalogue_rows`)."""
+    database's (a city's own, imported or edited in the admin; `catalogue_index`), or the shipped CSV's
+    while the database holds none (a fresh install before seeding, a benchmark run without a database).
+    What the classifier learns the taxonomy's conventions from (classifier/pipeline.py, `catalogue_rows`)."""
     from governance.services.catalogue import shipped_catalogue_words
 
     try:
-        rows = list(
-            CatalogueItem.objects.filter(is_active=True)
-            .order_by("level1", "level2", "level3", "subitem")
-            .values_list("level1", "level3", "subitem", "signal_words")
-        )
+        items = catalogue_index()
     except DatabaseError:  # no catalogue table: a process with no migrated database
-        rows = []
-    if not rows:
+        items = ()
+    if not items:
         return shipped_catalogue_words()
-    return [(level1, subitem or level3, split_words(words)) for level1, level3, subitem, words in rows]
+    # the item's own name: its sub-item, else its third level (the last part of its path)
+    return [(i.level1, i.path.rsplit("/", 1)[-1], list(i.words)) for i in items]
