@@ -1,6 +1,7 @@
 """Classifier figures. Run: `.venv/bin/python bench/classifier.py [--skip-cv] [--seeds 0,1,2,3]`.
 
-Needs no database: it trains in memory on fixtures/complaints_train.csv with the production Pipeline
+Needs no database: it trains in memory on fixtures/complaints_train.csv and the operator summaries of
+settings.CLASSIFIER_SUMMARY_CSVS (training.shipped_examples, what train_classifier uses) with the production Pipeline
 (classifier.pipeline.build_pipeline) and predicts through the production code (services.predict_with).
 
 Prints:
@@ -13,7 +14,8 @@ Prints:
      while tuning) and, with --fresh, of short_summaries_fresh.csv (held back until issue 11's second
      round read its errors: now a tuning set too), with --fresh2 of short_summaries_fresh2.csv (held back),
      with --fresh3 of short_summaries_fresh3.csv (written by another engineer, labelled by the taxonomy;
-     held back);
+     held back), with --fresh4 of short_summaries_fresh4.csv (the same, 140 summaries, 20 per label; the
+     unseen one);
   4. full training time (segmentation with the short cuts + final fit, what `train_classifier --no-cv`
      does) and CV time;
   5. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
@@ -97,8 +99,9 @@ def _summaries(model, name="short_summaries.csv"):
             proba[i, order[score.code]] = score.probability
     result = scores(labels, proba, model.classes)
     auto = auto_block(labels, proba, model.classes, [p.threshold for p in predictions])
+    trained = " (TRAINED ON: not a measurement)" if name in {p.name for p in settings.CLASSIFIER_SUMMARY_CSVS} else ""
     print(
-        f"operator summaries ({len(texts)}, fixtures/classifier/{name}): accuracy "
+        f"operator summaries ({len(texts)}, fixtures/classifier/{name}){trained}: accuracy "
         f"{result['accuracy']:.4f}  macro-F1 {result['macro_f1']:.4f}; at the configured thresholds "
         f"{auto['coverage']:.1%} automatic, "
         + ("-" if auto["accuracy"] is None else f"{auto['accuracy']:.2%}")
@@ -209,9 +212,14 @@ def main():
         action="store_true",
         help="also score short_summaries_fresh3.csv (held back: written by another engineer, labelled by the taxonomy)",
     )
+    parser.add_argument(
+        "--fresh4",
+        action="store_true",
+        help="also score short_summaries_fresh4.csv (the unseen set: written by another engineer, run once per change)",
+    )
     args = parser.parse_args()
 
-    examples = training.examples_from_csv(training.training_csv_path())
+    examples = training.shipped_examples()
     labels = np.array([e.label for e in examples], dtype=object)
     print(f"training data: {len(examples)} rows, {len(set(labels))} categories")
 
@@ -269,12 +277,9 @@ def main():
 
     model = LoadedModel.from_pipeline(version="bench", pipeline=pipeline)
     _summaries(model)
-    if args.fresh:
-        _summaries(model, "short_summaries_fresh.csv")
-    if args.fresh2:
-        _summaries(model, "short_summaries_fresh2.csv")
-    if args.fresh3:
-        _summaries(model, "short_summaries_fresh3.csv")
+    for flag in ("fresh", "fresh2", "fresh3", "fresh4"):
+        if getattr(args, flag):
+            _summaries(model, f"short_summaries_{flag}.csv")
     typical = _typical_texts(examples, n=LATENCY_CALLS)
     services.predict_with(model, typical[:20])  # warm-up
     wall, cpu = [], []

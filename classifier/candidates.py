@@ -56,7 +56,7 @@ def validation_examples() -> list[training.Example]:
 
 def candidate_examples(*, say: Callable[[str], None] = logger.info):
     """(training examples, evaluation examples, number of confirmed rows among the evaluation ones)."""
-    shipped = training.examples_from_csv(training.training_csv_path())
+    shipped = training.shipped_examples()
     confirmed_train, confirmed_eval = split_confirmed(training.examples_from_extra_sources(say=say))
     return shipped + confirmed_train, confirmed_eval + validation_examples(), len(confirmed_eval)
 

@@ -34,6 +34,7 @@ __all__ = [
     "data_hash",
     "examples_from_csv",
     "examples_from_extra_sources",
+    "shipped_examples",
     "fit_on_tokens",
     "near_duplicate_groups",
     "preprocess_all",
@@ -74,6 +75,19 @@ def examples_from_csv(path: Path, *, source: str | None = None) -> list[Example]
                 form = (row.get("form") or "raw").strip() or "raw"
                 examples.append(Example(text=f"{title} {body}".strip(), label=label, source=name, form=form))
         return examples
+
+
+def shipped_examples(path: Path | None = None) -> list[Example]:
+    """The shipped training rows: the complaints CSV (`path`, default the configured one) and the operator
+    summaries of `CLASSIFIER_SUMMARY_CSVS` (form "summary": trained on, never scored as raw messages)."""
+    path = path or training_csv_path()
+    examples = examples_from_csv(path, source=path.name)
+    for summaries in settings.CLASSIFIER_SUMMARY_CSVS:
+        examples += [
+            Example(text=ex.text, label=ex.label, source=ex.source, form="summary")
+            for ex in examples_from_csv(summaries)
+        ]
+    return examples
 
 
 def examples_from_extra_sources(

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from classifier.models import ModelVersion
-from classifier.training import examples_from_csv, examples_from_extra_sources, near_duplicate_groups
+from classifier.training import examples_from_csv, examples_from_extra_sources, near_duplicate_groups, shipped_examples
 from tests.classifier.conftest import tiny_examples
 
 
@@ -39,6 +39,36 @@ def test_csv_examples_prepend_the_title(tmp_path):
     examples = examples_from_csv(path)
 
     assert [(e.text, e.label, e.source) for e in examples] == [("路灯坏了 请修理", "城乡建设", "rows.csv")]
+
+
+def test_shipped_examples_add_the_operator_summaries_as_summary_rows_and_never_the_validation_ones(settings, tmp_path):
+    # given a complaints CSV and one summaries CSV configured for training
+    complaints, summaries = tmp_path / "train.csv", tmp_path / "summaries.csv"
+    for path, rows in (
+        (complaints, [["小区门口路灯坏了一个月", "城乡建设"]]),
+        (summaries, [["工地欠薪三个月", "劳动和社会保障"]]),
+    ):
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["text", "label"], *rows])
+    settings.CLASSIFIER_TRAINING_CSV = complaints
+    settings.CLASSIFIER_SUMMARY_CSVS = [summaries]
+
+    # when the shipped training rows are gathered
+    examples = shipped_examples()
+
+    # then the summary is there once, as a summary row (trained on, never scored as a raw message)
+    assert [(e.text, e.label, e.source, e.form) for e in examples] == [
+        ("小区门口路灯坏了一个月", "城乡建设", "train.csv", "raw"),
+        ("工地欠薪三个月", "劳动和社会保障", "summaries.csv", "summary"),
+    ]
+
+
+def test_the_configured_summaries_leave_out_the_validation_and_unseen_sets(settings):
+    names = {path.name for path in settings.CLASSIFIER_SUMMARY_CSVS}
+
+    assert settings.CLASSIFIER_VALIDATION_CSV.name not in names
+    assert "short_summaries_fresh4.csv" not in names
+    assert all(path.exists() for path in settings.CLASSIFIER_SUMMARY_CSVS)
 
 
 def test_near_duplicates_share_a_group_and_distinct_texts_do_not():

@@ -33,7 +33,9 @@ class Command(BaseCommand):
             "--full-report", action="store_true", help="both CVs and the unseen-raw protocol on seeds 0-3 (slow)"
         )
         parser.add_argument("--no-cv", action="store_true", help="same as --cv none (quick demos and tests)")
-        parser.add_argument("--data", help="training CSV (default: fixtures/complaints_train.csv)")
+        parser.add_argument(
+            "--data", help="training CSV alone (default: fixtures/complaints_train.csv and the operator summaries)"
+        )
         parser.add_argument("--no-extra-sources", action="store_true", help="only the CSV")
         parser.add_argument("--C", type=float, dest="C", help="SVM regularisation (default from training.py)")
 
@@ -46,7 +48,9 @@ class Command(BaseCommand):
 
         path = Path(opts["data"]) if opts["data"] else training.training_csv_path()
         try:
-            examples = training.examples_from_csv(path, source=path.name)
+            examples = (
+                training.examples_from_csv(path, source=path.name) if opts["data"] else training.shipped_examples()
+            )
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         if not opts["no_extra_sources"]:
