@@ -378,11 +378,10 @@ CLASSIFIER_FIXTURES_DIR = Path(os.environ.get("CLASSIFIER_FIXTURES_DIR", FIXTURE
 # unseen-raw protocol). Measured on short_summaries_fresh4.csv (never trained on, 140 summaries): macro-F1
 # 0.790 without them, 0.812 with them (issue 11, 2026-12-03). short_summaries.csv stays the validation
 # set and short_summaries_fresh4.csv the unseen one: neither may be listed here. "" trains on the CSV alone.
+_SUMMARIES = "short_summaries_fresh.csv,short_summaries_fresh2.csv,short_summaries_fresh3.csv"
 CLASSIFIER_SUMMARY_CSVS = [
     Path(p) if os.sep in p else FIXTURES_DIR / "classifier" / p
-    for p in os.environ.get(
-        "CLASSIFIER_SUMMARY_CSVS", "short_summaries_fresh.csv,short_summaries_fresh2.csv,short_summaries_fresh3.csv"
-    ).split(",")
+    for p in os.environ.get("CLASSIFIER_SUMMARY_CSVS", _SUMMARIES).split(",")
     if p
 ]
 # Rows never trained on that candidate versions are compared on (with recent confirmed tickets).

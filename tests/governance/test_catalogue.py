@@ -279,13 +279,13 @@ def test_admin_lists_and_edits_an_item(admin_client, zhengzhou_small, django_ass
         "level": "district",
         "kind": "functional",
         "place_needed": "district",
-        "signal_words": i.signal_words + "、共享单车",
+        "signal_words": i.signal_words + "、共享滑板车",
         "time_limit_class": "general",
         "is_active": "on",
     }
     assert admin_client.post(url, form).status_code == 302
     i.refresh_from_db()
-    assert i.words[-1] == "共享单车" and i.assist_department_types == ["street_office"]
+    assert i.words[-1] == "共享滑板车" and i.assist_department_types == ["street_office"]
 
 
 @pytest.mark.django_db

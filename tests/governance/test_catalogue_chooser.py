@@ -157,8 +157,8 @@ def test_a_weak_word_of_a_category_the_classifier_never_learned_is_certain(catal
 
 @pytest.mark.django_db
 def test_words_that_overlap_in_the_text_count_once(catalogue):
-    """车乱停 and 乱停乱放 are both words of 交通安全管理; in 单车乱停乱放 they share 乱停."""
-    best = item_choose(text="单车乱停乱放", category_probabilities=URBAN).best
+    """车乱停 and 乱停乱放 are both words of 交通安全管理; in 汽车乱停乱放 they share 乱停."""
+    best = item_choose(text="汽车乱停乱放", category_probabilities=URBAN).best
     assert (best.name, best.words, best.word_score) == ("交通安全管理", ("乱停乱放",), 4)
 
 
@@ -190,11 +190,11 @@ def test_suggestions_carry_the_words_and_prefer_different_units(catalogue):
 
 @pytest.mark.django_db
 def test_an_edited_word_list_is_used_at_once(catalogue):
-    assert chosen("共享单车乱停乱放", URBAN)[0] != "城乡建设/城市建设和市政管理/城管执法"
+    assert chosen("共享滑板车堆在路口", URBAN)[0] != "城乡建设/城市建设和市政管理/城管执法"
     i = CatalogueItem.objects.get(level3="城管执法")
-    i.signal_words += "、共享单车"
+    i.signal_words += "、共享滑板车"
     i.save()
-    assert chosen("共享单车乱停乱放", URBAN)[0] == "城乡建设/城市建设和市政管理/城管执法"
+    assert chosen("共享滑板车堆在路口", URBAN)[0] == "城乡建设/城市建设和市政管理/城管执法"
 
 
 @pytest.mark.django_db
