@@ -14,8 +14,8 @@ Prints:
      while tuning) and, with --fresh, of short_summaries_fresh.csv (held back until issue 11's second
      round read its errors: now a tuning set too), with --fresh2 of short_summaries_fresh2.csv (held back),
      with --fresh3 of short_summaries_fresh3.csv (written by another engineer, labelled by the taxonomy;
-     held back), with --fresh4 of short_summaries_fresh4.csv (the same, 140 summaries, 20 per label; the
-     unseen one);
+     held back), with --fresh4 of short_summaries_fresh4.csv (the same, 140 summaries, 20 per label),
+     with --fresh5 of short_summaries_fresh5.csv (the same again; the unseen one);
   4. full training time (segmentation with the short cuts + final fit, what `train_classifier --no-cv`
      does) and CV time;
   5. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
@@ -215,7 +215,12 @@ def main():
     parser.add_argument(
         "--fresh4",
         action="store_true",
-        help="also score short_summaries_fresh4.csv (the unseen set: written by another engineer, run once per change)",
+        help="also score short_summaries_fresh4.csv (written by another engineer; run once on two models)",
+    )
+    parser.add_argument(
+        "--fresh5",
+        action="store_true",
+        help="also score short_summaries_fresh5.csv (the unseen set: written by another engineer, run once per change)",
     )
     args = parser.parse_args()
 
@@ -277,7 +282,7 @@ def main():
 
     model = LoadedModel.from_pipeline(version="bench", pipeline=pipeline)
     _summaries(model)
-    for flag in ("fresh", "fresh2", "fresh3", "fresh4"):
+    for flag in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5"):
         if getattr(args, flag):
             _summaries(model, f"short_summaries_{flag}.csv")
     typical = _typical_texts(examples, n=LATENCY_CALLS)
