@@ -150,7 +150,7 @@ def test_a_confirmed_correction_appears_in_the_next_training_set_exactly_once(se
     # then the correction is there once, masked, with the corrected category; a candidate has it on one side only
     assert [(ex.text, ex.label) for ex in full if "早餐摊" in ex.text] == [(masked, "城乡建设")]
     assert not any("未确认" in ex.text for ex in full)
-    sides = [ex for ex in train + evaluation if "早餐摊" in ex.text]
+    sides = [ex for ex in train + evaluation if ex.text == masked]
     assert len(sides) == 1
     assert (sides[0] in evaluation) == candidates._in_eval_slice(masked)
 
