@@ -351,3 +351,12 @@ def test_below_the_threshold_a_utility_item_with_strong_words_needs_no_category(
     # the same strength of words for a district department's item is not enough
     stalls = unsure_decision("小区占道经营", unsure, zhengzhou_small, street=True)
     assert not stalls.auto and stalls.reason.startswith("分类置信度低于阈值")
+
+
+
+@pytest.mark.django_db
+def test_a_word_every_workplace_uses_does_not_suggest_the_state_farms(catalogue):
+    """职工 is in most labour and housing calls; the 农垦 item (职工待遇 of state farms) needs its own words."""
+    choice = item_choose(text="厂里职工宿舍漏雨", category_probabilities={"劳动和社会保障": 0.6, "城乡建设": 0.4})
+    assert choice.best.name == "修缮装修"
+    assert "职工待遇" not in [s.name for s in choice.top]
