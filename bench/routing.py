@@ -111,7 +111,10 @@ SETS = [
     ("fresh4 set (written before the fresh3 tuning, never tuned on)", ROOT / "bench" / "routing_fresh4.csv"),
     ("fresh5 set (run once honestly, then tuned on for its wrong dispatches)", ROOT / "bench" / "routing_fresh5.csv"),
     ("fresh6 set (written by another engineer, run once, then its misses read)", ROOT / "bench" / "routing_fresh6.csv"),
-    ("fresh7 set (written by another engineer, run twice, then its misses read)", ROOT / "bench" / "routing_fresh7.csv"),
+    (
+        "fresh7 set (written by another engineer, run twice, then its misses read)",
+        ROOT / "bench" / "routing_fresh7.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (

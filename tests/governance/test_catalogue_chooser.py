@@ -353,7 +353,6 @@ def test_below_the_threshold_a_utility_item_with_strong_words_needs_no_category(
     assert not stalls.auto and stalls.reason.startswith("分类置信度低于阈值")
 
 
-
 @pytest.mark.django_db
 def test_a_word_every_workplace_uses_does_not_suggest_the_state_farms(catalogue):
     """职工 is in most labour and housing calls; the 农垦 item (职工待遇 of state farms) needs its own words."""
