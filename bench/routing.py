@@ -76,6 +76,8 @@ and worse than fresh7. The wrong: one word of another matter deciding (装修砸
 物流园 → 物流管理), and two a dispatcher might accept (停车费涨 → 小区管理 → street office; 驾校 → 交警). Held:
 no item word 13, close rivals 11, place unknown 10 (crossroads, a bus stop, city-level consultations
 without an address).
+bench/routing_fresh9.csv (120 calls, 2026-12-03, the same way as fresh8) is committed for the next round and
+has not been run: switch UNSEEN to it before looking at anything of it.
 
 Run: `.venv/bin/python bench/routing.py [-v] [--unseen]` — uses the configured database (migrates it, loads the
 divisions, seeds the departments, loads fixtures/dispatch_catalogue.csv over any older copy, trains a classifier with `--if-missing` if none is
