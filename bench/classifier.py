@@ -15,7 +15,8 @@ Prints:
      round read its errors: now a tuning set too), with --fresh2 of short_summaries_fresh2.csv (held back),
      with --fresh3 of short_summaries_fresh3.csv (written by another engineer, labelled by the taxonomy;
      held back), with --fresh4 of short_summaries_fresh4.csv (the same, 140 summaries, 20 per label),
-     with --fresh5 of short_summaries_fresh5.csv (the same again; the unseen one);
+     with --fresh5 of short_summaries_fresh5.csv (the same again), with --fresh6 of
+     short_summaries_fresh6.csv (the same again; the unseen one);
   4. full training time (segmentation with the short cuts + final fit, what `train_classifier --no-cv`
      does) and CV time;
   5. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
@@ -220,7 +221,12 @@ def main():
     parser.add_argument(
         "--fresh5",
         action="store_true",
-        help="also score short_summaries_fresh5.csv (the unseen set: written by another engineer, run once per change)",
+        help="also score short_summaries_fresh5.csv (written by another engineer; run once on two models)",
+    )
+    parser.add_argument(
+        "--fresh6",
+        action="store_true",
+        help="also score short_summaries_fresh6.csv (the unseen set: written by another engineer, run once per change)",
     )
     args = parser.parse_args()
 
@@ -282,7 +288,7 @@ def main():
 
     model = LoadedModel.from_pipeline(version="bench", pipeline=pipeline)
     _summaries(model)
-    for flag in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5"):
+    for flag in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"):
         if getattr(args, flag):
             _summaries(model, f"short_summaries_{flag}.csv")
     typical = _typical_texts(examples, n=LATENCY_CALLS)
