@@ -77,10 +77,10 @@ def examples_from_csv(path: Path, *, source: str | None = None) -> list[Example]
         return examples
 
 
-def shipped_examples(path: Path | None = None) -> list[Example]:
-    """The shipped training rows: the complaints CSV (`path`, default the configured one) and the operator
-    summaries of `CLASSIFIER_SUMMARY_CSVS` (form "summary": trained on, never scored as raw messages)."""
-    path = path or training_csv_path()
+def shipped_examples() -> list[Example]:
+    """The shipped training rows: the configured complaints CSV and the operator summaries of
+    `CLASSIFIER_SUMMARY_CSVS` (form "summary": trained on, never scored as raw messages)."""
+    path = training_csv_path()
     examples = examples_from_csv(path, source=path.name)
     for summaries in settings.CLASSIFIER_SUMMARY_CSVS:
         examples += [

@@ -379,7 +379,7 @@ CLASSIFIER_FIXTURES_DIR = Path(os.environ.get("CLASSIFIER_FIXTURES_DIR", FIXTURE
 # three fresh files → with operator_summaries_train.csv too: short_summaries_fresh4.csv 0.790 → 0.812 →
 # 0.809, short_summaries_fresh5.csv (written after) - → 0.913 → 0.957, short_summaries.csv (validation)
 # 0.840 → 0.852 → 0.857; the unseen-raw protocol's whole messages 0.9335 → 0.9314 → 0.9322. The validation
-# and the fresh4/fresh5 files may never be listed here. "" trains on the complaints CSV alone.
+# and the fresh4/fresh5/fresh6 files may never be listed here. "" trains on the complaints CSV alone.
 _SUMMARIES = (
     "short_summaries_fresh.csv,short_summaries_fresh2.csv,short_summaries_fresh3.csv,operator_summaries_train.csv"
 )

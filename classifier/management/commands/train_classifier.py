@@ -46,11 +46,12 @@ class Command(BaseCommand):
             return
         from pathlib import Path
 
-        path = Path(opts["data"]) if opts["data"] else training.training_csv_path()
         try:
-            examples = (
-                training.examples_from_csv(path, source=path.name) if opts["data"] else training.shipped_examples()
-            )
+            if opts["data"]:
+                path = Path(opts["data"])
+                examples = training.examples_from_csv(path, source=path.name)
+            else:
+                examples = training.shipped_examples()
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         if not opts["no_extra_sources"]:
