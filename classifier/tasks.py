@@ -42,6 +42,15 @@ def warm_active_model() -> str | None:
         logger.warning("classifier not warmed at worker start: %s", exc)
         return None
     logger.info("classifier model %s warmed in %.1f s", prediction.model_version, time.monotonic() - started)
+    started = time.monotonic()
+    try:
+        from classifier.items import item_model
+
+        item_model()  # routing's second reader trains on first use (about 4 s)
+    except Exception as exc:  # noqa: BLE001 — routing falls back on the catalogue's words alone
+        logger.warning("item model not warmed at worker start: %s", exc)
+    else:
+        logger.info("item model trained in %.1f s", time.monotonic() - started)
     return prediction.model_version
 
 

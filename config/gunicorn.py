@@ -43,5 +43,11 @@ def post_worker_init(worker):
             classify("小区门口路灯不亮，请尽快维修")
         except Exception:  # no active model yet: the first request that needs one says so
             worker.log.info("classifier warm-up skipped", exc_info=True)
+        try:
+            from classifier.items import item_model
+
+            item_model()  # the intake's routing preview asks routing's second reader (about 4 s to train)
+        except Exception:  # no catalogue yet: the first preview trains it
+            worker.log.info("item model warm-up skipped", exc_info=True)
 
     threading.Thread(target=warm_up, name="classifier-warm-up", daemon=True).start()

@@ -388,6 +388,13 @@ CLASSIFIER_SUMMARY_CSVS = [
     for p in os.environ.get("CLASSIFIER_SUMMARY_CSVS", _SUMMARIES).split(",")
     if p
 ]
+# The item model, routing's second reader (classifier/items.py, governance/selectors/routing.py): an
+# automatic dispatch whose unit the model reads otherwise by at least the veto gap waits for a person; a
+# call the catalogue's words could not decide goes to the model's item when it leads by the rescue gap
+# and the place is known. Chosen on bench/routing.py's tuning sets (2026-12-03); off: words alone.
+ROUTING_ITEM_MODEL = os.environ.get("ROUTING_ITEM_MODEL", "on") != "off"
+ROUTING_ITEM_MODEL_VETO_GAP = float(os.environ.get("ROUTING_ITEM_MODEL_VETO_GAP", "0.1"))
+ROUTING_ITEM_MODEL_RESCUE_GAP = float(os.environ.get("ROUTING_ITEM_MODEL_RESCUE_GAP", "0.2"))
 # Rows never trained on that candidate versions are compared on (with recent confirmed tickets).
 CLASSIFIER_VALIDATION_CSV = Path(
     os.environ.get("CLASSIFIER_VALIDATION_CSV", FIXTURES_DIR / "classifier" / "short_summaries.csv")

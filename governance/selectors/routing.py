@@ -18,12 +18,18 @@ What callers may rely on:
   rarely that sure of them, and two independent signals agreeing is stronger evidence than either
   (measured on bench/routing.py's sets). The place the item needs: a territorial item needs the
   street, a district-level one the district; an item of a city body or a utility needs none;
+- routing's second reader, the item model (classifier.items), then looks at the words' decision: it holds
+  an automatic dispatch whose unit it reads clearly otherwise, and dispatches a call the words could not
+  decide when it is clear and the place its item needs is known (`_second_reader`); an operator's chosen
+  item is never second-guessed;
 - `reason` always says, in words a dispatcher reads, why the call was or was not dispatched automatically;
 - `suggestions` are the top items, each with the unit it would go to at this place (None when the place
   is missing) and the words that drove it; they are what the operator and the dispatcher see.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
 
 from governance.caching import memo
 from governance.models import CatalogueItem, Region
@@ -37,6 +43,7 @@ from governance.selectors.catalogue import (
     item_choose,
 )
 from governance.selectors.items import ItemAssignment, department_for_item
+from governance.services.departments import DEPARTMENT_TYPE_LABELS
 
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
 REASON_UNSURE = "分类置信度低于阈值（{c} {p:.0%}），事项“{a}”待人工确认"
@@ -133,6 +140,81 @@ def routing_decision(
     `district`/`street` are the ticket's resolved place, or None. `chosen_item` is the item the operator
     picked at intake: a person's decision, so it is the item (the words only make the other suggestions)
     and only the place it needs can still hold the call."""
+    decision = _words_decision(
+        text=text,
+        category_probabilities=category_probabilities,
+        classifier_confident=classifier_confident,
+        district=district,
+        street=street,
+        chosen_item=chosen_item,
+    )
+    if chosen_item is not None:
+        return decision
+    return _second_reader(decision, text=text, district=district, street=street)
+
+
+REASON_MODEL_DISAGREES = "事项识别词指向“{a}”（{u}），事项模型判断为“{m}”（{mu}），请人工判断"
+REASON_MODEL_DECIDES = "识别词未能确定事项（{why}）；事项模型判断“{m}”，{k}事项 → {u}"
+# What a held decision may be rescued from: the words were unsure, not the place.
+RESCUABLE = ("事项不明确", "无法确定事项", "事项“", "分类置信度低于阈值")
+
+
+def _second_reader(decision: RoutingDecision, *, text: str, district, street) -> RoutingDecision:
+    """The item model's opinion (classifier.items) over the words' decision: an automatic dispatch whose
+    unit the model reads clearly otherwise (by ≥ ROUTING_ITEM_MODEL_VETO_GAP) waits for a person; a call
+    the words could not decide (close rivals, no item word, weak words, a classifier below its threshold,
+    never a missing place) is dispatched to the model's item when the model is clear (≥
+    ROUTING_ITEM_MODEL_RESCUE_GAP) and the place that item needs is known. Measured on bench/routing.py."""
+    if not settings.ROUTING_ITEM_MODEL:
+        return decision
+    from classifier.items import item_opinion
+
+    opinion = item_opinion(text)
+    if opinion is None:
+        return decision
+    if decision.auto:
+        lead = decision.assignment.lead
+        if lead.dept_type == opinion.unit_type or opinion.gap < settings.ROUTING_ITEM_MODEL_VETO_GAP:
+            return decision
+        model_item = _item_by_path(opinion.item_path)
+        reason = REASON_MODEL_DISAGREES.format(
+            a=decision.item.name,
+            u=lead.name,
+            m=model_item.name if model_item else opinion.item_path,
+            mu=DEPARTMENT_TYPE_LABELS.get(opinion.unit_type, opinion.unit_type),
+        )
+        return replace(decision, auto=False, reason=reason)
+    if not decision.reason.startswith(RESCUABLE) or opinion.gap < settings.ROUTING_ITEM_MODEL_RESCUE_GAP:
+        return decision
+    item = _item_by_path(opinion.item_path)
+    if item is None:
+        return decision
+    assignment = department_for_item(item=item, district=district, street=street)
+    if assignment.lead is None:
+        return decision
+    reason = REASON_MODEL_DECIDES.format(
+        why=decision.reason.split("，")[0].split("：")[0], m=item.name, k=KIND_WORDS[item.kind], u=assignment.lead.name
+    )
+    if assignment.is_fallback:
+        reason += "（牵头单位缺失，由兜底单位承办）"
+    return replace(decision, auto=True, reason=reason, item=item, assignment=assignment)
+
+
+def _item_by_path(path: str) -> CatalogueItem | None:
+    by_path = memo(("catalogue-by-path",), lambda: {i.path: i for i in CatalogueItem.objects.filter(is_active=True)})
+    return by_path.get(path)
+
+
+def _words_decision(
+    *,
+    text: str,
+    category_probabilities: dict[str, float] | None,
+    classifier_confident: bool,
+    district: Region | None,
+    street: Region | None,
+    chosen_item: CatalogueItem | None,
+) -> RoutingDecision:
+    """The decision of the catalogue's words and the classifier's category alone."""
     choice = item_choose(text=text, category_probabilities=category_probabilities)
     if chosen_item is not None:
         choice = _with_chosen(choice, chosen_item)

@@ -37,3 +37,15 @@ def test_without_a_model_the_worker_still_starts(artifacts_dir):
     active_model_cache.clear()
 
     assert warm_active_model() is None
+
+
+def test_a_starting_worker_also_trains_routings_item_model(tiny_model):
+    from classifier import items
+    from governance.services.catalogue import catalogue_seed
+
+    catalogue_seed()
+    items._cache.update(key=None, model=None)
+
+    worker_process_init.send(sender=None)
+
+    assert isinstance(items._cache["model"], items.ItemModel)

@@ -21,6 +21,13 @@ HEALTH = {"卫生计生": 0.6, "商贸旅游": 0.3, "城乡建设": 0.1}
 SPREAD = {"教育文体": 0.3, "劳动和社会保障": 0.3, "城乡建设": 0.2, "商贸旅游": 0.2}
 
 
+@pytest.fixture(autouse=True)
+def words_alone(settings):
+    """These are the catalogue words' rules; the item model, routing's second reader over them, has its
+    own tests (tests/governance/test_item_model.py)."""
+    settings.ROUTING_ITEM_MODEL = False
+
+
 @pytest.fixture
 def catalogue(db):
     """The shipped catalogue alone (choosing an item needs no regions or departments)."""

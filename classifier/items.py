@@ -1,0 +1,125 @@
+"""The item model: a second reader of a call that names the matter item (事项) of the 派单目录 from the
+whole text, beside the catalogue's signal words (governance.selectors.catalogue), which decide from the
+words they find.
+
+Why a second reader: the words decide on the one word they find, and on callers' own phrasing that word
+is often the context, not the matter ("楼上装修天天砸墙，孩子要中考" found 中考 → 招生录取; "征地…建物流园"
+found 物流园). A model that has read whole calls of every item weighs all the words of the call.
+
+- Trained on `fixtures/classifier/item_calls.csv` (2,288 calls of the 523 items of the shipped catalogue in
+  callers', operators' and 工单 voices, written by other engineers from the item list alone; provenance in
+  fixtures/README.md) and on each active item's signal words as one more row, so an item a city adds
+  or renames is known at once. Rows of paths the catalogue in use does not hold are dropped.
+- Character 1–3-grams and jieba words (in ≥ 2 rows), tf-idf, one linear SVM per item; weights below
+  `WEIGHT_FLOOR` dropped and the rest kept sparse (3 MB instead of 55; the same decisions on
+  bench/routing.py's sets within a call or two). Training takes about 4 s; each process trains once per
+  catalogue content (worker start warms it, see classifier/tasks.py) and keeps it in memory.
+- `opinion(text)` gives the top item and, per kind of lead unit, the best item's margin: routing
+  (governance.selectors.routing) compares the margin of the model's unit with the next unit's.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from scipy import sparse
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from classifier.text import get_tokenizer, normalize
+
+WEIGHT_FLOOR = 0.02
+MIN_ROWS = 2
+TOP_ITEMS = 40  # the items whose margins are looked at for the per-unit figures
+
+
+@dataclass(frozen=True)
+class ItemOpinion:
+    item_path: str
+    unit_type: str  # the model's top item's lead department type
+    gap: float  # its margin over the best item of another lead unit type
+    margins: dict[str, float]  # lead department type → the best margin of its items (top items only)
+
+
+def item_calls_path() -> Path:
+    return Path(settings.CLASSIFIER_FIXTURES_DIR) / "item_calls.csv"
+
+
+def shipped_item_calls() -> list[tuple[str, str]]:
+    """(path, text) rows of the shipped item calls, or none when the file is absent."""
+    path = item_calls_path()
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r["path"], r["text"]) for r in csv.DictReader(f) if r.get("path") and r.get("text")]
+
+
+def _words(text: str) -> list[str]:
+    return get_tokenizer().lcut(text, HMM=False)
+
+
+class ItemModel:
+    def __init__(self, rows: list[tuple[str, str]], lead_types: dict[str, str]):
+        """`rows` are (item path, text); `lead_types` maps each path to its lead department type."""
+        texts = [normalize(t) for _, t in rows]
+        labels = [p for p, _ in rows]
+        self.lead_types = lead_types
+        self.vectorizers = [
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=MIN_ROWS),
+            TfidfVectorizer(tokenizer=_words, token_pattern=None, lowercase=False, sublinear_tf=True, min_df=MIN_ROWS),
+        ]
+        matrix = hstack([v.fit_transform(texts) for v in self.vectorizers]).tocsr()
+        svm = LinearSVC(C=1.0).fit(matrix, labels)
+        weights = svm.coef_.astype(np.float32)
+        weights[np.abs(weights) < WEIGHT_FLOOR] = 0.0
+        self.weights_t = sparse.csr_matrix(weights).T.tocsr()
+        self.intercept = svm.intercept_.astype(np.float32)
+        self.classes = list(svm.classes_)
+
+    def opinion(self, text: str) -> ItemOpinion:
+        vector = hstack([v.transform([normalize(text)]) for v in self.vectorizers]).tocsr()
+        scores = np.asarray((vector @ self.weights_t).todense()).ravel() + self.intercept
+        order = np.argsort(-scores)[:TOP_ITEMS]
+        margins: dict[str, float] = {}
+        for i in order:
+            margins.setdefault(self.lead_types[self.classes[i]], float(scores[i]))
+        top = self.classes[order[0]]
+        unit = self.lead_types[top]
+        others = [m for t, m in margins.items() if t != unit]
+        return ItemOpinion(top, unit, margins[unit] - (max(others) if others else -1.0), margins)
+
+
+_lock = threading.Lock()
+_cache: dict = {"key": None, "model": None}
+
+
+def item_model() -> ItemModel | None:
+    """The model for the active catalogue, trained on first use in this process (None when it has fewer
+    than two items with training rows, or when routing is configured without it)."""
+    if not getattr(settings, "ROUTING_ITEM_MODEL", True):
+        return None
+    from governance.selectors.catalogue import catalogue_index
+
+    items = catalogue_index()
+    key = hashlib.sha256(repr([(i.path, i.lead_department_type, i.words) for i in items]).encode("utf-8")).hexdigest()
+    with _lock:
+        if _cache["key"] == key:
+            return _cache["model"]
+        lead_types = {i.path: i.lead_department_type for i in items}
+        rows = [(p, t) for p, t in shipped_item_calls() if p in lead_types]
+        rows += [(i.path, "，".join(i.words)) for i in items if i.words]
+        model = ItemModel(rows, lead_types) if len({p for p, _ in rows}) >= 2 else None
+        _cache.update(key=key, model=model)
+        return model
+
+
+def item_opinion(text: str) -> ItemOpinion | None:
+    model = item_model()
+    return model.opinion(text) if model is not None and text else None
