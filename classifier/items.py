@@ -103,7 +103,7 @@ _cache: dict = {"key": None, "model": None}
 def item_model() -> ItemModel | None:
     """The model for the active catalogue, trained on first use in this process (None when it has fewer
     than two items with training rows, or when routing is configured without it)."""
-    if not getattr(settings, "ROUTING_ITEM_MODEL", True):
+    if not settings.ROUTING_ITEM_MODEL:
         return None
     from governance.selectors.catalogue import catalogue_index
 
