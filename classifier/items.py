@@ -14,6 +14,8 @@ found 物流园). A model that has read whole calls of every item weighs all the
   `WEIGHT_FLOOR` dropped and the rest kept sparse (3 MB instead of 55; the same decisions on
   bench/routing.py's sets within a call or two). Training takes about 4 s; each process trains once per
   catalogue content (worker start warms it, see classifier/tasks.py) and keeps it in memory.
+- The trained model is stored beside the classifier's versions (`CLASSIFIER_ARTIFACTS_DIR`, named by the
+  content's hash): the other processes of a machine load it instead of training it again.
 - `opinion(text)` gives the top item and, per kind of lead unit, the best item's margin: routing
   (governance.selectors.routing) compares the margin of the model's unit with the next unit's.
 """
@@ -22,10 +24,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import joblib
 import numpy as np
 from django.conf import settings
 from scipy import sparse
@@ -97,29 +101,77 @@ class ItemModel:
 
 
 _lock = threading.Lock()
-_cache: dict = {"key": None, "model": None}
+_cache: dict = {"items": None, "key": None, "model": None}
+FORMAT = 1  # bump when ItemModel's fields change: stored models of another format are trained anew
 
 
 def item_model() -> ItemModel | None:
-    """The model for the active catalogue, trained on first use in this process (None when it has fewer
+    """The model for the active catalogue, trained on first use on this machine (None when it has fewer
     than two items with training rows, or when routing is configured without it)."""
     if not settings.ROUTING_ITEM_MODEL:
         return None
     from governance.selectors.catalogue import catalogue_index
 
-    items = catalogue_index()
-    key = hashlib.sha256(repr([(i.path, i.lead_department_type, i.words) for i in items]).encode("utf-8")).hexdigest()
+    items = catalogue_index()  # the same tuple while the catalogue is unchanged
+    if _cache["items"] is items:
+        return _cache["model"]
+    content = (
+        FORMAT,
+        WEIGHT_FLOOR,
+        MIN_ROWS,
+        _calls_digest(),
+        [(i.path, i.lead_department_type, i.words) for i in items],
+    )
+    key = hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
     with _lock:
-        if _cache["key"] == key:
-            return _cache["model"]
-        lead_types = {i.path: i.lead_department_type for i in items}
-        rows = [(p, t) for p, t in shipped_item_calls() if p in lead_types]
-        rows += [(i.path, "，".join(i.words)) for i in items if i.words]
-        model = ItemModel(rows, lead_types) if len({p for p, _ in rows}) >= 2 else None
-        _cache.update(key=key, model=model)
-        return model
+        if _cache["key"] != key:
+            _cache.update(key=key, model=_load(key) or _train(items, key))
+        _cache["items"] = items
+        return _cache["model"]
+
+
+def _calls_digest() -> str:
+    path = item_calls_path()
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def _stored(key: str) -> Path:
+    return Path(settings.CLASSIFIER_ARTIFACTS_DIR) / f"item-model-{key[:20]}.joblib"
+
+
+def _load(key: str) -> ItemModel | None:
+    """The model another process trained for the same catalogue and calls (a prefork pool's children, the
+    web workers): loading takes a fraction of a second and none of training's memory."""
+    try:
+        return joblib.load(_stored(key))
+    except Exception:  # noqa: BLE001 — absent, half-written by a crashed process or of an older format: train
+        return None
+
+
+def _train(items, key: str) -> ItemModel | None:
+    lead_types = {i.path: i.lead_department_type for i in items}
+    rows = [(p, t) for p, t in shipped_item_calls() if p in lead_types]
+    rows += [(i.path, "，".join(i.words)) for i in items if i.words]
+    if len({p for p, _ in rows}) < 2:
+        return None
+    model = ItemModel(rows, lead_types)
+    path = _stored(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        joblib.dump(model, partial)
+        os.replace(partial, path)  # whole or not at all, for the processes reading it
+    except OSError:
+        pass  # a read-only artifacts folder: this process keeps its own copy
+    return model
 
 
 def item_opinion(text: str) -> ItemOpinion | None:
     model = item_model()
     return model.opinion(text) if model is not None and text else None
+
+
+def item_model_forget() -> None:
+    """Drop this process's model (the next call loads the stored one, or trains): as a new process would."""
+    with _lock:
+        _cache.update(items=None, key=None, model=None)

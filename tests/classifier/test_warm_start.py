@@ -44,7 +44,7 @@ def test_a_starting_worker_also_trains_routings_item_model(tiny_model):
     from governance.services.catalogue import catalogue_seed
 
     catalogue_seed()
-    items._cache.update(key=None, model=None)
+    items.item_model_forget()
 
     worker_process_init.send(sender=None)
 

@@ -1,7 +1,10 @@
 """The item model (classifier/items.py), routing's second reader over the catalogue's words: what it
 reads, and what routing does with its opinion (governance/selectors/routing.py)."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from classifier import items
 from classifier.items import ItemOpinion, item_model, item_opinion
@@ -113,3 +116,28 @@ def test_a_call_held_for_its_place_is_never_dispatched_by_the_model(zhengzhou_sm
     opinion_of("street_office", 5.0, path="环境保护/环境污染/噪音污染/社会生活噪声")
     held = decide("楼上噪音扰民，天天半夜吵", zhengzhou_small, district=False, street=False, probs={"环境保护": 0.95})
     assert not held.auto and held.reason.startswith(PLACE_UNKNOWN)
+
+
+@pytest.mark.django_db
+def test_another_process_loads_the_stored_model_instead_of_training_it(zhengzhou_small, monkeypatch):
+    first = item_model()
+    items.item_model_forget()  # as a sibling process (a prefork child, a web worker) starting
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(items.ItemModel, "__init__", no_training)
+    second = item_model()
+    assert second is not first and second.classes == first.classes
+    assert second.opinion("楼道里有煤气味") == first.opinion("楼道里有煤气味")
+
+
+@pytest.mark.django_db
+def test_a_damaged_stored_model_is_trained_anew(zhengzhou_small):
+    item_model()
+    stored = items._stored(items._cache["key"])
+    assert stored.parent == Path(settings.CLASSIFIER_ARTIFACTS_DIR)
+    stored.write_bytes(b"half a file")
+    items.item_model_forget()
+    assert item_opinion("楼道里有煤气味").unit_type == "gas"
+    assert stored.stat().st_size > 1000
