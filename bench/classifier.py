@@ -16,7 +16,8 @@ Prints:
      with --fresh3 of short_summaries_fresh3.csv (written by another engineer, labelled by the taxonomy;
      held back), with --fresh4 of short_summaries_fresh4.csv (the same, 140 summaries, 20 per label),
      with --fresh5 of short_summaries_fresh5.csv (the same again), with --fresh6 of
-     short_summaries_fresh6.csv (the same again; the unseen one);
+     short_summaries_fresh6.csv (the same again; run once), with --fresh7 of short_summaries_fresh7.csv
+     (the same again; the unseen one);
   4. full training time (segmentation with the short cuts + final fit, what `train_classifier --no-cv`
      does) and CV time;
   5. latency of one classify call on ~200-character raw complaints (p50/p99, one thread);
@@ -226,7 +227,12 @@ def main():
     parser.add_argument(
         "--fresh6",
         action="store_true",
-        help="also score short_summaries_fresh6.csv (the unseen set: written by another engineer, run once per change)",
+        help="also score short_summaries_fresh6.csv (written by another engineer; run once on the final model)",
+    )
+    parser.add_argument(
+        "--fresh7",
+        action="store_true",
+        help="also score short_summaries_fresh7.csv (the unseen set: written by another engineer, run once per change)",
     )
     args = parser.parse_args()
 
@@ -288,7 +294,7 @@ def main():
 
     model = LoadedModel.from_pipeline(version="bench", pipeline=pipeline)
     _summaries(model)
-    for flag in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"):
+    for flag in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"):
         if getattr(args, flag):
             _summaries(model, f"short_summaries_{flag}.csv")
     typical = _typical_texts(examples, n=LATENCY_CALLS)
