@@ -8,12 +8,16 @@ found 物流园). A model that has read whole calls of every item weighs all the
 
 - Trained on `fixtures/classifier/item_calls.csv` (2,288 calls of the 523 items of the shipped catalogue in
   callers', operators' and 工单 voices, written by other engineers from the item list alone; provenance in
-  fixtures/README.md) and on each active item's signal words as one more row, so an item a city adds
-  or renames is known at once. Rows of paths the catalogue in use does not hold are dropped.
+  fixtures/README.md), on each active item's signal words as one more row, so an item a city adds
+  or renames is known at once, and on the items of the city's confirmed tickets
+  (`dispatch.selectors.ticket_confirmed_items`, ROUTING_ITEM_MODEL_EXTRA_SOURCES): these are read again
+  whenever the active classifier version changes (a candidate promoted — weekly or by a supervisor — or a
+  rollback), so the item model learns from corrections on the classifier's rhythm. Rows of paths the
+  catalogue in use does not hold are dropped.
 - Character 1–3-grams and jieba words (in ≥ 2 rows), tf-idf, one linear SVM per item; weights below
   `WEIGHT_FLOOR` dropped and the rest kept sparse (3 MB instead of 55; the same decisions on
   bench/routing.py's sets within a call or two). Training takes about 4 s; each process trains once per
-  catalogue content (worker start warms it, see classifier/tasks.py) and keeps it in memory.
+  catalogue content and classifier version (worker start warms it, see classifier/tasks.py) and keeps it in memory.
 - The trained model is stored beside the classifier's versions (`CLASSIFIER_ARTIFACTS_DIR`, named by the
   content's hash): the other processes of a machine load it instead of training it again.
 - `opinion(text)` gives the top item and, per kind of lead unit, the best item's margin: routing
@@ -32,11 +36,13 @@ from pathlib import Path
 import joblib
 import numpy as np
 from django.conf import settings
+from django.utils.module_loading import import_string
 from scipy import sparse
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from classifier.registry import active_model_cache
 from classifier.text import get_tokenizer, normalize
 
 WEIGHT_FLOOR = 0.02
@@ -63,6 +69,15 @@ def shipped_item_calls() -> list[tuple[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as f:
         return [(r["path"], r["text"]) for r in csv.DictReader(f) if r.get("path") and r.get("text")]
+
+
+def confirmed_items() -> list[tuple[str, str]]:
+    """(text, item path) rows of the configured sources (ROUTING_ITEM_MODEL_EXTRA_SOURCES): the items of
+    confirmed tickets, what a city's own callers teach."""
+    rows = []
+    for dotted in settings.ROUTING_ITEM_MODEL_EXTRA_SOURCES:
+        rows.extend(import_string(dotted)())
+    return rows
 
 
 def _words(text: str) -> list[str]:
@@ -101,7 +116,7 @@ class ItemModel:
 
 
 _lock = threading.Lock()
-_cache: dict = {"items": None, "key": None, "model": None}
+_cache: dict = {"items": None, "version": None, "key": None, "model": None}
 FORMAT = 1  # bump when ItemModel's fields change: stored models of another format are trained anew
 
 
@@ -113,9 +128,11 @@ def item_model() -> ItemModel | None:
     from governance.selectors.catalogue import catalogue_index
 
     items = catalogue_index()  # the same tuple while the catalogue is unchanged
-    if _cache["items"] is items:
+    version = active_model_cache.version  # learning: a new classifier version brings the new confirmed items
+    if _cache["items"] is items and _cache["version"] == version:
         return _cache["model"]
     content = (
+        version,
         FORMAT,
         WEIGHT_FLOOR,
         MIN_ROWS,
@@ -126,7 +143,7 @@ def item_model() -> ItemModel | None:
     with _lock:
         if _cache["key"] != key:
             _cache.update(key=key, model=_load(key) or _train(items, key))
-        _cache["items"] = items
+        _cache.update(items=items, version=version)
         return _cache["model"]
 
 
@@ -152,6 +169,7 @@ def _train(items, key: str) -> ItemModel | None:
     lead_types = {i.path: i.lead_department_type for i in items}
     rows = [(p, t) for p, t in shipped_item_calls() if p in lead_types]
     rows += [(i.path, "，".join(i.words)) for i in items if i.words]
+    rows += [(p, t) for t, p in confirmed_items() if p in lead_types]
     if len({p for p, _ in rows}) < 2:
         return None
     model = ItemModel(rows, lead_types)
@@ -174,4 +192,4 @@ def item_opinion(text: str) -> ItemOpinion | None:
 def item_model_forget() -> None:
     """Drop this process's model (the next call loads the stored one, or trains): as a new process would."""
     with _lock:
-        _cache.update(items=None, key=None, model=None)
+        _cache.update(items=None, version=None, key=None, model=None)

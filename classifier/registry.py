@@ -157,6 +157,11 @@ class _ActiveModelCache:
             self._active_version = None
             self._checked_at = float("-inf")
 
+    @property
+    def version(self) -> str | None:
+        """The active version this process last saw (None before its first prediction)."""
+        return self._active_version
+
     def _active_version_from_db(self) -> str | None:
         from classifier.models import ModelVersion
 

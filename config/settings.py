@@ -395,6 +395,13 @@ CLASSIFIER_SUMMARY_CSVS = [
 ROUTING_ITEM_MODEL = os.environ.get("ROUTING_ITEM_MODEL", "on") != "off"
 ROUTING_ITEM_MODEL_VETO_GAP = float(os.environ.get("ROUTING_ITEM_MODEL_VETO_GAP", "0.1"))
 ROUTING_ITEM_MODEL_RESCUE_GAP = float(os.environ.get("ROUTING_ITEM_MODEL_RESCUE_GAP", "0.2"))
+# Callables giving (text, item path) rows the item model learns from beside the shipped calls: the
+# confirmed tickets' items (read when the active classifier version changes: a promotion or a rollback).
+ROUTING_ITEM_MODEL_EXTRA_SOURCES = [
+    p
+    for p in os.environ.get("ROUTING_ITEM_MODEL_EXTRA_SOURCES", "dispatch.selectors.ticket_confirmed_items").split(",")
+    if p
+]
 # Rows never trained on that candidate versions are compared on (with recent confirmed tickets).
 CLASSIFIER_VALIDATION_CSV = Path(
     os.environ.get("CLASSIFIER_VALIDATION_CSV", FIXTURES_DIR / "classifier" / "short_summaries.csv")

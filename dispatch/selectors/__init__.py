@@ -19,6 +19,7 @@ from dispatch.selectors.tickets import (
     reply_review_queue,
     return_review_queue,
     ticket_confirmed_examples,
+    ticket_confirmed_items,
     ticket_get_for_user,
     ticket_list_for_user,
     ticket_queryset,
@@ -57,6 +58,7 @@ __all__ = [
     "notifications_unread_count",
     "work_calendar_warning",
     "ticket_confirmed_examples",
+    "ticket_confirmed_items",
     "duplicate_candidates",
     "duplicate_hints",
 ]
