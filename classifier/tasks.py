@@ -50,7 +50,9 @@ def warm_active_model() -> str | None:
     except Exception as exc:  # noqa: BLE001 — routing falls back on the catalogue's words alone
         logger.warning("item model not warmed at worker start: %s", exc)
     else:
-        logger.info("item model trained in %.1f s", time.monotonic() - started)
+        logger.info(
+            "item model ready in %.1f s (trained, or loaded from a sibling process)", time.monotonic() - started
+        )
     return prediction.model_version
 
 

@@ -397,6 +397,8 @@ ROUTING_ITEM_MODEL_VETO_GAP = float(os.environ.get("ROUTING_ITEM_MODEL_VETO_GAP"
 ROUTING_ITEM_MODEL_RESCUE_GAP = float(os.environ.get("ROUTING_ITEM_MODEL_RESCUE_GAP", "0.2"))
 # Callables giving (text, item path) rows the item model learns from beside the shipped calls: the
 # confirmed tickets' items (read when the active classifier version changes: a promotion or a rollback).
+# Where the trained item model is stored for the other processes of the machine (named by its content's hash).
+ROUTING_ITEM_MODEL_DIR = Path(os.environ.get("ROUTING_ITEM_MODEL_DIR", CLASSIFIER_ARTIFACTS_DIR / "items"))
 ROUTING_ITEM_MODEL_EXTRA_SOURCES = [
     p
     for p in os.environ.get("ROUTING_ITEM_MODEL_EXTRA_SOURCES", "dispatch.selectors.ticket_confirmed_items").split(",")

@@ -44,8 +44,9 @@ def test_personal_data_is_masked_in_what_is_taught(world, file_ticket):
 
 
 def test_the_item_model_reads_the_confirmed_items_again_when_the_classifier_version_changes(
-    world, settings, monkeypatch
+    world, settings, monkeypatch, tmp_path
 ):
+    settings.ROUTING_ITEM_MODEL_DIR = tmp_path  # nothing stored by another test for these versions
     calls = []
 
     def taught():

@@ -136,7 +136,7 @@ def test_another_process_loads_the_stored_model_instead_of_training_it(zhengzhou
 def test_a_damaged_stored_model_is_trained_anew(zhengzhou_small):
     item_model()
     stored = items._stored(items._cache["key"])
-    assert stored.parent == Path(settings.CLASSIFIER_ARTIFACTS_DIR)
+    assert stored.parent == Path(settings.ROUTING_ITEM_MODEL_DIR)
     stored.write_bytes(b"half a file")
     items.item_model_forget()
     assert item_opinion("楼道里有煤气味").unit_type == "gas"
