@@ -21,8 +21,8 @@ found 物流园). A model that has read whole calls of every item weighs all the
 - The trained model is stored beside the classifier's versions (`ROUTING_ITEM_MODEL_DIR`, named by the
   content's hash): the other processes of a machine load it instead of training it again, and wait
   for it under a file lock when they start together (a prefork pool's children).
-- `opinion(text)` gives the top item and, per kind of lead unit, the best item's margin: routing
-  (governance.selectors.routing) compares the margin of the model's unit with the next unit's.
+- `opinion(text)` gives the top item, its lead unit type and its margin over the best item of another
+  unit type: routing (governance.selectors.routing) holds or dispatches by that gap.
 """
 
 from __future__ import annotations
@@ -49,15 +49,14 @@ from classifier.text import get_tokenizer, normalize
 
 WEIGHT_FLOOR = 0.02
 MIN_ROWS = 2
-TOP_ITEMS = 40  # the items whose margins are looked at for the per-unit figures
+TOP_ITEMS = 40  # the items among which the best one of another unit is looked for
 
 
 @dataclass(frozen=True)
 class ItemOpinion:
     item_path: str
     unit_type: str  # the model's top item's lead department type
-    gap: float  # its margin over the best item of another lead unit type
-    margins: dict[str, float]  # lead department type → the best margin of its items (top items only)
+    gap: float  # its margin over the best item of another lead unit type (among the top items)
 
 
 def item_calls_path() -> Path:
@@ -108,13 +107,10 @@ class ItemModel:
         vector = hstack([v.transform([normalize(text)]) for v in self.vectorizers]).tocsr()
         scores = np.asarray((vector @ self.weights_t).todense()).ravel() + self.intercept
         order = np.argsort(-scores)[:TOP_ITEMS]
-        margins: dict[str, float] = {}
-        for i in order:
-            margins.setdefault(self.lead_types[self.classes[i]], float(scores[i]))
         top = self.classes[order[0]]
         unit = self.lead_types[top]
-        others = [m for t, m in margins.items() if t != unit]
-        return ItemOpinion(top, unit, margins[unit] - (max(others) if others else -1.0), margins)
+        rival = next((scores[i] for i in order if self.lead_types[self.classes[i]] != unit), -1.0)
+        return ItemOpinion(top, unit, float(scores[order[0]] - rival))
 
 
 _lock = threading.Lock()
@@ -194,7 +190,6 @@ def _train(items, key: str) -> ItemModel | None:
     model = ItemModel(rows, lead_types)
     path = _stored(key)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.part")
         joblib.dump(model, partial)
         os.replace(partial, path)  # whole or not at all, for the processes reading it

@@ -39,6 +39,7 @@ from governance.selectors.catalogue import (
     STRONG_WORDS,
     ItemChoice,
     ItemScore,
+    catalogue_index,
     category_supports,
     item_choose,
 )
@@ -201,8 +202,13 @@ def _second_reader(decision: RoutingDecision, *, text: str, district, street) ->
 
 
 def _item_by_path(path: str) -> CatalogueItem | None:
-    by_path = memo(("catalogue-by-path",), lambda: {i.path: i for i in CatalogueItem.objects.filter(is_active=True)})
-    return by_path.get(path)
+    """The active item of a path (the item model names items by path), from the catalogue's index."""
+    pk = next((i.pk for i in catalogue_index() if i.path == path), None)
+    return _catalogue_items().get(pk)
+
+
+def _catalogue_items() -> dict[int, CatalogueItem]:
+    return memo(("catalogue-items",), CatalogueItem.objects.in_bulk)  # every item, a few hundred rows
 
 
 def _words_decision(
@@ -219,7 +225,7 @@ def _words_decision(
     if chosen_item is not None:
         choice = _with_chosen(choice, chosen_item)
     ids = tuple(s.item_id for s in choice.top)
-    catalogue = memo(("catalogue-items",), CatalogueItem.objects.in_bulk)  # every item, a few hundred rows
+    catalogue = _catalogue_items()
     items = {pk: catalogue[pk] for pk in ids if pk in catalogue}
     assignments = {
         s.item_id: department_for_item(item=items[s.item_id], district=district, street=street)

@@ -22,7 +22,7 @@ def opinion_of(monkeypatch):
     """Make the model's opinion what the test says, to test routing's use of it exactly."""
 
     def set_opinion(unit_type, gap, path=ENFORCEMENT):
-        opinion = ItemOpinion(item_path=path, unit_type=unit_type, gap=gap, margins={unit_type: gap})
+        opinion = ItemOpinion(item_path=path, unit_type=unit_type, gap=gap)
         monkeypatch.setattr(items, "item_opinion", lambda text: opinion)
 
     return set_opinion
