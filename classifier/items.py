@@ -33,6 +33,7 @@ import hashlib
 import os
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import joblib
@@ -103,14 +104,30 @@ class ItemModel:
         self.intercept = svm.intercept_.astype(np.float32)
         self.classes = list(svm.classes_)
 
-    def opinion(self, text: str) -> ItemOpinion:
+    def scores(self, text: str) -> np.ndarray:
+        """The score of every item for a text, in the order of `classes` (read-only). Routing asks for one
+        ticket's scores three times (its opinion, its duplicate-hint keys, the hint's reading of it): the
+        last few texts' scores are kept."""
+        return _scores(self, text)
+
+    def _read(self, text: str) -> np.ndarray:
         vector = hstack([v.transform([normalize(text)]) for v in self.vectorizers]).tocsr()
         scores = np.asarray((vector @ self.weights_t).todense()).ravel() + self.intercept
+        scores.setflags(write=False)
+        return scores
+
+    def opinion(self, text: str) -> ItemOpinion:
+        scores = self.scores(text)
         order = np.argsort(-scores)[:TOP_ITEMS]
         top = self.classes[order[0]]
         unit = self.lead_types[top]
         rival = next((scores[i] for i in order if self.lead_types[self.classes[i]] != unit), -1.0)
         return ItemOpinion(top, unit, float(scores[order[0]] - rival))
+
+
+@lru_cache(maxsize=64)
+def _scores(model: ItemModel, text: str) -> np.ndarray:
+    return model._read(text)
 
 
 _lock = threading.Lock()

@@ -8,33 +8,37 @@ high (bench/dispatch.py measures false merges and misses on a constructed set): 
 citizen's request, a missed one only costs a second dispatch. Routing's "疑似重复，可并单" notice uses it.
 
 Hints (`rank_hints`, HINT_THRESHOLD): a hint costs nothing — the operator looks and decides — so they
-fire on the same place and matter, ranked by how close the texts are:
+fire on the same place and matter, ranked by how likely the earlier ticket is the same matter:
 - candidates are open tickets of the same community in the last HINT_DAYS days (the selector), of the
   same category when both are known;
 - two texts naming different estates ("农大家属院" / "西大街小区"), buildings ("3号楼" / "5号楼"), 单元,
   sides ("南门" / "北门", "东侧" / "西侧"), car plates, kinds of establishment ("小学" / "中学", "公司" /
-  "洗浴中心") or aspects (收费 / 态度 / 资质) are different matters, and so are two texts
-  whose 事项小类 (dispatch.matters) are both known and share none;
-- the text score is a cosine over character unigrams and bigrams weighted by their rarity in the
-  shipped complaints (every 4th row of fixtures/complaints_train.csv), after the place names are cut out: the place is
-  already the same, and "小区" or "反映" say nothing while "鸽" or "井盖" say a lot; a shared 事项小类
-  adds ITEM_BONUS and the same building BUILDING_BONUS (a re-call often names only the building and the
-  matter in other words: "2号楼楼道堆满杂物" / "2号楼楼梯间全是住户堆的破烂");
+  "洗浴中心") or aspects (收费 / 态度 / 资质) are different matters by rule (`vetoed`), and so are two
+  texts whose 事项小类 (dispatch.matters) are both known and share none;
+- the others get a probability from a logistic regression (`hint_probability`, weights in
+  fixtures/duplicate_hint_model.json, fitted by `manage.py fit_hint_model` on the sets of calls we wrote:
+  dispatch.hint_fitting) over `hint_features`: the text score — a cosine over character unigrams and
+  bigrams weighted by their rarity in the shipped complaints (every 4th row of
+  fixtures/complaints_train.csv), after the place names are cut out: the place is already the same, and
+  "小区" or "反映" say nothing while "鸽" or "井盖" say a lot —, the share of grams in common, the texts'
+  lengths, whether they share a 事项小类, a building, a kind, an aspect, a side or a 单元, and, when the
+  item model is there (classifier.items, routing's second reader), how alike its readings of the two
+  texts are (its scores softened and compared, each text's top item's rank in the other's reading);
 - candidates come from an index (hint_keys below, dispatch.models.TicketHintKey), not from every open
   ticket of the community.
 bench/duplicates.py measures re-calls suggested and unrelated calls suggested on sets we wrote, and that
-the strict rule merges none of the unrelated calls. Honest figures (sets written before tuning, each run
-once): 86 %, 68 % and 63 % of re-calls hinted on three unseen sets in turn (main's rule: 74 %, 60 %, 58 %),
-with 9 %, 14 % and 22 % of hard unrelated calls (same place and category) hinted, and 77 % / 28 % on a
-fourth (fresh4). The 单元/side/plate vetoes (issue 13's third round) cost no re-call on any set and cut
-fresh4's unrelated hints to 24 %; on the unseen fifth set (fresh5) 78 % of re-calls are hinted and 31 % of
-unrelated calls (main's rule: 78 % / 33 %); with the kind-of-establishment and aspect vetoes, on the
-unseen sixth (fresh6) 73 % / 32 % (the rule before these rounds: 74 % / 39 %): short of issue 13's
-90 % / 5 % (fixtures/README.md).
+the strict rule merges none of the unrelated calls. The hand-set score before the fitted model (the text
+score + 0.15 for a shared 事项小类 + 0.2 for the same building, ≥ 0.25) hinted 63–86 % of re-calls on the
+unseen sets in turn, with 9–36 % of hard unrelated calls (same place and category); the fitted model was
+chosen on leave-one-set-out figures (`fit_hint_model --report`: 90.8 % / 27.7 % at 0.4 over the ten hard
+sets) and run once on two sets it never saw: fresh10 86.5 % / 46.9 % (the hand-set score 70.8 % /
+36.5 %), fresh11 83.3 % / 30.2 % (72.9 % / 24.0 %) — more re-calls hinted, more hard unrelated calls too,
+fewer ordinary open tickets hinted; short of issue 13's 90 % / 5 % (README, fixtures/README.md).
 """
 
 import csv
 import hashlib
+import json
 import math
 import re
 import zlib
@@ -143,9 +147,8 @@ def rank_duplicates(content: str, tickets: list, *, limit: int = 5, threshold: f
 
 # --- hints ------------------------------------------------------------------------------------------
 
-HINT_THRESHOLD = 0.25
-ITEM_BONUS = 0.15
-BUILDING_BONUS = 0.2
+HINT_THRESHOLD = 0.4
+RANK_CAP = 50
 HINT_DAYS = 30
 _NOT_HANZI = re.compile(r"[\W_\d]+", re.UNICODE)
 # District before a street, streets, communities and villages: the place, not the matter.
@@ -222,12 +225,48 @@ def _weighted_cosine(a: dict, b: dict) -> float:
     return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
 
 
+class ItemView:
+    """What the duplicate hints read of the item model's scores for one text (classifier.items): its scores
+    softened at two temperatures and normed (two calls of one matter point at the same few items), the
+    rank of every item and the top score. Kept small: candidates' views are cached."""
+
+    __slots__ = ("ranks", "soft_coarse", "soft_sharp", "top", "top_score")
+
+    def __init__(self, scores: np.ndarray):
+        self.soft_sharp = _softened(scores, 0.1)
+        self.soft_coarse = _softened(scores, 0.3)
+        order = np.argsort(-scores)
+        self.ranks = np.empty(len(scores), dtype=np.int16)
+        self.ranks[order] = np.arange(len(scores), dtype=np.int16)
+        self.top = int(order[0])
+        self.top_score = float(scores[order[0]])
+
+
+def _softened(scores: np.ndarray, temperature: float) -> np.ndarray:
+    weights = np.exp((scores - scores.max()) / temperature)
+    return (weights / np.linalg.norm(weights)).astype(np.float32)
+
+
 class HintText:
-    """What the hint rule reads from one text, computed once (a candidate is compared with one call)."""
+    """What the hint rule reads from one text, computed once (a candidate is compared with one call).
+    `reader`: the item model (classifier.items.item_model()), or None to score on the words alone."""
 
-    __slots__ = ("aspects", "buildings", "estates", "items", "kinds", "lines", "plates", "sides", "units", "vector")
+    __slots__ = (
+        "aspects",
+        "buildings",
+        "estates",
+        "item_view",
+        "items",
+        "kinds",
+        "length",
+        "lines",
+        "plates",
+        "sides",
+        "units",
+        "vector",
+    )
 
-    def __init__(self, content: str, address: str = ""):
+    def __init__(self, content: str, address: str = "", reader=None):
         from dispatch.matters import aspects, buildings, compounds, kinds, lines, matter_items, plates, sides, units
 
         self.buildings = buildings(f"{address} {content}")
@@ -240,17 +279,60 @@ class HintText:
         self.lines = lines(content)
         self.items = matter_items(content)
         self.vector = _weights(matter_grams(content))
+        self.length = len(normalise_text(content))
+        self.item_view = ItemView(reader.scores(content)) if reader is not None and content else None
 
 
-def hint_score(new: HintText, old: HintText) -> float | None:
-    """The hint score of an earlier ticket for a new call, or None when they are different matters by
-    rule: different estates, buildings, 单元, sides (南门 / 北门, 东侧 / 西侧), car plates, kinds of
-    establishment, aspects (收费 / 态度 / 资质) or bus lines when both name one, or known 事项小类 with none
-    in common."""
+@lru_cache(maxsize=1024)
+def _candidate_hint_text(content: str, address: str, reader) -> HintText:
+    # An open ticket is a candidate of its community's calls for days: read it once (~5 KB with the item
+    # model's view; the reader is part of the key, so a retrained model reads the texts anew).
+    return HintText(content, address, reader)
+
+
+def _named(mine: frozenset, theirs: frozenset) -> float:
+    """1 when both texts name one and share it, -1 when either names none (disjoint ones are vetoed)."""
+    return 1.0 if mine & theirs else -1.0
+
+
+def hint_features(new: HintText, old: HintText) -> dict[str, float]:
+    """The figures the hint model weighs (HINT_MODEL's features; the item model's only when both texts
+    have its view)."""
+    grams_new, grams_old = new.vector.keys(), old.vector.keys()
+    union = len(grams_new | grams_old)
+    features = {
+        "text": _weighted_cosine(new.vector, old.vector),
+        "grams_jaccard": len(grams_new & grams_old) / union if union else 0.0,
+        "length_ratio": min(new.length, old.length) / max(new.length, old.length, 1),
+        "matter_items": _named(new.items, old.items),
+        "building": _named(new.buildings, old.buildings),
+        "kind": _named(new.kinds, old.kinds),
+        "aspect": _named(new.aspects, old.aspects),
+        "side": _named(new.sides, old.sides),
+        "unit": _named(new.units, old.units),
+    }
+    a, b = new.item_view, old.item_view
+    if a is not None and b is not None:
+        features.update(
+            item_sharp=float(a.soft_sharp @ b.soft_sharp),
+            item_coarse=float(a.soft_coarse @ b.soft_coarse),
+            item_same_top=1.0 if a.top == b.top else 0.0,
+            item_rank_old_top=float(min(a.ranks[b.top], RANK_CAP)),
+            item_rank_new_top=float(min(b.ranks[a.top], RANK_CAP)),
+            item_top_new=a.top_score,
+            item_top_old=b.top_score,
+        )
+    return features
+
+
+def vetoed(new: HintText, old: HintText) -> bool:
+    """Different matters by rule: different estates, buildings, 单元, sides (南门 / 北门, 东侧 / 西侧), car
+    plates, kinds of establishment, aspects (收费 / 态度 / 资质) or bus lines when both name one, or known
+    事项小类 with none in common."""
     from dispatch.matters import same_estate
 
     if not same_estate(new.estates, old.estates):
-        return None
+        return True
     for mine, theirs in (
         (new.buildings, old.buildings),
         (new.units, old.units),
@@ -259,36 +341,67 @@ def hint_score(new: HintText, old: HintText) -> float | None:
         (new.sides, old.sides),
         (new.plates, old.plates),
         (new.lines, old.lines),
+        (new.items, old.items),
     ):
         if mine and theirs and not (mine & theirs):
-            return None
-    shared = new.items & old.items
-    if new.items and old.items and not shared:
+            return True
+    return False
+
+
+def hint_model_path() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures" / "duplicate_hint_model.json"
+
+
+@lru_cache(maxsize=1)
+def hint_model() -> dict:
+    """The fitted weights (fixtures/duplicate_hint_model.json, written by `manage.py fit_hint_model`): one
+    logistic regression over the words' figures and one over those and the item model's."""
+    return json.loads(hint_model_path().read_text(encoding="utf-8"))
+
+
+def hint_probability(features: dict[str, float]) -> float:
+    """The shipped model's probability that the earlier ticket is the same matter."""
+    return variant_probability(hint_model()["variants"]["items" if "item_sharp" in features else "words"], features)
+
+
+def variant_probability(variant: dict, features: dict[str, float]) -> float:
+    """A fitted logistic regression's probability for one pair (variant: features, mean, scale, coef,
+    intercept)."""
+    x = (np.array([features[name] for name in variant["features"]]) - variant["mean"]) / variant["scale"]
+    return float(1.0 / (1.0 + math.exp(-(float(np.dot(variant["coef"], x)) + variant["intercept"]))))
+
+
+def hint_score(new: HintText, old: HintText) -> float | None:
+    """The hint score of an earlier ticket for a new call (the probability that it is the same matter), or
+    None when they are different matters by rule (`vetoed`)."""
+    if vetoed(new, old):
         return None
-    same_building = bool(new.buildings & old.buildings)
-    return (
-        _weighted_cosine(new.vector, old.vector)
-        + (ITEM_BONUS if shared else 0.0)
-        + (BUILDING_BONUS if same_building else 0.0)
-    )
+    return hint_probability(hint_features(new, old))
 
 
 def rank_hints(
-    content: str, tickets: list, *, address: str = "", category: str = "", limit: int = 5, threshold=None
+    content: str,
+    tickets: list,
+    *,
+    address: str = "",
+    category: str = "",
+    limit: int = 5,
+    threshold=None,
+    reader=None,
 ) -> list:
     """[(ticket, score)] best first, score ≥ HINT_THRESHOLD. A ticket whose category is known and differs
     from `category` (when given) is skipped; tickets need `content`, `address`, `category_code`,
-    `ai_category`."""
+    `ai_category`. `reader`: the item model, whose opinion of both texts the score then weighs too."""
     threshold = HINT_THRESHOLD if threshold is None else threshold
-    new = HintText(content, address)
+    new = HintText(content, address, reader)
     scored = []
     for t in tickets:
         other = t.category_code or t.ai_category
         if category and other and other != category:
             continue
-        score = hint_score(new, HintText(t.content, t.address))
+        score = hint_score(new, _candidate_hint_text(t.content or "", t.address or "", reader))
         if score is not None and score >= threshold:
-            scored.append((t, round(min(score, 1.0), 3)))
+            scored.append((t, round(score, 3)))
     scored.sort(key=lambda pair: pair[1], reverse=True)
     return scored[:limit]
 
@@ -301,24 +414,32 @@ def rank_hints(
 # is read whatever the number of open tickets, and the work is bounded by keys × tickets per key. With 6
 # rare bigrams (and at most 14 keys) a re-call in other words often shared none with its first call: with
 # 200 newer open tickets per community the intake's selector hinted 67.7 % of fresh4's re-calls where the
-# rule alone hinted 77.1 %, 66.7 % of fresh6's for 74.0 %; with 14 (and 22 keys) it hints what the rule
-# does on every set (bench/duplicates.py).
+# rule alone hinted 77.1 %, 66.7 % of fresh6's for 74.0 %; with 14 (and 22 keys) it hinted what the rule
+# did on every set (bench/duplicates.py). The fitted hint model also hints re-calls that share few words
+# with their first call; for those the item model's ITEM_KEYS top items are keys too (fresh11: the
+# selector hinted 76.0 % where the rule hints 83.3 %; with the item keys 82.3 %). After a change of keys,
+# `manage.py rebuild_ticket_indexes` files the open tickets anew.
 RARE_GRAMS = 14
 MAX_KEYS = 22
+ITEM_KEYS = 2
 
 
 def _key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
-def hint_keys(content: str, address: str = "") -> list[int]:
-    """The hashed keys a text is filed and looked up under (at most MAX_KEYS, the most telling first)."""
+def hint_keys(content: str, address: str = "", reader=None) -> list[int]:
+    """The hashed keys a text is filed and looked up under (at most MAX_KEYS, the most telling first).
+    `reader`: the item model, whose ITEM_KEYS top items are keys too."""
     from dispatch.matters import buildings, compounds, matter_items
 
     n, df = _document_frequencies()
     grams = {g for g in matter_grams(content) if len(g) == 2}
     rare = sorted(grams, key=lambda g: (df.get(g, 0), g))[:RARE_GRAMS]
     names = [f"i:{item}" for item in sorted(matter_items(content))]
+    if reader is not None and content:
+        scores = reader.scores(content)
+        names += [f"m:{reader.classes[i]}" for i in np.argsort(-scores)[:ITEM_KEYS]]
     names += [f"b:{b}" for b in sorted(buildings(f"{address} {content}"))]
     names += [f"e:{e}" for e in sorted(compounds(f"{address} {content}"))]
     names += [f"g:{g}" for g in rare]

@@ -49,9 +49,11 @@ def duplicate_hints(
     limit: int = 5,
 ) -> list:
     """[(ticket, score)] best first: open tickets of `community` filed in the last HINT_DAYS days that
-    rank_hints keeps (same estate/building and matter, close text, same category when both are known).
+    rank_hints keeps (not different matters by rule, the same category when both are known, and likely the
+    same matter by the hint model, which weighs the item model's reading of both texts too).
     `visible` (a queryset of tickets) limits the candidates to what the caller may see. Bounded work,
     whatever the number of open tickets: at most 3 queries on PostgreSQL, MAX_KEYS + 2 on SQLite."""
+    from classifier.items import item_model
     from dispatch.duplicates import HINT_DAYS, hint_keys, rank_hints
 
     if community is None or not (content or "").strip():
@@ -62,7 +64,8 @@ def duplicate_hints(
         .exclude(status__in=Ticket.FINAL_STATUSES)
         .exclude(pk=exclude_pk)
     )
-    ids = _keyed_ticket_ids(community, hint_keys(content, address), since)
+    reader = item_model()
+    ids = _keyed_ticket_ids(community, hint_keys(content, address, reader), since)
     ids |= set(open_recent.order_by("-created_at").values_list("pk", flat=True)[:NEWEST_HINT_CANDIDATES])
     # The window and status again: a key row is as old as its ticket, but the ticket may have moved on.
     tickets = open_recent.filter(pk__in=ids)
@@ -70,7 +73,7 @@ def duplicate_hints(
         tickets = tickets.filter(pk__in=visible.values("pk"))
     tickets = tickets.only("id", "number", "content", "address", "status", "created_at", "category_code", "ai_category")
     ordered = sorted(tickets, key=lambda t: t.created_at, reverse=True)
-    return rank_hints(content, ordered, address=address, category=category, limit=limit)
+    return rank_hints(content, ordered, address=address, category=category, limit=limit, reader=reader)
 
 
 DUPLICATE_DAYS = 30

@@ -284,9 +284,11 @@ def ticket_route_with_waiting(*, ticket_id: int, batch: int | None = None) -> in
 
 def hint_key_rows(t: Ticket, community_code: str) -> list[TicketHintKey]:
     """The rows filing a ticket under its duplicate-hint keys (dispatch.duplicates.hint_keys)."""
+    from classifier.items import item_model
+
     return [
         TicketHintKey(ticket_id=t.pk, community_id=community_code, key=key, created_at=t.created_at)
-        for key in set(hint_keys(t.content, t.address))
+        for key in set(hint_keys(t.content, t.address, item_model()))
     ]
 
 
