@@ -148,11 +148,19 @@ SETS = [
         "fresh10 set (written by another engineer, run before and after the item model)",
         ROOT / "bench" / "routing_fresh10.csv",
     ),
+    (
+        "fresh11 set (written by another engineer, run with the words alone and with the item model)",
+        ROOT / "bench" / "routing_fresh11.csv",
+    ),
+    (
+        "fresh12 set (written by another engineer, run once on 2026-12-03's code, then read)",
+        ROOT / "bench" / "routing_fresh12.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (
-    "fresh11 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh11.csv",
+    "fresh13 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh13.csv",
 )
 
 

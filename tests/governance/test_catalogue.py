@@ -71,6 +71,39 @@ def test_frequent_items_are_set_by_hand(zhengzhou_small, path, lead, assists, ki
 
 
 @pytest.mark.django_db
+def test_social_insurance_pensions_and_tax_need_no_place_but_an_employers_wages_do(zhengzhou_small):
+    """社保、医保、养老金 and tax are administered city-wide (市级统筹): a caller asking about them often
+    names no place, and the city bureau answers; with a district named, its bureau does. A matter of one
+    employer (its wages) still needs the district."""
+    z = zhengzhou_small
+    for path, unit in [
+        ("劳动和社会保障/退休政策及待遇/退休金发放", "renshe"),
+        ("劳动和社会保障/城镇职工社会保险/职工医疗保险", "yibao"),
+        ("经济管理/金融财税/税收征管", "shuiwu"),
+    ]:
+        matter = item(path)
+        assert matter.place_needed == "none", path
+        city = department_for_item(item=matter, district=None)
+        assert (city.lead.dept_type, city.lead.level) == (unit, "city"), path
+        local = department_for_item(item=matter, district=z.district)
+        assert (local.lead.dept_type, local.lead.region_id) == (unit, z.district.code), path
+    wages = department_for_item(item=item("劳动和社会保障/工资福利/工资发放"), district=None)
+    assert wages.lead is None and wages.reason.startswith(PLACE_UNKNOWN)
+
+
+@pytest.mark.django_db
+def test_land_contracts_go_to_the_agriculture_bureau_with_the_township(zhengzhou_small):
+    for path in ("农村农业/土地承包经营/土地承包", "农村农业/土地承包经营/土地流转"):
+        i = item(path)
+        assert (i.lead_department_type, i.assist_department_types, i.kind, i.place_needed) == (
+            "nongye",
+            ["street_office"],
+            "functional",
+            "district",
+        ), path
+
+
+@pytest.mark.django_db
 def test_every_item_resolves_to_an_existing_unit_in_every_district(all_departments):
     """For each of the 15 districts, with a street of it as the place: every item's lead and assisting
     types exist, so no item ever falls back to the 兜底 owner or is left without a unit. Items with the same
