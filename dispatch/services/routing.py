@@ -18,7 +18,7 @@ from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import ticket_transition
 from dispatch.services.notifications import notifications_deferred, notify
-from governance.selectors import grid_for_address, region_for_address
+from governance.selectors import grid_for_address, region_for_address, routable_place
 from governance.selectors.routing import routing_decision
 
 logger = logging.getLogger(__name__)
@@ -56,13 +56,12 @@ def _place(ticket: Ticket) -> dict:
             {"community": c.community.code if c.community else None, "score": round(float(c.score), 3)}
             for c in match.candidates[:3]
         ]
+        district, street, community = routable_place(match)
         if match.certain:
-            found.update(district=match.district, street=match.street, community=match.community)
-        elif match.district is not None and ticket.district_id is None:
+            found.update(district=district, street=street, community=community)
+        elif district is not None and ticket.district_id is None:
             # The district alone can be certain when the community is not (e.g. same name in two streets).
-            districts = {c.district.code for c in match.candidates if c.district is not None}
-            if len(districts) <= 1:
-                found["district"] = match.district
+            found["district"] = district
     community = found.get("community") or ticket.community
     if community is not None and ticket.grid_id is None:
         found["grid"] = grid_for_address(community=community, text=text)

@@ -6,6 +6,7 @@ from governance.selectors.address import (
     address_index,
     address_index_invalidate,
     region_for_address,
+    routable_place,
 )
 from governance.selectors.catalogue import ItemChoice, ItemScore, catalogue_index, item_choose
 from governance.selectors.departments import (
@@ -62,6 +63,7 @@ __all__ = [
     "item_choices",
     "item_choose",
     "region_for_address",
+    "routable_place",
     "region_get",
     "may_report_in",
     "street_office_for",

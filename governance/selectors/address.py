@@ -261,6 +261,15 @@ def region_for_address(text: str) -> AddressMatch:
     return AddressMatch(**agreed, score=best_score, certain=False, candidates=candidates)
 
 
+def routable_place(match: AddressMatch) -> tuple[Region | None, Region | None, Region | None]:
+    """(district, street, community) that routing may act on: all of a certain match; of an uncertain one,
+    the district its close readings agree on ("二七区大学路与陇海路交叉口": 二七区 named in full, the roads
+    also read as places of other districts far behind), never a street or community it is unsure of."""
+    if match.certain:
+        return match.district, match.street, match.community
+    return match.district, None, None
+
+
 def _corroborated_core(matched: str, strengths: dict[str, float]) -> bool:
     """A bare core of three or more characters that is no road name ("关虎屯", not "新郑路") under a district
     named in full: "金水区关虎屯" is as good as "金水区关虎屯村"."""
