@@ -105,9 +105,9 @@ class ItemModel:
         self.classes = list(svm.classes_)
 
     def scores(self, text: str) -> np.ndarray:
-        """The score of every item for a text, in the order of `classes` (read-only). Routing asks for one
-        ticket's scores three times (its opinion, its duplicate-hint keys, the hint's reading of it): the
-        last few texts' scores are kept."""
+        """The score of every item for a text, in the order of `classes` (read-only). Routing asks twice for
+        a ticket's scores (its opinion, its duplicate-hint keys) and the intake twice for a call's (its
+        hint keys, the hint's reading of it): the last few texts' scores are kept."""
         return _scores(self, text)
 
     def _read(self, text: str) -> np.ndarray:
