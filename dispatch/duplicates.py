@@ -296,8 +296,8 @@ def _named(mine: frozenset, theirs: frozenset) -> float:
 
 
 def hint_features(new: HintText, old: HintText) -> dict[str, float]:
-    """The figures the hint model weighs (HINT_MODEL's features; the item model's only when both texts
-    have its view)."""
+    """The figures the hint model weighs (the `features` of hint_model()'s variants; the item model's only
+    when both texts have its view)."""
     grams_new, grams_old = new.vector.keys(), old.vector.keys()
     union = len(grams_new | grams_old)
     features = {
