@@ -3,8 +3,8 @@ many unrelated calls get any suggestion, and that the strict 并单 rule merges 
 `.venv/bin/python bench/duplicates.py` (the tuning sets) or `… --unseen` (the set kept unseen, run once).
 
 Two measurements:
-- rule: dispatch.duplicates.hint_score on the texts (no tickets; the item model reads them, as the intake's
-  does), per threshold;
+- rule: the shipped hint model on the pairs the intake compares (dispatch.hint_fitting; no tickets, the
+  item model reading the texts as the intake's does), per threshold;
 - database: the intake's path (dispatch.selectors.duplicate_hints) in a throw-away SQLite database: the
   first calls filed open in their communities, routed the way routing files them (hint keys), with
   FILLER other open tickets per community (shipped complaints) beside them; counts the queries per hint.
@@ -52,8 +52,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from dispatch.duplicates import HINT_THRESHOLD, THRESHOLD, HintText, hint_score, similarity  # noqa: E402
-from dispatch.hint_fitting import load_call_set, open_matters  # noqa: E402
+from dispatch.duplicates import HINT_THRESHOLD, THRESHOLD, similarity  # noqa: E402
+from dispatch.hint_fitting import calls, figures, load_call_set, open_matters, pairs  # noqa: E402
 
 TUNING = [
     ("dev", "duplicate_calls.json", "written first; the 事项小类 word lists were built against it"),
@@ -132,33 +132,11 @@ def load(name: str) -> dict:
 
 
 def rule_figures(data: dict, *, use_category: bool) -> dict:
+    """{threshold: (re-calls hinted, unrelated calls hinted)} by the shipped hint model (dispatch.hint_fitting)."""
     from classifier.items import item_model
 
-    reader = item_model()
-    first = {m["id"]: HintText(m["first"]["text"], m["first"]["address"], reader) for m in data["matters"]}
-
-    def fires(call: HintText, category: str, m: dict, threshold: float) -> bool:
-        if use_category and m["category"] != category:
-            return False
-        score = hint_score(call, first[m["id"]])
-        return score is not None and score >= threshold
-
-    out = {}
-    for threshold in THRESHOLDS:
-        hits = [
-            fires(HintText(r["text"], r["address"], reader), m["category"], m, threshold)
-            for m in data["matters"]
-            for r in m["recalls"]
-        ]
-        wrong = [
-            any(
-                fires(HintText(u["text"], u["address"], reader), u["category"], m, threshold)
-                for m in open_matters(data, u)
-            )
-            for u in data["unrelated"]
-        ]
-        out[threshold] = (sum(hits) / len(hits), sum(wrong) / len(wrong))
-    return out
+    rows = pairs(data, item_model(), same_category=use_category)
+    return {threshold: figures(rows, calls(data), threshold) for threshold in THRESHOLDS}
 
 
 def strict_figures(data: dict) -> tuple[float, int, int]:

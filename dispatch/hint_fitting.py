@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dispatch.duplicates import HintText, hint_features, variant_probability, vetoed
+from dispatch.duplicates import HintText, hint_features, hint_probability, variant_probability, vetoed
 
 WORD_FEATURES = (
     "text",
@@ -79,8 +79,9 @@ def open_matters(data: dict, call: dict) -> list[dict]:
     return [m for m in data["matters"] if m["community"] == call["community"] and m["id"] != call.get("of")]
 
 
-def pairs(data: dict, reader=None) -> list[tuple[dict, int, str]]:
-    """(features, same matter 1/0, the call it belongs to) for every pair the intake would score."""
+def pairs(data: dict, reader=None, *, same_category: bool = True) -> list[tuple[dict, int, str]]:
+    """(features, same matter 1/0, the call it belongs to) for every pair the intake would score
+    (`same_category=False`: as it would with the call's category unknown)."""
     texts: dict[tuple[str, str], HintText] = {}
 
     def text(call: dict) -> HintText:
@@ -92,7 +93,7 @@ def pairs(data: dict, reader=None) -> list[tuple[dict, int, str]]:
     out = []
 
     def add(call: dict, category: str, matter: dict, label: int, group: str) -> None:
-        if category != matter["category"]:
+        if same_category and category != matter["category"]:
             return
         new, old = text(call), text(matter["first"])
         if not vetoed(new, old):
@@ -129,11 +130,12 @@ def fit_variant(rows: list[tuple[dict, int, str]], features: tuple[str, ...]) ->
     }
 
 
-def figures(rows, variant: dict, counts: tuple[int, int], threshold: float) -> tuple[float, float]:
-    """(share of re-calls hinted their first call, share of unrelated calls hinted any open matter)."""
+def figures(rows, counts: tuple[int, int], threshold: float, probability=hint_probability) -> tuple[float, float]:
+    """(share of re-calls hinted their first call, share of unrelated calls hinted any open matter) of a set's
+    `pairs` and `calls`, by the shipped model or by `probability` (features → probability)."""
     fired = defaultdict(bool)
     for features, _, group in rows:
-        fired[group] |= variant_probability(variant, features) >= threshold
+        fired[group] |= probability(features) >= threshold
     recalls = sum(v for g, v in fired.items() if g.startswith("re-call:"))
     unrelated = sum(v for g, v in fired.items() if g.startswith("unrelated:"))
     return recalls / max(counts[0], 1), unrelated / max(counts[1], 1)
@@ -145,5 +147,5 @@ def leave_one_set_out(sets: dict[str, tuple[list, tuple[int, int]]], features, t
     for name, (rows, counts) in sets.items():
         others = [r for other, (rs, _) in sets.items() if other != name for r in rs]
         variant = fit_variant(others, features)
-        out[name] = {t: figures(rows, variant, counts, t) for t in thresholds}
+        out[name] = {t: figures(rows, counts, t, lambda f, v=variant: variant_probability(v, f)) for t in thresholds}
     return out

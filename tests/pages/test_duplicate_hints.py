@@ -14,7 +14,6 @@ from dispatch.duplicates import (
     HINT_THRESHOLD,
     THRESHOLD,
     HintText,
-    hint_probability,
     hint_score,
     rank_hints,
     similarity,
@@ -143,18 +142,10 @@ def set_figures(name: str) -> tuple[float, float]:
     """(share of re-calls whose first call is hinted, share of unrelated calls hinted anything among the
     other matters of their community) on one of the sets we wrote, the category known as the selector
     compares it, the words alone (bench/duplicates.py prints more, the item model's reading included)."""
-    from dispatch.duplicates import HINT_THRESHOLD
-    from dispatch.hint_fitting import calls, load_call_set, pairs
+    from dispatch.hint_fitting import calls, figures, load_call_set, pairs
 
     data = load_call_set(Path(settings.BASE_DIR) / "fixtures" / name)
-    fired = {}
-    for features, _, group in pairs(data):
-        fired[group] = fired.get(group, False) or hint_probability(features) >= HINT_THRESHOLD
-    recalls, unrelated = calls(data)
-    return (
-        sum(v for g, v in fired.items() if g.startswith("re-call:")) / recalls,
-        sum(v for g, v in fired.items() if g.startswith("unrelated:")) / unrelated,
-    )
+    return figures(pairs(data), calls(data), HINT_THRESHOLD)
 
 
 @pytest.mark.parametrize("name", ["duplicate_calls.json", "duplicate_calls_heldout.json", "duplicate_calls_test.json"])

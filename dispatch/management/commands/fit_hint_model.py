@@ -74,23 +74,19 @@ class Command(BaseCommand):
                 for name, by_threshold in figures.items():
                     cells = "".join(f"{r:7.1%}/{u:6.1%}" for r, u in by_threshold.values())
                     self.stdout.write(f"   {name[:-5].removeprefix('duplicate_calls'):10} {cells}")
-                mean = [
-                    (
-                        sum(figures[n][t][0] for n in names) / len(names),
-                        sum(figures[n][t][1] for n in names) / len(names),
-                    )
-                    for t in REPORT_THRESHOLDS
-                ]
-                self.stdout.write("   mean       " + "".join(f"{r:7.1%}/{u:6.1%}" for r, u in mean))
+                self.stdout.write("   mean       " + _mean(figures, names))
                 hard = [n for n in names if not any("of" in u for u in data[n]["unrelated"])]
                 if hard:
-                    mean = [
-                        (
-                            sum(figures[n][t][0] for n in hard) / len(hard),
-                            sum(figures[n][t][1] for n in hard) / len(hard),
-                        )
-                        for t in REPORT_THRESHOLDS
-                    ]
-                    self.stdout.write("   mean, hard " + "".join(f"{r:7.1%}/{u:6.1%}" for r, u in mean))
+                    self.stdout.write("   mean, hard " + _mean(figures, hard))
                     self.stdout.write(f"   (hard: the {len(hard)} sets whose unrelated calls share place and category)")
             self.stdout.write(f"(HINT_THRESHOLD = {HINT_THRESHOLD})")
+
+
+def _mean(figures: dict, names: list[str]) -> str:
+    """The sets' mean re-calls / unrelated hinted at each threshold, as one report line's cells."""
+    cells = []
+    for t in REPORT_THRESHOLDS:
+        recalls = sum(figures[n][t][0] for n in names) / len(names)
+        unrelated = sum(figures[n][t][1] for n in names) / len(names)
+        cells.append(f"{recalls:7.1%}/{unrelated:6.1%}")
+    return "".join(cells)
