@@ -1,7 +1,7 @@
 import pytest
 
 from governance.models import Region
-from governance.selectors import region_for_address
+from governance.selectors import region_for_address, routable_place
 from tests.factories import CommunityRegionFactory
 
 
@@ -228,3 +228,18 @@ def test_an_official_name_written_with_a_traditional_character_is_found_in_eithe
 
     assert expected[2] == "410103011015"
     assert codes(region_for_address("二七区嵩山路街道启福社区")) == expected
+
+
+def test_routing_keeps_a_district_named_in_full_whatever_far_readings_of_the_roads_say(all_divisions):
+    """routable_place: 陇海路 also reads as a place in 巩义市, far behind; 二七区 is named in full, so
+    routing may act on the district (the street and community stay unknown)."""
+    match = region_for_address("二七区大学路与陇海路交叉口往南50米")
+    assert match.certain is False
+    assert {c.district.name for c in match.candidates if c.district} > {"二七区"}
+    district, street, community = routable_place(match)
+    assert (district.name, street, community) == ("二七区", None, None)
+
+
+def test_routing_takes_no_district_from_an_ambiguous_street(all_divisions):
+    district, street, community = routable_place(region_for_address("东风路街道"))
+    assert (district, street, community) == (None, None, None)
