@@ -140,7 +140,19 @@ class DispatchCatalogueAdmin(admin.ModelAdmin):
 
 
 class CatalogueItemForm(DepartmentTypesForm):
+    TYPE_FIELDS = (*DepartmentTypesForm.TYPE_FIELDS, "rural_lead_department_type")
+
     lead_department_type = forms.ChoiceField(label="牵头单位职能类型")
+    rural_lead_department_type = forms.ChoiceField(
+        label="乡镇牵头单位职能类型",
+        required=False,
+        help_text=CatalogueItem._meta.get_field("rural_lead_department_type").help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["rural_lead_department_type"]
+        field.choices = [("", "—（与牵头单位相同）"), *field.choices]
 
     class Meta:
         model = CatalogueItem
@@ -151,6 +163,7 @@ class CatalogueItemForm(DepartmentTypesForm):
             "subitem",
             "lead_department_type",
             "assist_department_types",
+            "rural_lead_department_type",
             "level",
             "kind",
             "place_needed",
@@ -164,6 +177,8 @@ class CatalogueItemForm(DepartmentTypesForm):
         lead = cleaned.get("lead_department_type")
         if lead == "street_office" and cleaned.get("place_needed") != CatalogueItem.PlaceNeeded.STREET:
             self.add_error("place_needed", "街道牵头的属地事项须明确街道")
+        if cleaned.get("rural_lead_department_type") == lead:
+            cleaned["rural_lead_department_type"] = ""
         return cleaned
 
 

@@ -248,6 +248,12 @@ class CatalogueItem(models.Model):
     subitem = models.CharField("细项", max_length=32, blank=True)
     lead_department_type = models.CharField("牵头单位职能类型", max_length=32)
     assist_department_types = models.JSONField("协办单位职能类型", default=list, blank=True)
+    rural_lead_department_type = models.CharField(
+        "乡镇牵头单位职能类型",
+        max_length=32,
+        blank=True,
+        help_text="事发地在乡、镇时改由此类单位牵头（如 street_office：乡镇政府属地负责村内公共设施），原牵头单位协办；空则不变",
+    )
     level = models.CharField("承办层级", max_length=16, choices=Level.choices)
     kind = models.CharField("属地/条线", max_length=16, choices=Kind.choices)
     place_needed = models.CharField("所需属地", max_length=16, choices=PlaceNeeded.choices)

@@ -35,12 +35,33 @@ class ItemAssignment:
     is_fallback: bool = False
     missing_place: str | None = None
     reason: str = ""
+    rural: bool = False  # the place is a township and the item's 乡镇牵头 type leads in its lead's stead
+
+    @property
+    def kind(self) -> str:
+        """The item's kind as routed here: 属地 where a township's government leads in a 条线 item's stead."""
+        if self.rural and self.lead is not None and self.lead.dept_type == STREET_OFFICE:
+            return CatalogueItem.Kind.TERRITORIAL
+        return self.item.kind
 
 
 def _street_code(region: Region | None) -> str | None:
     if region is None or region.level in (Region.Level.CITY, Region.Level.DISTRICT):
         return None
     return region.code[:9] + "000"
+
+
+TOWNSHIP_SUFFIXES = ("镇", "乡")
+
+
+def is_township(street_code: str) -> bool:
+    """Whether a street-level division is a township (乡/镇) rather than an urban 街道."""
+    return memo(("township", street_code), lambda: _is_township_read(street_code))
+
+
+def _is_township_read(street_code: str) -> bool:
+    name = Region.objects.filter(code=street_code).values_list("official_name", flat=True).first()
+    return bool(name) and name.endswith(TOWNSHIP_SUFFIXES)
 
 
 def _unit_of_type(*, dept_type: str, level: str, district_code: str | None, street_code: str | None):
@@ -63,6 +84,8 @@ def department_for_item(
       (社会生活噪声: the 派出所 and the community of the place act);
     - assists are resolved the same way; an assisting street office is left out when the street is
       unknown, as is any assisting unit that does not exist;
+    - in a township (乡/镇) an item with a 乡镇牵头 type (`rural_lead_department_type`) is led by that type
+      instead, its usual lead assisting (`rural=True`): village lamps and roads are the township's;
     - a lead type with no active unit in the district → the district's 兜底 (`is_fallback=True`).
     """
     street = (
@@ -70,8 +93,12 @@ def department_for_item(
     )
     street_code = _street_code(street)
     district_code = district_code_of(street or district)
+    lead_type, assist_types = item.lead_department_type, list(item.assist_department_types or [])
+    rural = bool(item.rural_lead_department_type) and street_code is not None and is_township(street_code)
+    if rural:
+        lead_type, assist_types = item.rural_lead_department_type, [lead_type, *assist_types]
     needs = item.place_needed
-    if item.lead_department_type == STREET_OFFICE:
+    if lead_type == STREET_OFFICE:
         needs = CatalogueItem.PlaceNeeded.STREET
     if needs == CatalogueItem.PlaceNeeded.STREET and street_code is None:
         return ItemAssignment(
@@ -79,20 +106,18 @@ def department_for_item(
         )
     if needs == CatalogueItem.PlaceNeeded.DISTRICT and district_code is None:
         return ItemAssignment(item=item, lead=None, missing_place="district", reason=PLACE_UNKNOWN + "（需明确区县）")
-    lead = _unit_of_type(
-        dept_type=item.lead_department_type, level=item.level, district_code=district_code, street_code=street_code
-    )
+    lead = _unit_of_type(dept_type=lead_type, level=item.level, district_code=district_code, street_code=street_code)
     is_fallback = lead is None
     if lead is None:
         lead = fallback_department(district=street or district)
     assists = []
-    for dept_type in item.assist_department_types or []:
+    for dept_type in assist_types:
         dept = _unit_of_type(
             dept_type=dept_type, level=item.level, district_code=district_code, street_code=street_code
         )
         if dept is not None and dept.pk != lead.pk and dept not in assists:
             assists.append(dept)
-    return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback)
+    return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback, rural=rural)
 
 
 def item_choices() -> list[tuple[str, list[tuple[int, str]]]]:

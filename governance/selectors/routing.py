@@ -101,7 +101,8 @@ class RoutingDecision:
     def as_event_data(self) -> dict:
         data = {"auto": self.auto, "reason": self.reason, "item_suggestions": self.suggestions}
         if self.item is not None:
-            data.update(item=self.item.pk, item_path=self.item.path, item_kind=self.item.kind)
+            kind = self.assignment.kind if self.assignment is not None else self.item.kind
+            data.update(item=self.item.pk, item_path=self.item.path, item_kind=kind)
         if self.assignment is not None and self.assignment.lead is not None:
             data.update(unit=self.assignment.lead.pk, unit_name=self.assignment.lead.name)
         return data
@@ -110,7 +111,7 @@ class RoutingDecision:
 def _suggestion(score, item: CatalogueItem | None, assignment: ItemAssignment | None) -> dict:
     out = score.as_dict()
     if item is not None:
-        out["kind"] = item.kind
+        out["kind"] = assignment.kind if assignment is not None else item.kind
     lead = assignment.lead if assignment is not None else None
     out["unit"] = lead.pk if lead is not None else None
     out["unit_name"] = lead.name if lead is not None else (assignment.reason if assignment else "")
@@ -178,6 +179,8 @@ def _second_reader(decision: RoutingDecision, *, text: str, district, street) ->
         if lead.dept_type == opinion.unit_type or opinion.gap < settings.ROUTING_ITEM_MODEL_VETO_GAP:
             return decision
         model_item = _item_by_path(opinion.item_path)
+        if model_item is not None and _lead_type_at(model_item, district=district, street=street) == lead.dept_type:
+            return decision  # the model's item is led by the same unit here (a township's, say)
         reason = REASON_MODEL_DISAGREES.format(
             a=decision.item.name,
             u=lead.name,
@@ -194,11 +197,19 @@ def _second_reader(decision: RoutingDecision, *, text: str, district, street) ->
     if assignment.lead is None:
         return decision
     reason = REASON_MODEL_DECIDES.format(
-        why=decision.reason.split("，")[0].split("：")[0], m=item.name, k=KIND_WORDS[item.kind], u=assignment.lead.name
+        why=decision.reason.split("，")[0].split("：")[0],
+        m=item.name,
+        k=KIND_WORDS[assignment.kind],
+        u=assignment.lead.name,
     )
     if assignment.is_fallback:
         reason += "（牵头单位缺失，由兜底单位承办）"
     return replace(decision, auto=True, reason=reason, item=item, assignment=assignment)
+
+
+def _lead_type_at(item: CatalogueItem, *, district, street) -> str:
+    lead = department_for_item(item=item, district=district, street=street).lead
+    return lead.dept_type if lead is not None else item.lead_department_type
 
 
 def _item_by_path(path: str) -> CatalogueItem | None:
@@ -252,7 +263,7 @@ def _words_decision(
             suggestions=suggestions,
         )
     if chosen_item is not None:
-        reason = REASON_CHOSEN.format(a=item.name, k=KIND_WORDS[item.kind], u=assignment.lead.name)
+        reason = REASON_CHOSEN.format(a=item.name, k=KIND_WORDS[assignment.kind], u=assignment.lead.name)
         return RoutingDecision(
             auto=True, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions
         )
@@ -273,7 +284,7 @@ def _words_decision(
             )
         corroborated = "；" + REASON_CORROBORATED.format(c=top, p=trained[top])
     words = "、".join(choice.best.words)
-    reason = f"事项“{item.name}”（识别词：{words}），{KIND_WORDS[item.kind]}事项 → {assignment.lead.name}"
+    reason = f"事项“{item.name}”（识别词：{words}），{KIND_WORDS[assignment.kind]}事项 → {assignment.lead.name}"
     reason += corroborated
     if assignment.is_fallback:
         reason += "（牵头单位缺失，由兜底单位承办）"

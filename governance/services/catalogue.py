@@ -26,6 +26,7 @@ COLUMNS = [
     "subitem",
     "lead",
     "assists",
+    "rural_lead",
     "level",
     "kind",
     "place_needed",
@@ -34,6 +35,8 @@ COLUMNS = [
     "is_active",
 ]
 KEY = ("level1", "level2", "level3", "subitem")
+# Columns a city's older file may lack (read as empty).
+OPTIONAL_COLUMNS = ("rural_lead",)
 
 
 def shipped_catalogue_path() -> Path:
@@ -81,7 +84,7 @@ def shipped_catalogue_words() -> list[tuple[str, str, list[str]]]:
 def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
     items, seen = [], set()
     for line, row in enumerate(rows, start=2):
-        values = {c: (row[c] or "").strip() for c in COLUMNS}
+        values = {c: (row.get(c) or "").strip() for c in COLUMNS}
         if not (values["level1"] and values["level2"] and values["level3"]):
             raise CatalogueImportError(f"第{line}行 一级/二级/三级分类不能为空")
         key = tuple(values[c] for c in KEY)
@@ -89,7 +92,7 @@ def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
             raise CatalogueImportError(f"第{line}行 事项重复：{'/'.join(p for p in key if p)}")
         seen.add(key)
         assists = split_words(values["assists"])
-        for dept_type in [values["lead"], *assists]:
+        for dept_type in [values["lead"], *assists, *([values["rural_lead"]] if values["rural_lead"] else [])]:
             if dept_type not in types:
                 raise CatalogueImportError(f"第{line}行 单位类型 {dept_type!r} 不存在（先在承办单位中建立）")
         items.append(
@@ -100,6 +103,7 @@ def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
                 subitem=values["subitem"],
                 lead_department_type=values["lead"],
                 assist_department_types=[a for a in assists if a != values["lead"]],
+                rural_lead_department_type="" if values["rural_lead"] == values["lead"] else values["rural_lead"],
                 level=_choice(values["level"], CatalogueItem.Level, "level", line),
                 kind=_choice(values["kind"], CatalogueItem.Kind, "kind", line),
                 place_needed=_choice(values["place_needed"], CatalogueItem.PlaceNeeded, "place_needed", line),
@@ -113,8 +117,12 @@ def _parse(rows: list[dict], types: set[str]) -> list[CatalogueItem]:
     return items
 
 
-# The item's fields a re-import may change: every column but the key (two have other names in the CSV).
-FIELD_OF_COLUMN = {"lead": "lead_department_type", "assists": "assist_department_types"}
+# The item's fields a re-import may change: every column but the key (three have other names in the CSV).
+FIELD_OF_COLUMN = {
+    "lead": "lead_department_type",
+    "assists": "assist_department_types",
+    "rural_lead": "rural_lead_department_type",
+}
 EDITABLE = [FIELD_OF_COLUMN.get(c, c) for c in COLUMNS if c not in KEY]
 
 
@@ -127,7 +135,7 @@ def catalogue_import(*, text: str, update_existing: bool = True, deactivate_miss
     (一级/二级/三级/细项); `update_existing=False` only adds missing items (what seeding does, so admin edits
     survive a re-seed); `deactivate_missing=True` switches off items the file no longer lists."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or []) and c not in OPTIONAL_COLUMNS]
     if missing:
         raise CatalogueImportError(f"缺少列：{'、'.join(missing)}")
     items = _parse(list(reader), known_department_types())
@@ -177,6 +185,7 @@ def catalogue_export() -> str:
                 "subitem": item.subitem,
                 "lead": item.lead_department_type,
                 "assists": " ".join(item.assist_department_types or []),
+                "rural_lead": item.rural_lead_department_type,
                 "level": item.level,
                 "kind": item.kind,
                 "place_needed": item.place_needed,

@@ -2,10 +2,12 @@
 
 import csv
 import io
+import itertools
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 
 from governance.models import CatalogueItem, Department, Region
 from governance.selectors import PLACE_UNKNOWN, department_for_item
@@ -71,6 +73,31 @@ def test_frequent_items_are_set_by_hand(zhengzhou_small, path, lead, assists, ki
 
 
 @pytest.mark.django_db
+def test_in_a_township_village_lamps_and_roads_are_led_by_the_township(zhengzhou_small):
+    """A township (乡/镇) looks after its villages' lamps, drains and roads: there the township government
+    leads and the county's department assists; in a 街道, or with only the county known, the department
+    leads as everywhere."""
+    z = zhengzhou_small
+    township = Region.objects.get(level="street", parent=z.zhongmou, official_name="韩寺镇")
+    village = Region.objects.filter(parent=township).order_by("code").first()
+    for path, usual in [
+        ("城乡建设/城市建设和市政管理/城市公共设施", "chengguan"),
+        ("城乡建设/城市建设和市政管理/基础设施", "zhujian"),
+    ]:
+        matter = item(path)
+        assert matter.rural_lead_department_type == "street_office", path
+        there = department_for_item(item=matter, district=z.zhongmou, street=village)
+        assert (there.lead.name, there.rural, there.kind) == ("韩寺镇人民政府", True, "territorial"), path
+        assert [(d.dept_type, d.region_id) for d in there.assists] == [(usual, z.zhongmou.code)], path
+        for street in (z.zhongmou_street, z.zhongmou_community, None):
+            county = department_for_item(item=matter, district=z.zhongmou, street=street)
+            assert (county.lead.dept_type, county.lead.region_id) == (usual, z.zhongmou.code), (path, street)
+            assert (county.rural, county.kind) == (False, "functional"), (path, street)
+    illegal_building = item("城乡建设/城乡规划/违章建筑")
+    assert department_for_item(item=illegal_building, district=z.zhongmou, street=village).rural is False
+
+
+@pytest.mark.django_db
 def test_social_insurance_pensions_and_tax_need_no_place_but_an_employers_wages_do(zhengzhou_small):
     """社保、医保、养老金 and tax are administered city-wide (市级统筹): a caller asking about them often
     names no place, and the city bureau answers; with a district named, its bureau does. A matter of one
@@ -103,32 +130,47 @@ def test_land_contracts_go_to_the_agriculture_bureau_with_the_township(zhengzhou
         ), path
 
 
+TOWNLESS_DISTRICTS = ("中原区", "金水区")  # all their divisions are 街道
+
+
 @pytest.mark.django_db
 def test_every_item_resolves_to_an_existing_unit_in_every_district(all_departments):
     """For each of the 15 districts, with a street of it as the place: every item's lead and assisting
     types exist, so no item ever falls back to the 兜底 owner or is left without a unit. Items with the same
-    (lead, assists, level, place) resolve alike, so one item of each such spec stands for the others."""
+    (lead, assists, 乡镇牵头, level, place) resolve alike, so one item of each such spec stands for the others.
+    Each district is tried with its first 街道 and its first township (乡/镇), where it has one."""
     specs = {}
     for i in CatalogueItem.objects.order_by("pk"):
-        specs.setdefault((i.lead_department_type, tuple(i.assist_department_types), i.level, i.place_needed), i)
+        spec = (i.lead_department_type, tuple(i.assist_department_types), i.rural_lead_department_type)
+        specs.setdefault((*spec, i.level, i.place_needed), i)
     items = list(specs.values())
     assert len(items) > 60
+    assert any(i.rural_lead_department_type for i in items)
     districts = list(Region.objects.filter(level="district"))
     assert len(districts) == 15
+    townships = 0
     for district in districts:
-        street = Region.objects.filter(level="street", parent=district).order_by("code").first()
-        for i in items:
+        streets = Region.objects.filter(level="street", parent=district).order_by("code")
+        urban = streets.filter(official_name__endswith="街道").first()
+        rural = streets.filter(Q(official_name__endswith="镇") | Q(official_name__endswith="乡")).first()
+        townships += rural is not None
+        for street, i in itertools.product([s for s in (urban, rural) if s is not None], items):
             a = department_for_item(item=i, district=district, street=street)
             assert a.lead is not None and not a.is_fallback, (district.name, i.path)
             assert a.lead.is_active
-            assert a.lead.dept_type == i.lead_department_type
-            assert [d.dept_type for d in a.assists] == [t for t in i.assist_department_types], (district.name, i.path)
-            if i.lead_department_type == "street_office":
+            lead, assists = i.lead_department_type, list(i.assist_department_types)
+            if street is rural and i.rural_lead_department_type:
+                lead, assists = i.rural_lead_department_type, [lead, *assists]
+            assert a.rural == (lead != i.lead_department_type)
+            assert a.lead.dept_type == lead
+            assert [d.dept_type for d in a.assists] == assists, (district.name, street.name, i.path)
+            if lead == "street_office":
                 assert a.lead.region_id == street.code
             elif i.level == "district":
                 assert a.lead.region_id == district.code
             else:
                 assert a.lead.level in ("city", "utility")
+    assert townships == sum(1 for d in districts if d.name not in TOWNLESS_DISTRICTS)
 
 
 @pytest.mark.django_db
@@ -258,6 +300,27 @@ def test_import_checks_the_whole_file_before_writing(zhengzhou_small, column, va
         catalogue_import(text=out.getvalue())
 
     assert catalogue_export() == before
+
+
+@pytest.mark.django_db
+def test_an_older_file_without_the_township_column_imports_and_a_bad_township_type_is_refused(zhengzhou_small):
+    rows = list(csv.DictReader(io.StringIO(catalogue_export())))
+    lamps = next(r for r in rows if r["level3"] == "城市公共设施")
+    assert lamps["rural_lead"] == "street_office"
+
+    def text(rows, columns):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    older = [c for c in rows[0] if c != "rural_lead"]
+    result = catalogue_import(text=text(rows, older))
+    assert (result.updated, item("城乡建设/城市建设和市政管理/城市公共设施").rural_lead_department_type) == (2, "")
+    lamps["rural_lead"] = "village_committee"
+    with pytest.raises(CatalogueImportError, match="单位类型 'village_committee' 不存在"):
+        catalogue_import(text=text(rows, list(rows[0])))
 
 
 @pytest.mark.django_db

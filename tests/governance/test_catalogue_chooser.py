@@ -253,6 +253,25 @@ def test_district_only_is_not_enough_for_a_street_item_but_is_for_a_district_one
 
 
 @pytest.mark.django_db
+def test_a_village_lamp_in_a_township_goes_to_the_township_and_the_event_says_so(zhengzhou_small):
+    from governance.models import Region
+
+    z = zhengzhou_small
+    village = Region.objects.filter(level="community", parent__official_name="韩寺镇").order_by("code").first()
+    lamp = routing_decision(
+        text="主街上的路灯坏了大半年了，天黑了路上看不见",
+        category_probabilities=URBAN,
+        district=z.zhongmou,
+        street=village,
+    )
+    assert lamp.auto and lamp.assignment.lead.name == "韩寺镇人民政府"
+    assert [d.name for d in lamp.assignment.assists] == ["中牟县城市管理局"]
+    assert lamp.reason.endswith("属地事项 → 韩寺镇人民政府")
+    assert lamp.as_event_data()["item_kind"] == "territorial"
+    assert lamp.suggestions[0]["kind"] == "territorial"
+
+
+@pytest.mark.django_db
 def test_utility_item_is_dispatched_without_a_place(zhengzhou_small):
     d = routing_decision(text="家里暖气片一直不热", category_probabilities=URBAN, district=None)
     assert d.auto and d.assignment.lead.dept_type == "heating"
