@@ -179,11 +179,15 @@ SETS = [
         "fresh13 set (written by another engineer, run once on 2026-12-03's final code, then read)",
         ROOT / "bench" / "routing_fresh13.csv",
     ),
+    (
+        "fresh14 set (written by another engineer, run once before and once after the township rule, then read)",
+        ROOT / "bench" / "routing_fresh14.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (
-    "fresh14 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh14.csv",
+    "fresh15 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh15.csv",
 )
 
 

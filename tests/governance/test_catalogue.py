@@ -54,6 +54,8 @@ def test_shipped_catalogue_covers_every_item_of_the_taxonomy(zhengzhou_small):
         ("城乡建设/城市建设和市政管理/小区管理", "street_office", ["zhujian"], "territorial", "street"),
         ("城乡建设/住房保障与房地产/物业服务", "street_office", ["zhujian"], "territorial", "street"),
         ("城乡建设/城乡规划/违章建筑", "street_office", ["chengguan", "ziran"], "territorial", "street"),
+        ("城乡建设/国有土地上房屋征收与补偿/安置补偿", "street_office", ["zhujian"], "territorial", "street"),
+        ("城乡建设/国有土地上房屋征收与补偿/回迁房", "street_office", ["zhujian"], "territorial", "street"),
         ("城乡建设/城市建设和市政管理/城管执法", "chengguan", ["street_office"], "functional", "district"),
         ("城乡建设/城市建设和市政管理/冬季采暖", "heating", ["chengguan"], "utility", "none"),
         ("城乡建设/城市建设和市政管理/燃气供应", "gas", ["chengguan"], "utility", "none"),

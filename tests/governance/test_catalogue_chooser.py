@@ -80,12 +80,21 @@ def test_item_is_chosen_from_its_words(catalogue, text, probs, path):
         ("村里宅基地纠纷，邻居占了我家的地建房", "农村农业/土地承包经营/宅基地纠纷"),
         ("举报某单位领导公款吃喝，公车私用", "纪检监察/干部作风/奢靡之风"),
         ("手机信号太差，宽带也经常断网", "科技与信息产业/电信/通信保障"),
+        # callers' words, read off the routing sets (bench/routing.py, fixtures/README.md)
+        ("接了个电话说是公安局的，让我把钱转到安全账户", "政法/社会治安/治安案件"),
+        ("我老公喝了酒就打我，胳膊都打青了", "党务政务/群众团体/妇联工作"),
     ],
 )
 @pytest.mark.django_db
 def test_unlabelled_first_level_categories_are_recognised_from_item_words(catalogue, text, path):
     """The classifier has never seen these categories (p = 0): the item's words alone pick them."""
     assert chosen(text, SPREAD) == (path, True)
+
+
+@pytest.mark.django_db
+def test_an_abandoned_car_is_a_traffic_matter_first(catalogue):
+    """僵尸车 by the road: the traffic police's item comes first (a 小区's parking may come close)."""
+    assert chosen("路边停着一辆僵尸车，轮胎都瘪了", SPREAD)[0] == "政法/交通管理/交通安全管理"
 
 
 @pytest.mark.parametrize(
