@@ -341,13 +341,18 @@ def ticket_confirmed_examples() -> Iterable[tuple[str, str]]:
 
 def ticket_confirmed_items() -> Iterable[tuple[str, str]]:
     """(text, 派单目录 item path) of closed tickets whose category a person confirmed and whose item agrees
-    with the unit that finally handled them (its lead type is the final lead's: an item a dispatcher chose,
-    or the routing's item that was never 改派 to another kind of unit), personal data masked.
+    with the unit that finally handled them (its lead type, or its 乡镇牵头 type, is the final lead's: an
+    item a dispatcher chose, or the routing's item that was never 改派 to another kind of unit), personal
+    data masked.
 
     Read by the item model, routing's second reader (setting ROUTING_ITEM_MODEL_EXTRA_SOURCES)."""
+    final_type = F("lead_department__dept_type")
     rows = (
         Ticket.objects.filter(status=S.CLOSED, category_confirmed=True, catalogue_item__isnull=False)
-        .filter(catalogue_item__lead_department_type=F("lead_department__dept_type"))
+        .filter(
+            Q(catalogue_item__lead_department_type=final_type)
+            | Q(catalogue_item__rural_lead_department_type=final_type)
+        )
         .values_list(
             "content",
             "catalogue_item__level1",

@@ -36,6 +36,21 @@ def test_a_ticket_another_kind_of_unit_handled_does_not_teach_its_item(world, fi
     assert list(ticket_confirmed_items()) == []
 
 
+def test_a_township_that_led_its_item_in_the_departments_stead_teaches_it(world, file_ticket):
+    """In a township the 乡镇牵头 type leads (village lamps: the township, not the county's 城管)."""
+    from governance.models import CatalogueItem, Department
+
+    lamps = CatalogueItem.objects.get(level3="城市公共设施", subitem="")
+    assert lamps.rural_lead_department_type == "street_office"
+    township = Department.objects.get(dept_type="street_office", region__official_name="韩寺镇")
+    ticket = file_ticket()
+    close(ticket, world)
+    Ticket.objects.filter(pk=ticket.pk).update(catalogue_item=lamps, lead_department=township)
+    assert list(ticket_confirmed_items()) == [(ticket.content, lamps.path)]
+    Ticket.objects.filter(pk=ticket.pk).update(lead_department=world.zhujian)  # neither of its lead types
+    assert list(ticket_confirmed_items()) == []
+
+
 def test_personal_data_is_masked_in_what_is_taught(world, file_ticket):
     ticket = file_ticket(content="农大家属院楼顶水箱有霉味，请回电13812345678")
     close(ticket, world)
