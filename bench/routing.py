@@ -193,11 +193,15 @@ SETS = [
         "fresh14 set (written by another engineer, run once before and once after the township rule, then read)",
         ROOT / "bench" / "routing_fresh14.csv",
     ),
+    (
+        "fresh15 set (written by another engineer, run once before and once after the resettlement round, then read)",
+        ROOT / "bench" / "routing_fresh15.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (
-    "fresh15 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh15.csv",
+    "fresh16 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh16.csv",
 )
 
 
