@@ -197,11 +197,15 @@ SETS = [
         "fresh15 set (written by another engineer, run once before and once after the resettlement round, then read)",
         ROOT / "bench" / "routing_fresh15.csv",
     ),
+    (
+        "fresh16 set (written by another engineer, run once on 2026-12-03's final code, then read)",
+        ROOT / "bench" / "routing_fresh16.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (
-    "fresh16 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh16.csv",
+    "fresh17 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh17.csv",
 )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from governance.caching import memo
 from governance.models import CatalogueItem, Department, Region
 from governance.selectors.departments import CITYWIDE_LEVELS, district_code_of, fallback_department
-from governance.services.departments import STREET_OFFICE
+from governance.services.departments import COUNTY_COUNTERPARTS, STREET_OFFICE
 
 
 def _department(*, dept_type: str, region_code: str | None) -> Department | None:
@@ -36,12 +36,15 @@ class ItemAssignment:
     missing_place: str | None = None
     reason: str = ""
     rural: bool = False  # the place is a township and the item's 乡镇牵头 type leads in its lead's stead
+    county: bool = False  # a county's own department leads where the city's enterprise does not serve
 
     @property
     def kind(self) -> str:
         """The item's kind as routed here: 属地 where a township's government leads in a 条线 item's stead."""
         if self.rural and self.lead is not None and self.lead.dept_type == STREET_OFFICE:
             return CatalogueItem.Kind.TERRITORIAL
+        if self.county:
+            return CatalogueItem.Kind.FUNCTIONAL
         return self.item.kind
 
 
@@ -62,6 +65,19 @@ def is_township(street_code: str) -> bool:
 def _is_township_read(street_code: str) -> bool:
     name = Region.objects.filter(code=street_code).values_list("official_name", flat=True).first()
     return bool(name) and name.endswith(TOWNSHIP_SUFFIXES)
+
+
+COUNTY_SUFFIXES = ("县", "市")
+
+
+def is_county(district_code: str) -> bool:
+    """Whether a district-level division is a county or county-level city (中牟县, 巩义市), not a 区."""
+    return memo(("county", district_code), lambda: _is_county_read(district_code))
+
+
+def _is_county_read(district_code: str) -> bool:
+    name = Region.objects.filter(code=district_code).values_list("official_name", flat=True).first()
+    return bool(name) and name.endswith(COUNTY_SUFFIXES)
 
 
 def _unit_of_type(*, dept_type: str, level: str, district_code: str | None, street_code: str | None):
@@ -86,6 +102,9 @@ def department_for_item(
       unknown, as is any assisting unit that does not exist;
     - in a township (乡/镇) an item with a 乡镇牵头 type (`rural_lead_department_type`) is led by that type
       instead, its usual lead assisting (`rural=True`): village lamps and roads are the township's;
+    - in a county or county-level city, an item led by the city's bus group or heating company is led by
+      the county's department that oversees them (COUNTY_COUNTERPARTS: 交通运输, 住建; `county=True`), its
+      assists resolved in the county too;
     - a lead type with no active unit in the district → the district's 兜底 (`is_fallback=True`).
     """
     street = (
@@ -97,6 +116,11 @@ def department_for_item(
     rural = bool(item.rural_lead_department_type) and street_code is not None and is_township(street_code)
     if rural:
         lead_type, assist_types = item.rural_lead_department_type, [lead_type, *assist_types]
+    level = item.level
+    county = lead_type in COUNTY_COUNTERPARTS and district_code is not None and is_county(district_code)
+    if county:
+        lead_type, level = COUNTY_COUNTERPARTS[lead_type], CatalogueItem.Level.DISTRICT
+        assist_types = [t for t in assist_types if t != lead_type]
     needs = item.place_needed
     if lead_type == STREET_OFFICE:
         needs = CatalogueItem.PlaceNeeded.STREET
@@ -106,18 +130,16 @@ def department_for_item(
         )
     if needs == CatalogueItem.PlaceNeeded.DISTRICT and district_code is None:
         return ItemAssignment(item=item, lead=None, missing_place="district", reason=PLACE_UNKNOWN + "（需明确区县）")
-    lead = _unit_of_type(dept_type=lead_type, level=item.level, district_code=district_code, street_code=street_code)
+    lead = _unit_of_type(dept_type=lead_type, level=level, district_code=district_code, street_code=street_code)
     is_fallback = lead is None
     if lead is None:
         lead = fallback_department(district=street or district)
     assists = []
     for dept_type in assist_types:
-        dept = _unit_of_type(
-            dept_type=dept_type, level=item.level, district_code=district_code, street_code=street_code
-        )
+        dept = _unit_of_type(dept_type=dept_type, level=level, district_code=district_code, street_code=street_code)
         if dept is not None and dept.pk != lead.pk and dept not in assists:
             assists.append(dept)
-    return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback, rural=rural)
+    return ItemAssignment(item=item, lead=lead, assists=assists, is_fallback=is_fallback, rural=rural, county=county)
 
 
 def item_choices() -> list[tuple[str, list[tuple[int, str]]]]:

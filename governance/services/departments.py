@@ -60,7 +60,7 @@ CITY_ONLY_DEPARTMENTS = {
     "fulian": "郑州市妇女联合会",
     "guofang": "郑州市国防动员办公室",
 }
-# Public utilities and enterprises serve the whole city.
+# Public utilities and enterprises serve the whole city; two of them only the city proper.
 UTILITIES = {
     "water": "郑州自来水投资控股有限公司（供水）",
     "gas": "郑州华润燃气股份有限公司（燃气）",
@@ -70,6 +70,9 @@ UTILITIES = {
     "metro": "郑州地铁集团有限公司（地铁）",
     "telecom": "中国移动、联通、电信郑州分公司（通信）",
 }
+# The city's bus group and heating company do not serve the counties and county-level cities (中牟县,
+# 巩义市 …): their buses and heating are the county's own, overseen by its department of this type.
+COUNTY_COUNTERPARTS = {"bus": "jiaotong", "heating": "zhujian"}
 CITY_GOV = "city_gov"
 DISTRICT_GOV = "district_gov"
 STREET_OFFICE = "street_office"

@@ -17,6 +17,7 @@ from governance.services.catalogue import (
     catalogue_import,
     shipped_catalogue_path,
 )
+from governance.services.departments import COUNTY_COUNTERPARTS
 
 
 def item(path: str) -> CatalogueItem:
@@ -100,6 +101,33 @@ def test_in_a_township_village_lamps_and_roads_are_led_by_the_township(zhengzhou
 
 
 @pytest.mark.django_db
+def test_in_a_county_buses_and_heating_are_the_countys_own(zhengzhou_small):
+    """郑州's bus group and heating company serve the city proper: in 中牟县 the county's 交通运输 and
+    住建 lead (assists resolved in the county); in 金水区, or with no place, the enterprise does."""
+    z = zhengzhou_small
+    for path, county_type, assists in [
+        ("城乡建设/城市建设和市政管理/公共汽车", "jiaotong", []),
+        ("城乡建设/城市建设和市政管理/冬季采暖", "zhujian", [("chengguan", z.zhongmou.code)]),
+    ]:
+        matter = item(path)
+        assert matter.level == "utility", path
+        for street in (z.zhongmou_street, None):
+            there = department_for_item(item=matter, district=z.zhongmou, street=street)
+            assert (there.lead.dept_type, there.lead.region_id) == (county_type, z.zhongmou.code), path
+            assert (there.county, there.kind) == (True, "functional"), path
+            assert [(d.dept_type, d.region_id) for d in there.assists] == assists, path
+        for district in (z.district, None):
+            city = department_for_item(item=matter, district=district)
+            assert (city.lead.dept_type, city.lead.level, city.county) == (
+                matter.lead_department_type,
+                "utility",
+                False,
+            )
+    gas = department_for_item(item=item("城乡建设/城市建设和市政管理/燃气供应"), district=z.zhongmou)
+    assert (gas.lead.dept_type, gas.county) == ("gas", False)
+
+
+@pytest.mark.django_db
 def test_social_insurance_pensions_and_tax_need_no_place_but_an_employers_wages_do(zhengzhou_small):
     """社保、医保、养老金 and tax are administered city-wide (市级统筹): a caller asking about them often
     names no place, and the city bureau answers; with a district named, its bureau does. A matter of one
@@ -164,11 +192,16 @@ def test_every_item_resolves_to_an_existing_unit_in_every_district(all_departmen
             if street is rural and i.rural_lead_department_type:
                 lead, assists = i.rural_lead_department_type, [lead, *assists]
             assert a.rural == (lead != i.lead_department_type)
+            county = lead in COUNTY_COUNTERPARTS and district.official_name.endswith(("县", "市"))
+            if county:
+                lead = COUNTY_COUNTERPARTS[lead]
+                assists = [t for t in assists if t != lead]
+            assert a.county == county
             assert a.lead.dept_type == lead
             assert [d.dept_type for d in a.assists] == assists, (district.name, street.name, i.path)
             if lead == "street_office":
                 assert a.lead.region_id == street.code
-            elif i.level == "district":
+            elif i.level == "district" or county:
                 assert a.lead.region_id == district.code
             else:
                 assert a.lead.level in ("city", "utility")
