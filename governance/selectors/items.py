@@ -55,29 +55,25 @@ def _street_code(region: Region | None) -> str | None:
 
 
 TOWNSHIP_SUFFIXES = ("镇", "乡")
+COUNTY_SUFFIXES = ("县", "市")
 
 
 def is_township(street_code: str) -> bool:
     """Whether a street-level division is a township (乡/镇) rather than an urban 街道."""
-    return memo(("township", street_code), lambda: _is_township_read(street_code))
-
-
-def _is_township_read(street_code: str) -> bool:
-    name = Region.objects.filter(code=street_code).values_list("official_name", flat=True).first()
-    return bool(name) and name.endswith(TOWNSHIP_SUFFIXES)
-
-
-COUNTY_SUFFIXES = ("县", "市")
+    return _named_with(street_code, TOWNSHIP_SUFFIXES)
 
 
 def is_county(district_code: str) -> bool:
     """Whether a district-level division is a county or county-level city (中牟县, 巩义市), not a 区."""
-    return memo(("county", district_code), lambda: _is_county_read(district_code))
+    return _named_with(district_code, COUNTY_SUFFIXES)
 
 
-def _is_county_read(district_code: str) -> bool:
-    name = Region.objects.filter(code=district_code).values_list("official_name", flat=True).first()
-    return bool(name) and name.endswith(COUNTY_SUFFIXES)
+def _named_with(code: str, suffixes: tuple[str, ...]) -> bool:
+    def read() -> bool:
+        name = Region.objects.filter(code=code).values_list("official_name", flat=True).first()
+        return bool(name) and name.endswith(suffixes)
+
+    return memo(("official-name-ends", code, suffixes), read)
 
 
 def _unit_of_type(*, dept_type: str, level: str, district_code: str | None, street_code: str | None):
