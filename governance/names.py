@@ -93,3 +93,13 @@ def core_name(display: str, level: str) -> str:
 
 def short_district_name(code: str, name: str) -> str:
     return DISTRICT_SHORT.get(code, name)
+
+
+def is_township(name: str) -> bool:
+    """A street-level division that is a township (乡/镇), not an urban 街道 or a zone's committee."""
+    return name.endswith(("镇", "乡"))
+
+
+def is_county(code: str, name: str) -> bool:
+    """A district-level division that is a county or county-level city (中牟县, 巩义市), not a 区 or a zone."""
+    return not short_district_name(code, name).endswith("区")

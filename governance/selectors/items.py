@@ -3,9 +3,11 @@ there, its 协办 units, or nothing when the place the item needs is unknown."""
 
 from dataclasses import dataclass, field
 
+from governance import names
 from governance.caching import memo
 from governance.models import CatalogueItem, Department, Region
 from governance.selectors.departments import CITYWIDE_LEVELS, district_code_of, fallback_department
+from governance.selectors.places import region_get
 from governance.services.departments import COUNTY_COUNTERPARTS, STREET_OFFICE
 
 
@@ -54,26 +56,14 @@ def _street_code(region: Region | None) -> str | None:
     return region.code[:9] + "000"
 
 
-TOWNSHIP_SUFFIXES = ("镇", "乡")
-COUNTY_SUFFIXES = ("县", "市")
+def _in_township(street_code: str) -> bool:
+    street = region_get(street_code, level=Region.Level.STREET)
+    return street is not None and names.is_township(street.name)
 
 
-def is_township(street_code: str) -> bool:
-    """Whether a street-level division is a township (乡/镇) rather than an urban 街道."""
-    return _named_with(street_code, TOWNSHIP_SUFFIXES)
-
-
-def is_county(district_code: str) -> bool:
-    """Whether a district-level division is a county or county-level city (中牟县, 巩义市), not a 区."""
-    return _named_with(district_code, COUNTY_SUFFIXES)
-
-
-def _named_with(code: str, suffixes: tuple[str, ...]) -> bool:
-    def read() -> bool:
-        name = Region.objects.filter(code=code).values_list("official_name", flat=True).first()
-        return bool(name) and name.endswith(suffixes)
-
-    return memo(("official-name-ends", code, suffixes), read)
+def _in_county(district_code: str) -> bool:
+    district = region_get(district_code, level=Region.Level.DISTRICT)
+    return district is not None and names.is_county(district.code, district.name)
 
 
 def _unit_of_type(*, dept_type: str, level: str, district_code: str | None, street_code: str | None):
@@ -109,11 +99,11 @@ def department_for_item(
     street_code = _street_code(street)
     district_code = district_code_of(street or district)
     lead_type, assist_types = item.lead_department_type, list(item.assist_department_types or [])
-    rural = bool(item.rural_lead_department_type) and street_code is not None and is_township(street_code)
+    rural = bool(item.rural_lead_department_type) and street_code is not None and _in_township(street_code)
     if rural:
         lead_type, assist_types = item.rural_lead_department_type, [lead_type, *assist_types]
     level = item.level
-    county = lead_type in COUNTY_COUNTERPARTS and district_code is not None and is_county(district_code)
+    county = lead_type in COUNTY_COUNTERPARTS and district_code is not None and _in_county(district_code)
     if county:
         lead_type, level = COUNTY_COUNTERPARTS[lead_type], CatalogueItem.Level.DISTRICT
         assist_types = [t for t in assist_types if t != lead_type]

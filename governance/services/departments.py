@@ -138,7 +138,7 @@ class SeedResult:
 def _street_office_name(street: Region) -> str:
     if street.name.endswith("街道"):
         return f"{street.name}办事处"
-    if street.name.endswith(("镇", "乡")):
+    if names.is_township(street.name):
         return f"{street.name}人民政府"
     return f"{street.name}管理委员会"
 
@@ -155,7 +155,7 @@ def _district_department_name(district: Region, dept_type: str, suffix: str) -> 
     "中共金水区委组织部"; counties and county-level cities have their own 公安局 and 交警大队."""
     short = names.short_district_name(district.code, district.name)
     is_zone = district.code in names.DISTRICT_SHORT and district.code != "410104000000"
-    is_urban_district = short.endswith("区")
+    is_urban_district = not names.is_county(district.code, district.name)
     if dept_type == "gongan":
         return f"郑州市公安局{short.removesuffix('区')}分局" if is_urban_district else f"{short}公安局"
     if dept_type == "jiaojing":
