@@ -211,11 +211,15 @@ SETS = [
         "fresh16 set (written by another engineer, run once on 2026-12-03's final code, then read)",
         ROOT / "bench" / "routing_fresh16.csv",
     ),
+    (
+        "fresh17 set (written by another engineer, run once before and once after the county rule, then read)",
+        ROOT / "bench" / "routing_fresh17.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (
-    "fresh17 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh17.csv",
+    "fresh18 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh18.csv",
 )
 
 
@@ -233,12 +237,13 @@ def prepare():
     call_command("train_classifier", "--if-missing", "--no-cv", verbosity=0, stdout=open(os.devnull, "w"))
 
 
-def place_of(text: str):
-    """District and street the way routing resolves them (governance.selectors.routable_place)."""
-    from governance.selectors import region_for_address, routable_place
+def place_of(address: str, text: str):
+    """District, street and whether the address names a spot, the way routing resolves them (governance
+    .selectors.routable_place, names_site; the content stands in for an empty address)."""
+    from governance.selectors import names_site, region_for_address, routable_place
 
-    district, street, _ = routable_place(region_for_address(text))
-    return district, street
+    district, street, _ = routable_place(region_for_address(address or text))
+    return district, street, names_site(address)
 
 
 def reason_kind(reason: str) -> str:
@@ -270,6 +275,8 @@ def run(path: Path, verbose: bool):
 
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
+    second = second_opinions(path, rows)
+    agreement = Counter()
     predictions = classify_many([r["text"] for r in rows], k=15)
     outcome = Counter()
     # The category-level 派单目录 this replaces, on the same calls, as it dispatched: on the category's
@@ -277,9 +284,9 @@ def run(path: Path, verbose: bool):
     before = Counter()
     held_reasons = Counter()
     districts = set()
-    for row, prediction in zip(rows, predictions, strict=True):
+    for row_index, (row, prediction) in enumerate(zip(rows, predictions, strict=True)):
         probs = {c.code: float(c.probability) for c in prediction.categories}
-        district, street = place_of(row["address"] or row["text"])
+        district, street, site_named = place_of(row["address"], row["text"])
         if district is not None:
             districts.add(district.code)
         decision = routing_decision(
@@ -288,6 +295,7 @@ def run(path: Path, verbose: bool):
             classifier_confident=prediction.auto,
             district=district,
             street=street,
+            site_named=site_named,
         )
         expect = row["expect"].split("|")
         if prediction.top.probability >= threshold_for(prediction.top.code):
@@ -300,6 +308,8 @@ def run(path: Path, verbose: bool):
             right = lead.dept_type in expect
             key = "automatic-right" if right else "automatic-wrong"
             shown = f"{lead.name}（{lead.dept_type}）"
+            if second is not None:
+                agreement[(right, lead.dept_type in second[row_index])] += 1
         else:
             key = "held (right: a person must decide)" if expect == ["HOLD"] else "held (could have been automatic)"
             held_reasons[reason_kind(decision.reason)] += 1
@@ -336,6 +346,25 @@ def run(path: Path, verbose: bool):
     )
     for reason, count in held_reasons.most_common():
         print(f"  held because {reason}: {count}")
+    if second is not None:
+        neither = agreement[(False, False)]
+        print(
+            f"second dispatcher ({path.stem}.second.csv): of {auto} automatic, right for both {agreement[(True, True)]}, "
+            f"for the writer only {agreement[(True, False)]}, for the second only {agreement[(False, True)]}, "
+            f"wrong for both {neither} ({neither / max(auto, 1):.1%} of automatic)"
+        )
+
+
+def second_opinions(path: Path, rows: list[dict]) -> list[list[str]] | None:
+    """The units a second dispatcher accepts for each call of a set (`<set>.second.csv`, same calls in the
+    same order, labelled by another engineer who saw only the text and the address), or None."""
+    second = path.with_name(f"{path.stem}.second.csv")
+    if not second.exists():
+        return None
+    with second.open(encoding="utf-8") as f:
+        labels = list(csv.DictReader(f))
+    assert [r["text"] for r in labels] == [r["text"] for r in rows], f"{second.name} is not {path.name}'s calls"
+    return [r["expect"].split("|") for r in labels]
 
 
 if __name__ == "__main__":

@@ -233,6 +233,9 @@ class CatalogueItem(models.Model):
 
     class PlaceNeeded(models.TextChoices):
         STREET = "street", "须明确街道"
+        # A matter at a spot (a lamp, a lift, a stall, a pollution source): its district's unit leads, but
+        # only once the call says where: a street, or an address naming a road, a 小区, a village.
+        SITE = "site", "须明确具体位置"
         DISTRICT = "district", "须明确区县"
         NONE = "none", "无需属地"
 

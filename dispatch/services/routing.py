@@ -18,7 +18,7 @@ from dispatch.selectors import duplicate_candidates
 from dispatch.services.assignment import assign_lead, assists_add, notify_dispatched
 from dispatch.services.core import ticket_transition
 from dispatch.services.notifications import notifications_deferred, notify
-from governance.selectors import grid_for_address, region_for_address, routable_place
+from governance.selectors import grid_for_address, names_site, region_for_address, routable_place
 from governance.selectors.routing import routing_decision
 
 logger = logging.getLogger(__name__)
@@ -44,10 +44,12 @@ def _classify_many(texts: list[str]) -> list:
 
 
 def _place(ticket: Ticket) -> dict:
-    """District/street/community/grid for the ticket's address (or its content when no address).
+    """District/street/community/grid for the ticket's address (or its content when no address), and
+    whether the address names a spot inside the district (`site`: a road, a 小区; the content alone is
+    not taken to name one).
 
     Only a certain match is filled in; an ambiguous one is kept as candidates in the routing event."""
-    found: dict = {"candidates": []}
+    found: dict = {"candidates": [], "site": names_site(ticket.address)}
     text = ticket.address or ticket.content[:200]
     if ticket.community_id is None:
         match = region_for_address(text)
@@ -108,6 +110,7 @@ def _plan(ticket: Ticket, prediction) -> _Plan:
             classifier_confident=confident,
             district=place.get("district") or ticket.district,
             street=place.get("street") or ticket.street,
+            site_named=place["site"],
             chosen_item=chosen_item,
         )
     community = place.get("community") or ticket.community

@@ -5,6 +5,7 @@ from governance.selectors.address import (
     AddressMatch,
     address_index,
     address_index_invalidate,
+    names_site,
     region_for_address,
     routable_place,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "grid_for_address",
     "grid_get",
     "grids_under",
+    "names_site",
     "is_fallback_department",
     "place_picker_options",
     "item_choices",

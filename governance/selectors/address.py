@@ -270,6 +270,24 @@ def routable_place(match: AddressMatch) -> tuple[Region | None, Region | None, R
     return match.district, None, None
 
 
+# What an address may say around its city and district without naming a place inside them.
+_NOT_A_SITE = re.compile(
+    r"河南省?|这边|那边|附近|一带|境内|辖区|区域|地区|那儿|这儿|这里|那里|[^\u4e00-\u9fff0-9A-Za-z]"
+)
+
+
+def names_site(address: str) -> bool:
+    """Whether an address names a spot inside its district: a street, a road or crossroads, a 小区, a
+    village, a shop ("经开区第八大街与经南五路交叉口", "高新区科学大道"), not only the city and the district or
+    county ("惠济区", "郑州市中牟县"). An empty address names none."""
+    text = normalise(address)
+    index = address_index()
+    for matched, code, _strength in index.scan(text):
+        if index.regions[code].level in (Region.Level.CITY, Region.Level.DISTRICT):
+            text = text.replace(matched, "", 1)
+    return len(_NOT_A_SITE.sub("", text)) >= 2
+
+
 def _corroborated_core(matched: str, strengths: dict[str, float]) -> bool:
     """A bare core of three or more characters that is no road name ("关虎屯", not "新郑路") under a district
     named in full: "金水区关虎屯" is as good as "金水区关虎屯村"."""

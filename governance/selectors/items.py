@@ -24,12 +24,13 @@ def _department_read(dept_type: str, region_code: str | None) -> Department | No
 
 
 PLACE_UNKNOWN = "地址不明，无法确定属地"
+SITE_UNKNOWN = "（只知区县，需明确具体位置：街道、道路或小区）"
 
 
 @dataclass(frozen=True)
 class ItemAssignment:
     """Who handles a matter item at a place. `lead` is None when the place the item needs is unknown
-    (`missing_place` says which: "street" or "district"); the ticket then waits for a person."""
+    (`missing_place` says which: "street", "site" or "district"); the ticket then waits for a person."""
 
     item: CatalogueItem
     lead: Department | None
@@ -75,7 +76,7 @@ def _unit_of_type(*, dept_type: str, level: str, district_code: str | None, stre
 
 
 def department_for_item(
-    *, item: CatalogueItem, district: Region | None, street: Region | None = None
+    *, item: CatalogueItem, district: Region | None, street: Region | None = None, site_named: bool = True
 ) -> ItemAssignment:
     """Resolve an item of the 派单目录 at a place (any region inside the place is accepted).
 
@@ -83,7 +84,9 @@ def department_for_item(
     - functional at district level → that district's department of the lead type; needs the district;
     - functional at city level, and utilities → the city department / the enterprise; no place needed;
     - `place_needed` on the item is authoritative: a district-led item may still need the street
-      (社会生活噪声: the 派出所 and the community of the place act);
+      (社会生活噪声: the 派出所 and the community of the place act), or the spot (`site`: a lamp, a lift, a
+      stall): the street, or an address naming a place inside the district (`site_named`, decided by
+      the caller from the address: governance.selectors.names_site), besides the district;
     - assists are resolved the same way; an assisting street office is left out when the street is
       unknown, as is any assisting unit that does not exist;
     - in a township (乡/镇) an item with a 乡镇牵头 type (`rural_lead_department_type`) is led by that type
@@ -114,8 +117,10 @@ def department_for_item(
         return ItemAssignment(
             item=item, lead=None, missing_place="street", reason=PLACE_UNKNOWN + "（需明确街道/乡镇）"
         )
-    if needs == CatalogueItem.PlaceNeeded.DISTRICT and district_code is None:
+    if needs in (CatalogueItem.PlaceNeeded.DISTRICT, CatalogueItem.PlaceNeeded.SITE) and district_code is None:
         return ItemAssignment(item=item, lead=None, missing_place="district", reason=PLACE_UNKNOWN + "（需明确区县）")
+    if needs == CatalogueItem.PlaceNeeded.SITE and street_code is None and not site_named:
+        return ItemAssignment(item=item, lead=None, missing_place="site", reason=PLACE_UNKNOWN + SITE_UNKNOWN)
     lead = _unit_of_type(dept_type=lead_type, level=level, district_code=district_code, street_code=street_code)
     is_fallback = lead is None
     if lead is None:

@@ -17,7 +17,9 @@ What callers may rely on:
   (0.97 for ≤ 40 characters); callers' own words are longer and more colloquial, the classifier is
   rarely that sure of them, and two independent signals agreeing is stronger evidence than either
   (measured on bench/routing.py's sets). The place the item needs: a territorial item needs the
-  street, a district-level one the district; an item of a city body or a utility needs none;
+  street, a district-level one the district, a district-level one at a spot (a lamp, a lift, a stall) the
+  district and the spot (the street, or an address naming a place in the district: `site_named`); an
+  item of a city body or a utility needs none;
 - routing's second reader, the item model (classifier.items), then looks at the words' decision: it holds
   an automatic dispatch whose unit it reads clearly otherwise, and dispatches a call the words could not
   decide when it is clear and the place its item needs is known (`_second_reader`); an operator's chosen
@@ -135,24 +137,37 @@ def routing_decision(
     classifier_confident: bool = True,
     district: Region | None,
     street: Region | None = None,
+    site_named: bool = False,
     chosen_item: CatalogueItem | None = None,
 ) -> RoutingDecision:
     """Decide who gets a call (see the module docstring). `category_probabilities` are the classifier's
     (None when no model is active) and `classifier_confident` whether its top one reached its threshold;
-    `district`/`street` are the ticket's resolved place, or None. `chosen_item` is the item the operator
+    `district`/`street` are the ticket's resolved place, or None; `site_named` whether its address names a
+    spot inside the district (governance.selectors.names_site). `chosen_item` is the item the operator
     picked at intake: a person's decision, so it is the item (the words only make the other suggestions)
     and only the place it needs can still hold the call."""
     decision = _words_decision(
         text=text,
         category_probabilities=category_probabilities,
         classifier_confident=classifier_confident,
-        district=district,
-        street=street,
+        place=_Place(district, street, site_named),
         chosen_item=chosen_item,
     )
     if chosen_item is not None:
         return decision
-    return _second_reader(decision, text=text, district=district, street=street)
+    return _second_reader(decision, text=text, place=_Place(district, street, site_named))
+
+
+@dataclass(frozen=True)
+class _Place:
+    """The ticket's resolved place, as department_for_item reads it."""
+
+    district: Region | None
+    street: Region | None
+    site_named: bool
+
+    def assignment(self, item: CatalogueItem) -> ItemAssignment:
+        return department_for_item(item=item, district=self.district, street=self.street, site_named=self.site_named)
 
 
 REASON_MODEL_DISAGREES = "事项识别词指向“{a}”（{u}），事项模型判断为“{m}”（{mu}），请人工判断"
@@ -161,7 +176,7 @@ REASON_MODEL_DECIDES = "识别词未能确定事项（{why}）；事项模型判
 RESCUABLE = ("事项不明确", "无法确定事项", "事项“", "分类置信度低于阈值")
 
 
-def _second_reader(decision: RoutingDecision, *, text: str, district, street) -> RoutingDecision:
+def _second_reader(decision: RoutingDecision, *, text: str, place: "_Place") -> RoutingDecision:
     """The item model's opinion (classifier.items) over the words' decision: an automatic dispatch whose
     unit the model reads clearly otherwise (by ≥ ROUTING_ITEM_MODEL_VETO_GAP) waits for a person; a call
     the words could not decide (close rivals, no item word, weak words, a classifier below its threshold,
@@ -179,7 +194,7 @@ def _second_reader(decision: RoutingDecision, *, text: str, district, street) ->
         if lead.dept_type == opinion.unit_type or opinion.gap < settings.ROUTING_ITEM_MODEL_VETO_GAP:
             return decision
         model_item = _item_by_path(opinion.item_path)
-        if model_item is not None and _lead_type_at(model_item, district=district, street=street) == lead.dept_type:
+        if model_item is not None and _lead_type_at(model_item, place) == lead.dept_type:
             return decision  # the model's item is led by the same unit here (a township's, say)
         reason = REASON_MODEL_DISAGREES.format(
             a=decision.item.name,
@@ -193,7 +208,7 @@ def _second_reader(decision: RoutingDecision, *, text: str, district, street) ->
     item = _item_by_path(opinion.item_path)
     if item is None:
         return decision
-    assignment = department_for_item(item=item, district=district, street=street)
+    assignment = place.assignment(item)
     if assignment.lead is None:
         return decision
     reason = REASON_MODEL_DECIDES.format(
@@ -207,8 +222,8 @@ def _second_reader(decision: RoutingDecision, *, text: str, district, street) ->
     return replace(decision, auto=True, reason=reason, item=item, assignment=assignment)
 
 
-def _lead_type_at(item: CatalogueItem, *, district, street) -> str:
-    lead = department_for_item(item=item, district=district, street=street).lead
+def _lead_type_at(item: CatalogueItem, place: "_Place") -> str:
+    lead = place.assignment(item).lead
     return lead.dept_type if lead is not None else item.lead_department_type
 
 
@@ -227,8 +242,7 @@ def _words_decision(
     text: str,
     category_probabilities: dict[str, float] | None,
     classifier_confident: bool,
-    district: Region | None,
-    street: Region | None,
+    place: "_Place",
     chosen_item: CatalogueItem | None,
 ) -> RoutingDecision:
     """The decision of the catalogue's words and the classifier's category alone."""
@@ -238,11 +252,7 @@ def _words_decision(
     ids = tuple(s.item_id for s in choice.top)
     catalogue = _catalogue_items()
     items = {pk: catalogue[pk] for pk in ids if pk in catalogue}
-    assignments = {
-        s.item_id: department_for_item(item=items[s.item_id], district=district, street=street)
-        for s in choice.top
-        if s.item_id in items
-    }
+    assignments = {s.item_id: place.assignment(items[s.item_id]) for s in choice.top if s.item_id in items}
     suggestions = [_suggestion(s, items.get(s.item_id), assignments.get(s.item_id)) for s in choice.top]
     if choice.best is None:
         return RoutingDecision(auto=False, reason=choice.reason, choice=choice, suggestions=suggestions)

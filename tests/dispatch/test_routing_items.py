@@ -7,6 +7,7 @@ import pytest
 from dispatch.models import Notification, Ticket, TicketEvent
 from governance.models import CatalogueItem, Department
 from governance.selectors import PLACE_UNKNOWN
+from governance.selectors.items import SITE_UNKNOWN
 from tests.dispatch.conftest import ADDRESS, WEAK_CONTENT
 
 S = Ticket.Status
@@ -56,9 +57,21 @@ def test_territorial_item_without_a_street_waits_with_the_reason_and_suggestions
 
 
 def test_district_item_with_only_the_district_goes_to_its_department(world, file_ticket, predict):
-    ticket = file_ticket(content="中牟县这边的路灯坏了好几天了，晚上很黑", address="中牟县")
+    ticket = file_ticket(content="孩子上小学划片不合理，学校太远，入学难", address="中牟县")
     assert ticket.status == S.DISPATCHED
-    assert ticket.lead_department == Department.objects.get(dept_type="chengguan", region=world.small.zhongmou)
+    assert ticket.lead_department == Department.objects.get(dept_type="jiaoyu", region=world.small.zhongmou)
+
+
+def test_a_matter_at_a_spot_waits_for_the_spot_and_goes_once_the_address_names_a_road(world, file_ticket):
+    """A lamp in "中牟县" cannot be found by anyone; "中牟县牟州大道东段" can: the county's 城管 has it."""
+    held = file_ticket(content="这边的路灯坏了好几天了，晚上很黑", address="中牟县")
+    assert (held.status, held.lead_department) == (S.PENDING_DISPATCH, None)
+    assert route_event(held).reason == PLACE_UNKNOWN + SITE_UNKNOWN
+    assert route_event(held).data["auto"] is False
+    assert held.ai_routing["items"][0]["path"] == "城乡建设/城市建设和市政管理/城市公共设施"
+    sent = file_ticket(content="这边的路灯坏了好几天了，晚上很黑", address="中牟县牟州大道东段")
+    assert (sent.status, sent.street) == (S.DISPATCHED, None)
+    assert sent.lead_department == Department.objects.get(dept_type="chengguan", region=world.small.zhongmou)
 
 
 def test_district_item_without_a_place_waits(world, file_ticket):

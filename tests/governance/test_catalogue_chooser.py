@@ -3,7 +3,7 @@
 import pytest
 
 from governance.models import CatalogueItem
-from governance.selectors import PLACE_UNKNOWN, item_choose
+from governance.selectors import PLACE_UNKNOWN, item_choose, names_site
 from governance.selectors.catalogue import (
     PRIOR_FLOOR,
     PRIOR_WEIGHT,
@@ -13,6 +13,7 @@ from governance.selectors.catalogue import (
     SUPPORT_PROBABILITY,
     UNTRAINED_PRIOR,
 )
+from governance.selectors.items import SITE_UNKNOWN
 from governance.selectors.routing import NEAR_CONFIDENT, routing_decision
 
 URBAN = {"城乡建设": 0.9, "环境保护": 0.05, "商贸旅游": 0.05}
@@ -42,13 +43,15 @@ def chosen(text, probs):
 
 
 def unsure_decision(text, probs, z, street=False):
-    """The decision for a classifier below its threshold, at z's district (and street)."""
+    """The decision for a classifier below its threshold, at z's district (and street), for an address
+    that names a road there."""
     return routing_decision(
         text=text,
         category_probabilities=probs,
         classifier_confident=False,
         district=z.district,
         street=z.street if street else None,
+        site_named=True,
     )
 
 
@@ -89,6 +92,24 @@ def test_item_is_chosen_from_its_words(catalogue, text, probs, path):
 def test_unlabelled_first_level_categories_are_recognised_from_item_words(catalogue, text, path):
     """The classifier has never seen these categories (p = 0): the item's words alone pick them."""
     assert chosen(text, SPREAD) == (path, True)
+
+
+@pytest.mark.parametrize(
+    "text, probs, path",
+    [
+        # harassing calls are blocked by the carriers; 工信 regulates them and is not who acts on a call
+        ("天天接推销贷款的电话，拉黑也没用", SPREAD, "科技与信息产业/电信/通信保障"),
+        # a job agent's broken promise is 人社's (职业中介, 人力资源市场), a house agent's 市场监管's
+        ("劳务中介说进厂干满三个月给返费，现在不认账", SPREAD, "劳动和社会保障/就业培训/就业和再就业"),
+        ("租房的时候房产中介多收了中介费", SPREAD, "商贸旅游/市场监管/中介机构管理"),
+        # a batching plant is complained of for its dust
+        ("旁边有个搅拌站，一刮风扬尘大得很，窗台天天一层灰", ENV, "环境保护/环境污染/大气污染"),
+    ],
+)
+@pytest.mark.django_db
+def test_callers_words_for_agents_calls_and_dust_name_who_acts(catalogue, text, probs, path):
+    """Read off the routing sets, where both of their dispatchers agreed (bench/routing.py)."""
+    assert chosen(text, probs) == (path, True)
 
 
 @pytest.mark.django_db
@@ -253,12 +274,48 @@ def test_no_place_holds_the_call_with_the_reason_and_suggestions(zhengzhou_small
 @pytest.mark.django_db
 def test_district_only_is_not_enough_for_a_street_item_but_is_for_a_district_one(zhengzhou_small):
     z = zhengzhou_small
+    advice = routing_decision(text="孩子上小学划片不合理，学校太远", category_probabilities=SPREAD, district=z.zhongmou)
+    assert advice.auto and advice.assignment.lead.name == "中牟县教育局"
+    noise = routing_decision(text="楼上噪音扰民，天天半夜吵", category_probabilities=ENV, district=z.district)
+    assert not noise.auto and "街道" in noise.reason
+
+
+@pytest.mark.django_db
+def test_a_matter_at_a_spot_needs_the_spot_not_only_its_district(zhengzhou_small):
+    """A lamp, a lift, a stall: the district's 城管 leads, but only once the call says where: the street,
+    or an address naming a road or a 小区 in the district. "中牟县" alone is held, saying what is missing."""
+    z = zhengzhou_small
     lamp = routing_decision(text="路灯坏了好几天了", category_probabilities=URBAN, district=None)
     assert not lamp.auto and lamp.reason.startswith(PLACE_UNKNOWN)
     lamp = routing_decision(text="路灯坏了好几天了", category_probabilities=URBAN, district=z.zhongmou)
+    assert lamp.item.place_needed == CatalogueItem.PlaceNeeded.SITE
+    assert not lamp.auto and lamp.reason == PLACE_UNKNOWN + SITE_UNKNOWN
+    assert (lamp.assignment.lead, lamp.assignment.missing_place) == (None, "site")
+    assert lamp.suggestions[0]["unit"] is None
+    lamp = routing_decision(text="路灯坏了好几天了", category_probabilities=URBAN, district=z.zhongmou, site_named=True)
     assert lamp.auto and lamp.assignment.lead.name == "中牟县城市管理局"
-    noise = routing_decision(text="楼上噪音扰民，天天半夜吵", category_probabilities=ENV, district=z.district)
-    assert not noise.auto and "街道" in noise.reason
+    lamp = routing_decision(
+        text="路灯坏了好几天了", category_probabilities=URBAN, district=z.zhongmou, street=z.zhongmou_street
+    )
+    assert lamp.auto and lamp.assignment.lead.name == "中牟县城市管理局"
+
+
+@pytest.mark.parametrize(
+    "address, named",
+    [
+        ("中牟县", False),
+        ("郑州市金水区", False),
+        ("金水区这边", False),
+        ("", False),
+        ("金水区文化路与东风路交叉口", True),
+        ("中牟县青年路", True),
+        ("金水区某小区3号楼", True),
+        ("文化路", True),
+    ],
+)
+@pytest.mark.django_db
+def test_an_address_names_a_spot_when_it_says_more_than_the_district(zhengzhou_small, address, named):
+    assert names_site(address) is named
 
 
 @pytest.mark.django_db
