@@ -192,8 +192,7 @@ def region_for_address(text: str) -> AddressMatch:
     if not evidence:
         return NO_MATCH
 
-    chains = {}
-    for code in evidence:
+    def reading(code):
         district, street, community = _chain(index, code)
         levels = {"district": district, "street": street, "community": community}
         score, matched, strengths = 0.0, [], {}
@@ -203,7 +202,9 @@ def region_for_address(text: str) -> AddressMatch:
                 score += WEIGHTS[level] * strength
                 matched.append(text_matched)
                 strengths[level] = strength
-        chains[code] = (round(score, 4), levels, " ".join(matched), strengths)
+        return (round(score, 4), levels, " ".join(matched), strengths)
+
+    chains = {code: reading(code) for code in evidence}
 
     # A two-character bare core on its own ("幸福", "上街") is an ordinary word far more often than a place.
     chains = {
@@ -215,21 +216,33 @@ def region_for_address(text: str) -> AddressMatch:
         return NO_MATCH
 
     # A reading that stops at a region another reading goes below adds nothing: drop it.
-    codes = set(chains)
-    for code in list(chains):
-        region = index.regions[code]
-        if region.level != Region.Level.COMMUNITY and any(
-            other != code and other.startswith(region.prefix) for other in codes
-        ):
-            del chains[code]
+    def deepest_only(chains):
+        codes = set(chains)
+        return {
+            code: c
+            for code, c in chains.items()
+            if index.regions[code].level == Region.Level.COMMUNITY
+            or not any(other != code and other.startswith(index.regions[code].prefix) for other in codes)
+        }
+
+    chains = deepest_only(chains)
 
     # A reading whose deepest place is only a bare core ("幸福路" → 幸福社区) is noise once another reading
-    # names its deepest place in full.
+    # names its deepest place in full; what it named in full above the core still counts: a community's
+    # core under its street named in full is read as that street ("金水区东风路街道森林半岛小区": 金水区's
+    # 东风路街道, not 中牟县's), and again gives way to a reading below that street.
     def deepest_strong(code):
         return chains[code][3].get(index.regions[code].level) == STRONG
 
     if any(deepest_strong(code) for code in chains):
-        chains = {code: c for code, c in chains.items() if deepest_strong(code)}
+        kept = {}
+        for code, c in chains.items():
+            if deepest_strong(code):
+                kept[code] = c
+            elif index.regions[code].level == Region.Level.COMMUNITY and c[3].get("street") == STRONG:
+                street_code = code[:9] + "000"
+                kept.setdefault(street_code, reading(street_code))
+        chains = deepest_only(kept)
 
     ranked = sorted(chains.items(), key=lambda item: (-item[1][0], item[0]))
     candidates = [

@@ -166,6 +166,15 @@ def test_a_road_sharing_a_community_core_does_not_unsettle_a_full_address(all_di
     assert len(match.candidates) == 1
 
 
+def test_a_community_core_under_its_street_keeps_the_district_named_in_full(all_divisions):
+    """东风路街道 is a street of 金水区 and of 中牟县; 森林半岛 is the core of 森林半岛社区 in 金水区's. The core
+    alone does not name the community in full, but the district and the street it lies under do."""
+    match = region_for_address("金水区东风路街道森林半岛小区")
+
+    assert match.certain is True
+    assert (match.district.name, match.street.code) == ("金水区", "410105010000")
+
+
 @pytest.mark.parametrize("text", ["火星市幸福大道1号", "", "   ", "我在家里", "12345"])
 def test_unknown_places_give_no_match(all_divisions, text):
     match = region_for_address(text)
