@@ -142,7 +142,29 @@ fresh16 72 / 12 → 74 / 10. bench/routing_fresh17.csv (written the same way, co
 its brief said the utilities are for "where they serve the place", a hint the earlier briefs did not
 give) is the unseen set now, run once before that rule (5f81b87) and once after it: 75 / 13 / 32 → 77 / 11
 / 32, 68.2 % → 70.0 % of the 110, 14.8 % → 12.5 % of automatic wrong — neither target met; the two it
-changed are a 巩义 heating and a 巩义 bus call.
+changed are a 巩义 heating and a 巩义 bus call. A tuning set since.
+Second dispatchers (2026-12-04): `<set>.second.csv` beside a set holds, for the same calls in the same
+order, the units another engineer accepts who saw only the text and the address (the same brief's
+words, the divisions file and the unit list; not the writer's answer). Where one exists, `run` also prints
+how many automatic dispatches are right for both, for one only, and wrong for both. fresh14–17 (480 calls,
+two engineers): both held the same 38 calls (the writers one more); every other call's two answers shared a unit,
+and the first choices agreed on 391 of 441. The second dispatchers are engineers of the same kind as the
+writers, so this agreement is an upper bound on two Zhengzhou dispatchers'. Main's code (6107626) on
+fresh14–17: of 344 automatic, 25 wrong for both (7.3 %), 10 wrong for the writer only, 10 for the second only.
+Then, read off those sets where both agreed: a matter at a spot (a lamp, a lift, a stall, a pollution
+source, a fire lane: `place_needed` site) waits when only its district is known ("惠济区", "中牟县": both
+dispatchers held those), and is dispatched once the address names a road or a 小区 (governance.selectors
+.names_site); job agents' 返费 are 人社's, nuisance calls the carriers', a batching plant's dust 生态环境's
+(fixtures/README.md): the seventeen sets before fresh18 1391 right / 68 wrong → 1392 / 58, fresh14–17 of 338
+automatic 16 wrong for both (4.7 %). bench/routing_fresh18.csv (120 calls, written the same way as fresh17,
+committed before any run) was the unseen set, run once before that round (8a83ec2) and once after it
+(b6b4cac): 75 / 10 / 35 → 75 / 9 / 36, 65.2 % of the 115 calls a dispatcher would send at once, 11.8 % →
+10.7 % of automatic wrong — neither target met; by its second dispatcher (labelled afterwards, before
+anything of it was read) 8 → 7 of the automatic wrong for both (9.4 % → 8.3 %). Read since: an address
+"金水区东风路街道森林半岛小区" was read as 中牟县's 东风路街道 (a community's core under its street named in full
+now reads as that street, governance.selectors.address), 76 / 8 / 36; and two roads of a crossroads, each the
+namesake of a street, that lie in one district name it ("文化路与东风路交叉口" → 金水区; fresh15's "建设路与桐柏路"
+→ 中原区): 78 / 8 / 34, the other sets unchanged but fresh15 84 / 7 → 85 / 7.
 """
 
 import csv

@@ -271,13 +271,30 @@ def region_for_address(text: str) -> AddressMatch:
         if not named_in_full and best_strengths.get(level) != STRONG:
             break
         agreed[level] = region
+    if "district" not in agreed:
+        district = _crossroads_district(index, chains)
+        if district is not None:
+            agreed["district"] = district
     return AddressMatch(**agreed, score=best_score, certain=False, candidates=candidates)
+
+
+def _crossroads_district(index: AddressIndex, chains: dict) -> Region | None:
+    """The district two roads agree on when each is read only as the namesake of a street ("文化路与东风路交叉口":
+    文化路街道 and 东风路街道 both lie in 金水区, 东风路街道 in 中牟县 too): the one district where two different
+    roads are read, if there is one. A single road stays a guess ("丰产路")."""
+    roads: dict[str, set[str]] = {}
+    for code, (_score, levels, matched, strengths) in chains.items():
+        if index.regions[code].level == Region.Level.STREET and strengths.get("street") == WEAK:
+            roads.setdefault(levels["district"].code, set()).add(matched.split(" ")[-1])
+    agreeing = [code for code, names in roads.items() if len(names) >= 2]
+    return index.regions[agreeing[0]] if len(agreeing) == 1 else None
 
 
 def routable_place(match: AddressMatch) -> tuple[Region | None, Region | None, Region | None]:
     """(district, street, community) that routing may act on: all of a certain match; of an uncertain one,
     the district its close readings agree on ("二七区大学路与陇海路交叉口": 二七区 named in full, the roads
-    also read as places of other districts far behind), never a street or community it is unsure of."""
+    also read as places of other districts far behind) or its two roads do ("文化路与东风路交叉口"), never a
+    street or community it is unsure of."""
     if match.certain:
         return match.district, match.street, match.community
     return match.district, None, None

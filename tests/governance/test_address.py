@@ -252,3 +252,20 @@ def test_routing_keeps_a_district_named_in_full_whatever_far_readings_of_the_roa
 def test_routing_takes_no_district_from_an_ambiguous_street(all_divisions):
     district, street, community = routable_place(region_for_address("东风路街道"))
     assert (district, street, community) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "address, district",
+    [
+        ("文化路与东风路交叉口", "金水区"),  # 东风路街道 is also 中牟县's; 文化路街道 only 金水区's
+        ("建设路与桐柏路交叉口", "中原区"),  # 建设路街道 is also 巩义市's
+        ("丰产路", None),  # one road is a guess
+    ],
+)
+def test_two_roads_of_a_crossroads_that_agree_on_a_district_name_it(all_divisions, address, district):
+    """Each road read only as the namesake of a street: the one district where both lie is known (never
+    the street: the crossroads may be on either's side)."""
+    match = region_for_address(address)
+
+    assert match.certain is False
+    assert (match.district.name if match.district else None, match.street) == (district, None)
