@@ -157,10 +157,12 @@ def strict_figures(data: dict) -> tuple[float, int, int]:
     return sum(recalls) / len(recalls), merged, len(pairs)
 
 
-def _filler_texts() -> list[tuple[str, str]]:
+def _filler_texts(start: int = 1) -> list[tuple[str, str]]:
+    """Every seventh shipped complaint from `start`: the ordinary open tickets (1) and, from another
+    offset, ordinary new calls (4)."""
     with (ROOT / "fixtures" / "complaints_train.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    return [(r["text"].replace(" ", "")[:300], r.get("label", "")) for r in rows[1::7]]
+    return [(r["text"].replace(" ", "")[:300], r.get("label", "")) for r in rows[start::7]]
 
 
 def database_figures(data: dict) -> dict:
@@ -245,7 +247,14 @@ def database_figures(data: dict) -> dict:
             for m in data["matters"]
             for r in m["recalls"]
         )
+        # Ordinary new calls (other shipped complaints, with their category) in the same busy communities.
+        ordinary = [
+            bool(duplicate_hints(content=text, community=communities[names[k % len(names)]], category=label))
+            for k, (text, label) in enumerate(_filler_texts(4)[: 4 * len(hits)])
+        ]
         out = {
+            "ordinary hinted": sum(ordinary) / len(ordinary),
+            "ordinary": len(ordinary),
             "re-call": sum(hits) / len(hits),
             "first": sum(top) / len(top),
             "unrelated": sum(wrong) / len(wrong),
@@ -278,6 +287,10 @@ def report(key: str, data: dict, note: str) -> None:
         f" (ranked first {db['first']:.1%}),"
         f" unrelated {db['unrelated']:.1%}; re-calls hinted a filler ticket {db['filler hinted']:.1%}"
         f" (category unknown); at most {db['queries']} queries per hint, p50 {db['ms'][0]:.1f} / p99 {db['ms'][1]:.1f} ms"
+    )
+    print(
+        f"   ordinary new calls (other shipped complaints, category known) hinted: {db['ordinary hinted']:.1%}"
+        f" of {db['ordinary']}"
     )
 
 
