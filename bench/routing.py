@@ -237,11 +237,15 @@ SETS = [
         "fresh17 set (written by another engineer, run once before and once after the county rule, then read)",
         ROOT / "bench" / "routing_fresh17.csv",
     ),
+    (
+        "fresh18 set (written by another engineer, run once before and once after the spot rule, then read)",
+        ROOT / "bench" / "routing_fresh18.csv",
+    ),
 ]
 # The unseen set: only on request, so that tuning runs never look at it.
 UNSEEN = (
-    "fresh18 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh18.csv",
+    "fresh19 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh19.csv",
 )
 
 

@@ -11,7 +11,7 @@ from classifier.items import ItemOpinion, item_model, item_opinion
 from governance.models import CatalogueItem
 from governance.selectors import PLACE_UNKNOWN
 from governance.selectors.catalogue import REASON_NO_WORDS
-from governance.selectors.routing import routing_decision
+from governance.selectors.routing import WORDS_DECIDE, routing_decision
 
 URBAN = {"城乡建设": 0.9, "环境保护": 0.05, "商贸旅游": 0.05}
 ENFORCEMENT = "城乡建设/城市建设和市政管理/城管执法"
@@ -88,6 +88,16 @@ def test_a_clear_other_reading_holds_an_automatic_dispatch_with_both_readings(zh
     opinion_of("gas", 3.0, path="城乡建设/城市建设和市政管理/燃气供应/燃气泄漏")
     agreed = decide("楼道里有煤气味", zhengzhou_small)
     assert agreed.auto and agreed.assignment.lead.dept_type == "gas"
+
+
+@pytest.mark.django_db
+def test_words_that_decide_alone_are_not_held_by_another_reading(zhengzhou_small, settings, opinion_of):
+    opinion_of("gongan", settings.ROUTING_ITEM_MODEL_VETO_GAP + 1.0)
+    sent = decide("闻到很重的煤气味，怀疑燃气泄漏了", zhengzhou_small)
+    assert sent.choice.best.word_score >= WORDS_DECIDE
+    assert sent.auto and sent.assignment.lead.dept_type == "gas"
+    # one word of the same item is not enough against it
+    assert not decide("楼道里有煤气味", zhengzhou_small).auto
 
 
 @pytest.mark.django_db
