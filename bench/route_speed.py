@@ -153,6 +153,7 @@ def in_process(ids: list[int]) -> dict:
                 classifier_confident=prediction.auto,
                 district=place.get("district"),
                 street=place.get("street"),
+                site_named=place["site"],
             )
         t3 = time.perf_counter()
         duplicate_candidates(content=ticket.content, community=place.get("community"), exclude_pk=pk)
