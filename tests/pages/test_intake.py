@@ -277,3 +277,20 @@ def test_duplicates_panel_ignores_other_matters(client, accounts, make_ticket, z
     ).content.decode()
 
     assert 'name="merge_into"' not in html
+
+
+def test_suggest_panel_says_a_spot_is_needed_until_the_address_names_one(
+    client, accounts, zhengzhou_small, monkeypatch
+):
+    from tests.dispatch.classifier_stub import FakePrediction
+
+    prediction = FakePrediction.of("城乡建设", 0.97, auto=True)
+    monkeypatch.setattr("dispatch.pages.views.operator.classify", lambda text, k=15: prediction)
+    client.force_login(accounts.operator)
+    call = {"content": "这边的路灯坏了好几天了，晚上很黑", "district": zhengzhou_small.zhongmou.code}
+
+    held = client.post("/intake/suggest/", {**call, "address": "中牟县"}).content.decode()
+    sent = client.post("/intake/suggest/", {**call, "address": "中牟县牟州大道东段"}).content.decode()
+
+    assert "将进入人工派单" in held and "需明确具体位置" in held
+    assert "将自动派单" in sent and "中牟县城市管理局" in sent
