@@ -312,9 +312,10 @@ def names_site(address: str) -> bool:
     county ("惠济区", "郑州市中牟县"). An empty address names none."""
     text = normalise(address)
     index = address_index()
-    for matched, code, _strength in index.scan(text):
-        if index.regions[code].level in (Region.Level.CITY, Region.Level.DISTRICT):
-            text = text.replace(matched, "", 1)
+    # The scan gives one hit per region an alias names: each city or district name is taken out once.
+    above = (Region.Level.CITY, Region.Level.DISTRICT)
+    for matched in {m for m, code, _ in index.scan(text) if index.regions[code].level in above}:
+        text = text.replace(matched, "", 1)
     return len(_NOT_A_SITE.sub("", text)) >= 2
 
 

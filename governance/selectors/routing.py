@@ -148,16 +148,17 @@ def routing_decision(
     spot inside the district (governance.selectors.names_site). `chosen_item` is the item the operator
     picked at intake: a person's decision, so it is the item (the words only make the other suggestions)
     and only the place it needs can still hold the call."""
+    place = _Place(district, street, site_named)
     decision = _words_decision(
         text=text,
         category_probabilities=category_probabilities,
         classifier_confident=classifier_confident,
-        place=_Place(district, street, site_named),
+        place=place,
         chosen_item=chosen_item,
     )
     if chosen_item is not None:
         return decision
-    return _second_reader(decision, text=text, place=_Place(district, street, site_named))
+    return _second_reader(decision, text=text, place=place)
 
 
 @dataclass(frozen=True)
