@@ -271,6 +271,10 @@ def prepare():
     from governance.services.catalogue import catalogue_import, shipped_catalogue_path
 
     catalogue_import(text=shipped_catalogue_path().read_text(encoding="utf-8"), deactivate_missing=True)
+    # And the shipped 地名库 as it is now.
+    from governance.services.place_names import place_names_import, shipped_place_names_path
+
+    place_names_import(text=shipped_place_names_path().read_text(encoding="utf-8"), replace=True)
     call_command("train_classifier", "--if-missing", "--no-cv", verbosity=0, stdout=open(os.devnull, "w"))
 
 
@@ -281,6 +285,14 @@ def place_of(address: str, text: str):
 
     district, street, _ = routable_place(region_for_address(address or text))
     return district, street, names_site(address)
+
+
+def district_of(unit):
+    """The district a district's or a street's unit serves; None for the city's units and utilities."""
+    region = unit.region
+    if region is None or region.level in ("city",) or unit.level == "utility":
+        return None
+    return region if region.level == "district" else region.parent
 
 
 def reason_kind(reason: str) -> str:
@@ -313,6 +325,7 @@ def run(path: Path, verbose: bool):
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     second = second_opinions(path, rows)
+    second_districts = second_places(path)
     agreement = Counter()
     predictions = classify_many([r["text"] for r in rows], k=15)
     outcome = Counter()
@@ -321,6 +334,7 @@ def run(path: Path, verbose: bool):
     before = Counter()
     held_reasons = Counter()
     districts = set()
+    wrong_district = 0
     for row_index, (row, prediction) in enumerate(zip(rows, predictions, strict=True)):
         probs = {c.code: float(c.probability) for c in prediction.categories}
         district, street, site_named = place_of(row["address"], row["text"])
@@ -345,6 +359,18 @@ def run(path: Path, verbose: bool):
             right = lead.dept_type in expect
             key = "automatic-right" if right else "automatic-wrong"
             shown = f"{lead.name}（{lead.dept_type}）"
+            # Sets with a `district` column (fresh20 on) also say where the place lies: a district's or a
+            # street's unit of another district is the wrong unit, whatever its kind.
+            wanted = {(row.get("district") or "").strip()} | (
+                {second_districts[row_index]} if second_districts else set()
+            )
+            wanted.discard("")
+            served = district_of(lead)
+            if wanted and served is not None and not wanted & {served.name, served.official_name}:
+                wrong_district += 1
+                print(
+                    f"  [wrong district] {row['text'][:28]} | {row['address'] or '无地址'} | {shown} | 在{'/'.join(wanted)}"
+                )
             if second is not None:
                 agreement[(right, lead.dept_type in second[row_index])] += 1
         else:
@@ -383,6 +409,8 @@ def run(path: Path, verbose: bool):
     )
     for reason, count in held_reasons.most_common():
         print(f"  held because {reason}: {count}")
+    if "district" in rows[0]:
+        print(f"automatic to a unit of another district than the place's: {wrong_district} of {auto}")
     if second is not None:
         neither = agreement[(False, False)]
         print(
@@ -402,6 +430,19 @@ def second_opinions(path: Path, rows: list[dict]) -> list[list[str]] | None:
         labels = list(csv.DictReader(f))
     assert [r["text"] for r in labels] == [r["text"] for r in rows], f"{second.name} is not {path.name}'s calls"
     return [r["expect"].split("|") for r in labels]
+
+
+def second_places(path: Path) -> list[str] | None:
+    """The district the second dispatcher placed each call in (`<set>.second.csv` with a `district`
+    column; empty where they could not tell), or None."""
+    second = path.with_name(f"{path.stem}.second.csv")
+    if not second.exists():
+        return None
+    with second.open(encoding="utf-8") as f:
+        labels = list(csv.DictReader(f))
+    if "district" not in (labels[0] if labels else {}):
+        return None
+    return [r["district"].strip() for r in labels]
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from governance.models import (
     Grid,
     GridWorker,
     Place,
+    PlaceName,
     Region,
     StaffProfile,
 )
@@ -71,6 +72,50 @@ class PlaceAdmin(admin.ModelAdmin):
     list_select_related = ("grid", "region")
     autocomplete_fields = ("grid", "region")
     show_full_result_count = False
+
+
+class PlaceNameForm(forms.ModelForm):
+    """The rules of the CSV import: a place lies in one district, a road has no street, a street lies in
+    the district chosen."""
+
+    class Meta:
+        model = PlaceName
+        fields = ("name", "aliases", "kind", "districts", "street")
+
+    def clean(self):
+        data = super().clean()
+        districts, street, kind = data.get("districts"), data.get("street"), data.get("kind")
+        if districts is None:
+            return data
+        if kind != PlaceName.Kind.ROAD and len(districts) > 1:
+            self.add_error("districts", "场所只能属于一个区县；跨区县的道路请选择类别“道路”")
+        if street is not None:
+            if kind == PlaceName.Kind.ROAD:
+                self.add_error("street", "道路不填街道")
+            elif not any(street.code.startswith(d.prefix) for d in districts):
+                self.add_error("street", "该街道不在所选区县")
+        return data
+
+
+@admin.register(PlaceName)
+class PlaceNameAdmin(admin.ModelAdmin):
+    """The 地名库; bulk changes go through `manage.py place_names_export` / `place_names_import`."""
+
+    form = PlaceNameForm
+
+    list_display = ("name", "kind", "district_names", "street", "aliases")
+    list_filter = ("kind", "districts")
+    search_fields = ("name", "aliases")
+    list_select_related = ("street",)
+    filter_horizontal = ("districts",)
+    autocomplete_fields = ("street",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("districts")
+
+    @admin.display(description="所在区县")
+    def district_names(self, obj):
+        return "、".join(d.name for d in obj.districts.all())
 
 
 @admin.register(Department)

@@ -236,6 +236,9 @@ class AddressResolveApi(APIView):
         community = RegionRefSerializer(allow_null=True)
         grid = serializers.DictField(allow_null=True)
         candidates = serializers.ListField(child=serializers.DictField())
+        place_names = serializers.ListField(
+            child=serializers.CharField(), help_text="the 地名库 entries that named the district, if any"
+        )
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
@@ -263,5 +266,6 @@ class AddressResolveApi(APIView):
             "community": community,
             "grid": GridListApi.OutputSerializer(grid).data if grid is not None else None,
             "candidates": self.CandidateSerializer(match.candidates, many=True).data,
+            "place_names": list(match.place_names),
         }
         return Response(self.OutputSerializer(payload).data)

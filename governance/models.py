@@ -211,6 +211,60 @@ class Place(models.Model):
         return self.name
 
 
+class PlaceName(models.Model):
+    """地名库: a road, landmark or station that callers name without its district ("农业路与经三路交叉口",
+    "二七万达广场", "地铁1号线紫荆山站"), with the districts it lies in (a road: every district it runs
+    through) and, for a place whose street is known, that street.
+
+    Address resolution reads it only where the divisions alone agree on no district
+    (governance.selectors.address). A city loads its own 标准地名地址库 with `manage.py place_names_import`.
+    """
+
+    class Kind(models.TextChoices):
+        ROAD = "road", "道路"
+        LANDMARK = "landmark", "地标"
+        STATION = "station", "车站"
+        HOSPITAL = "hospital", "医院"
+        SCHOOL = "school", "学校"
+        PARK = "park", "公园广场"
+        MARKET = "market", "市场"
+        MALL = "mall", "商场"
+        VILLAGE = "village", "村庄"
+        OTHER = "other", "其他"
+
+    name = models.CharField("名称", max_length=64, unique=True)
+    aliases = models.CharField("别名", max_length=255, blank=True, help_text="其他叫法，以 | 分隔")
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    districts = models.ManyToManyField(
+        Region,
+        verbose_name="所在区县",
+        related_name="place_names",
+        limit_choices_to={"level": Region.Level.DISTRICT},
+        help_text="道路填途经的全部区县；场所只填一个",
+    )
+    street = models.ForeignKey(
+        Region,
+        verbose_name="所在街道/乡镇",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.STREET},
+        help_text="仅场所，且确知时填写",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地名库"
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.split("|") if a.strip() and a.strip() != self.name]
+
+
 class CatalogueItem(models.Model):
     """One matter item (事项) of the 派单目录: who leads and assists, at which level, and which place it needs.
 

@@ -58,6 +58,8 @@ def _place(ticket: Ticket) -> dict:
             {"community": c.community.code if c.community else None, "score": round(float(c.score), 3)}
             for c in match.candidates[:3]
         ]
+        if match.place_names:
+            found["place_names"] = list(match.place_names)
         district, street, community = routable_place(match)
         if match.certain:
             found.update(district=district, street=street, community=community)
@@ -136,9 +138,14 @@ def _write(plan: _Plan, *, held: bool = False, sketches: list | None = None) -> 
         "place_candidates": place.get("candidates", []),
         "duplicates": plan.duplicates,
     }
+    if place.get("place_names"):
+        # The 地名库 entries that placed the ticket where the divisions alone did not ("农业路", "经三路").
+        data["place_names"] = place["place_names"]
     if decision is not None:
         data.update(decision.as_event_data())
     reason = plan.failure or (decision.reason if decision is not None else NO_MODEL)
+    if place.get("place_names") and place.get("district") is not None and not plan.failure:
+        reason += f"（属地据地名库“{'、'.join(place['place_names'])}”定为{place['district'].name}）"
     if plan.failure:
         data.update(routing_failed=True, error=plan.error)
 

@@ -10,6 +10,10 @@ street 0.35, community 0.40), halved when only the bare core of the name matched
 文化路街道, "农大" for 农大社区), because bare cores also name roads and shops. A candidate is *certain*
 when no other candidate comes close and its deepest level was named in full (or in short under a level
 named in full). Otherwise the fields hold only what all close candidates agree on.
+
+Where the divisions agree on no district, the 地名库 (governance.models.PlaceName) is read: a landmark or
+station names its district (and its street, where the 地名库 records one); roads name the one district they
+all run through ("农业路与经三路交叉口" → 金水区), or none.
 """
 
 import re
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from common.chinese import simplified
 from common.versions import shared_version, shared_version_bump
 from governance import names
-from governance.models import Region
+from governance.models import PlaceName, Region
 
 WEIGHTS = {"district": 0.25, "street": 0.35, "community": 0.40}
 STRONG, WEAK = 1.0, 0.5
@@ -57,6 +61,8 @@ class AddressMatch:
     score: float = 0.0
     certain: bool = False
     candidates: list[AddressCandidate] = field(default_factory=list)
+    # The 地名库 names that placed it, when the divisions alone did not ("农业路", "经三路").
+    place_names: tuple[str, ...] = ()
 
     @property
     def deepest(self) -> Region | None:
@@ -66,8 +72,18 @@ class AddressMatch:
 NO_MATCH = AddressMatch()
 
 
+@dataclass(frozen=True)
+class NamedPlace:
+    """One 地名库 entry as the index reads it: district codes, and a street code for a place that has one."""
+
+    name: str
+    road: bool
+    districts: frozenset[str]
+    street: str | None
+
+
 class AddressIndex:
-    def __init__(self, regions, version: str):
+    def __init__(self, regions, version: str, place_names=()):
         self.version = version
         self.regions: dict[str, Region] = {r.code: r for r in regions}
         self.aliases: dict[str, list[tuple[str, float]]] = {}
@@ -76,6 +92,34 @@ class AddressIndex:
                 self._add(alias, region.code, strength)
         self.first_chars = {alias[0] for alias in self.aliases}
         self.max_len = max((len(a) for a in self.aliases), default=0)
+        self.named: dict[str, NamedPlace] = {}
+        for place in place_names:
+            self._add_named(place)
+        self.named_first_chars = {alias[0] for alias in self.named}
+        self.named_max_len = max((len(a) for a in self.named), default=0)
+
+    def _add_named(self, place):
+        entry = NamedPlace(
+            name=place.name,
+            road=place.kind == "road",
+            districts=frozenset(r.code for r in place.districts.all()),
+            street=place.street_id,
+        )
+        for alias in {place.name, *place.alias_list}:
+            alias = normalise(alias)
+            if len(alias) < 2:
+                continue
+            other = self.named.get(alias)
+            if other is not None and other.name != entry.name:
+                # Two entries under one name (东风路 of 金水区 and of 中牟县): the name alone is either.
+                self.named[alias] = NamedPlace(
+                    name=other.name,
+                    road=other.road and entry.road,
+                    districts=other.districts | entry.districts,
+                    street=None,
+                )
+            else:
+                self.named[alias] = entry
 
     def _add(self, alias: str, code: str, strength: float):
         alias = simplified(alias)  # a few official names hold traditional characters (啟福社区)
@@ -116,21 +160,36 @@ class AddressIndex:
 
     def scan(self, text: str) -> list[tuple[str, str, float]]:
         """(matched text, region code, strength) for each alias found, leftmost-longest, non-overlapping."""
-        hits = []
-        i, n = 0, len(text)
-        while i < n:
-            if text[i] not in self.first_chars:
-                i += 1
-                continue
-            for length in range(min(self.max_len, n - i), 1, -1):
-                entries = self.aliases.get(text[i : i + length])
-                if entries:
-                    hits.extend((text[i : i + length], code, strength) for code, strength in entries)
-                    i += length
-                    break
-            else:
-                i += 1
-        return hits
+        return [
+            (matched, code, strength)
+            for matched, entries in _scan(text, self.aliases, self.first_chars, self.max_len)
+            for code, strength in entries
+        ]
+
+    def scan_named(self, text: str) -> list[NamedPlace]:
+        """The 地名库 entries the text names, leftmost-longest, each once."""
+        found = {}
+        for _, entry in _scan(text, self.named, self.named_first_chars, self.named_max_len):
+            found.setdefault(entry.name, entry)
+        return list(found.values())
+
+
+def _scan(text: str, table: dict, first_chars: set[str], max_len: int) -> list[tuple[str, object]]:
+    hits = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] not in first_chars:
+            i += 1
+            continue
+        for length in range(min(max_len, n - i), 1, -1):
+            entry = table.get(text[i : i + length])
+            if entry:
+                hits.append((text[i : i + length], entry))
+                i += length
+                break
+        else:
+            i += 1
+    return hits
 
 
 _lock = threading.Lock()
@@ -158,7 +217,7 @@ def address_index() -> AddressIndex:
     if index is None:
         with _lock:
             version = shared_version(VERSION_KEY) or ""
-            index = AddressIndex(Region.objects.all(), version)
+            index = AddressIndex(Region.objects.all(), version, PlaceName.objects.prefetch_related("districts"))
             _index, _checked_at = index, now
     return index
 
@@ -179,10 +238,46 @@ def region_for_address(text: str) -> AddressMatch:
     Callers may rely on: unknown places → `NO_MATCH` (all None, certain=False, no candidates); `certain`
     is True only when one reading clearly wins; when not certain, `district`/`street`/`community` hold
     only what every close reading agrees on (possibly nothing) and `candidates` lists the readings, best
-    first (at most 10).
+    first (at most 10). Where the divisions agree on no district, the 地名库 may name it (`place_names`
+    says which entries did): certain only when a place recorded with its street names that street.
     """
     index = address_index()
-    hits = index.scan(normalise(text))
+    text = normalise(text)
+    match = _divisions_reading(index, text)
+    if match.district is None and index.named:
+        return _named_reading(index, text, match) or match
+    return match
+
+
+def _named_reading(index: AddressIndex, text: str, match: AddressMatch) -> AddressMatch | None:
+    """The district (and street) the 地名库 entries of the text agree on, or None: the places must all lie
+    in one district that every road named runs through; without a place, the roads must share exactly one
+    district ("农业路与经三路" → 金水区; a road through three districts alone names none)."""
+    entries = index.scan_named(text)
+    if not entries:
+        return None
+    places = [e for e in entries if not e.road]
+    common = frozenset.intersection(*(e.districts for e in entries))
+    if len(common) != 1:
+        return None
+    (district_code,) = common
+    streets = {e.street for e in places}
+    street_code = streets.pop() if len(streets) == 1 else None
+    street = index.regions.get(street_code) if street_code else None
+    if street is not None and not street.code.startswith(district_code[:6]):
+        street = None
+    return AddressMatch(
+        district=index.regions[district_code],
+        street=street,
+        score=match.score,
+        certain=street is not None,
+        candidates=match.candidates,
+        place_names=tuple(e.name for e in entries),
+    )
+
+
+def _divisions_reading(index: AddressIndex, text: str) -> AddressMatch:
+    hits = index.scan(text)
     evidence: dict[str, tuple[float, str]] = {}
     for matched, code, strength in hits:
         if index.regions[code].level == Region.Level.CITY:

@@ -74,6 +74,23 @@ def test_a_matter_at_a_spot_waits_for_the_spot_and_goes_once_the_address_names_a
     assert sent.lead_department == Department.objects.get(dept_type="chengguan", region=world.small.zhongmou)
 
 
+def test_a_crossroads_the_place_names_put_in_a_district_goes_to_its_department_and_says_so(world, file_ticket):
+    """ "农业路与经三路交叉口" names no district in the divisions; in the 地名库 both roads are 金水区's."""
+    from governance.services.place_names import place_names_import
+
+    call = {"content": "这边的路灯坏了好几天了，晚上很黑", "address": "农业路与经三路交叉口"}
+    held = file_ticket(**call)
+    assert (held.status, held.district) == (S.PENDING_DISPATCH, None)
+    place_names_import(text="name,aliases,kind,districts,street\n农业路,,road,金水区,\n经三路,,road,金水区,\n")
+
+    sent = file_ticket(**call)
+    event = route_event(sent)
+    assert (sent.status, sent.district, sent.street) == (S.DISPATCHED, world.small.district, None)
+    assert sent.lead_department == Department.objects.get(dept_type="chengguan", region=world.small.district)
+    assert event.data["place_names"] == ["农业路", "经三路"]
+    assert event.reason.endswith("（属地据地名库“农业路、经三路”定为金水区）")
+
+
 def test_district_item_without_a_place_waits(world, file_ticket):
     ticket = file_ticket(content="路灯坏了好几天了，晚上走路很黑", address="")
     assert ticket.status == S.PENDING_DISPATCH

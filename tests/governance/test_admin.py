@@ -90,3 +90,43 @@ def test_autocomplete_for_regions_works(admin_client, zhengzhou_small):
 
     assert response.status_code == 200
     assert any(r["text"] == "农大社区" for r in response.json()["results"])
+
+
+def test_place_names_list_and_the_form_keeps_the_import_rules(
+    admin_client, zhengzhou_small, django_assert_max_num_queries
+):
+    from governance.models import PlaceName
+    from governance.services.place_names import place_names_import
+
+    place_names_import(text="name,aliases,kind,districts,street\n农业路,,road,金水区,\n绿博园,,park,中牟县,\n")
+    with django_assert_max_num_queries(12):
+        listed = admin_client.get("/admin/governance/placename/")
+    assert listed.status_code == 200 and "绿博园" in listed.content.decode()
+
+    z = zhengzhou_small
+    refused = admin_client.post(
+        "/admin/governance/placename/add/",
+        {
+            "name": "某广场",
+            "aliases": "",
+            "kind": "mall",
+            "districts": [z.district.code, z.zhongmou.code],
+            "street": "",
+        },
+    )
+    assert "场所只能属于一个区县" in refused.content.decode()
+    refused = admin_client.post(
+        "/admin/governance/placename/add/",
+        {"name": "某广场", "aliases": "", "kind": "mall", "districts": [z.zhongmou.code], "street": z.street.code},
+    )
+    assert "该街道不在所选区县" in refused.content.decode()
+    assert not PlaceName.objects.filter(name="某广场").exists()
+
+    saved = admin_client.post(
+        "/admin/governance/placename/add/",
+        {"name": "某广场", "aliases": "", "kind": "mall", "districts": [z.district.code], "street": z.street.code},
+    )
+    assert saved.status_code == 302
+    from governance.selectors import region_for_address
+
+    assert region_for_address("某广场东门").street == z.street

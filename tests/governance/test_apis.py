@@ -173,7 +173,17 @@ def test_address_resolve_ambiguous_and_unknown(api, zhengzhou_small):
         "community": None,
         "grid": None,
         "candidates": [],
+        "place_names": [],
     }
+
+
+def test_address_resolve_says_which_place_names_named_the_district(api, zhengzhou_small):
+    from governance.services.place_names import place_names_import
+
+    place_names_import(text="name,aliases,kind,districts,street\n农业路,,road,金水区,\n经三路,,road,金水区,\n")
+    body = api.get("/api/address/resolve/", {"q": "农业路与经三路交叉口"}).json()
+    assert (body["certain"], body["district"]["name"], body["street"]) == (False, "金水区", None)
+    assert body["place_names"] == ["农业路", "经三路"]
 
 
 def test_address_resolve_with_a_community_picked_by_hand(api, zhengzhou_small):

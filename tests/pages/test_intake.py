@@ -279,6 +279,18 @@ def test_duplicates_panel_ignores_other_matters(client, accounts, make_ticket, z
     assert 'name="merge_into"' not in html
 
 
+def test_place_panel_takes_the_district_the_place_names_give_and_says_so(client, accounts, zhengzhou_small):
+    from governance.services.place_names import place_names_import
+
+    place_names_import(text="name,aliases,kind,districts,street\n农业路,,road,金水区,\n经三路,,road,金水区,\n")
+    client.force_login(accounts.operator)
+    html = client.post(
+        "/intake/place/", {"address": "农业路与经三路交叉口"}, headers={"HX-Trigger-Name": "address"}
+    ).content.decode()
+    assert "已识别到金水区（地名库：农业路、经三路），请选择街道和社区/村" in html
+    assert f'value="{zhengzhou_small.district.code}" selected' in html
+
+
 def test_suggest_panel_says_a_spot_is_needed_until_the_address_names_one(
     client, accounts, zhengzhou_small, monkeypatch
 ):

@@ -206,6 +206,11 @@ def place_panel(request):
             grid = grid_for_address(community=community, text=address) if community else None
             # "识别" only when the place is known down to the community (the grid follows from it).
             note = "地址已自动识别" if community else f"已识别到{(street or district).name}，请选择社区/村"
+        elif match is not None and match.district is not None:
+            # Only the district is sure (two roads of it, a landmark of the 地名库): the street is the operator's.
+            district, street, community, grid = match.district, None, None, None
+            via = f"（地名库：{'、'.join(match.place_names)}）" if match.place_names else ""
+            note = f"已识别到{district.name}{via}，请选择街道和社区/村"
         elif match is not None and match.candidates:
             note = "地址不确定，请从候选中选择或手动选择"
         elif address.strip():
