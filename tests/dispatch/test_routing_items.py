@@ -104,6 +104,16 @@ def test_utility_item_is_dispatched_without_a_place(world, file_ticket):
     assert route_event(ticket).data["item_kind"] == "utility"
 
 
+def test_a_fraud_call_needs_no_place_and_a_fight_does(world, file_ticket, predict):
+    """Telecom fraud is nowhere in particular: the city's 公安局 takes it; a fight needs its district."""
+    predict("劳动和社会保障", 0.4, auto=False)
+    fraud = file_ticket(content="刚接了个电话，冒充公安说我涉嫌洗钱，让我把钱转到安全账户", address="")
+    assert (fraud.status, fraud.lead_department.name) == (S.DISPATCHED, "郑州市公安局")
+    assert route_event(fraud).data["item_path"] == "政法/社会治安/治安案件/电信网络诈骗"
+    fight = file_ticket(content="楼下有人打架斗殴，好几个人", address="")
+    assert (fight.status, route_event(fight).reason) == (S.PENDING_DISPATCH, PLACE_UNKNOWN + "（需明确区县）")
+
+
 def test_unlabelled_category_is_routed_from_its_item_words(world, file_ticket, predict):
     predict("教育文体", 0.4, auto=False)
     ticket = file_ticket(content="想给孩子落户，户口迁移需要什么材料", address=ADDRESS)

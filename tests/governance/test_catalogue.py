@@ -39,7 +39,9 @@ def test_shipped_catalogue_covers_every_item_of_the_taxonomy(zhengzhou_small):
     items = CatalogueItem.objects.all()
     assert {(i.level1, i.level2, i.level3) for i in items} == taxonomy()
     assert len({i.level3 for i in items}) == 390
-    assert items.count() == 523  # 517 taxonomy rows; 噪音污染, 大气污染, 燃气供应, 自来水供应, 司法调解 split by unit
+    assert (
+        items.count() == 525
+    )  # 517 taxonomy rows; 噪音污染, 大气污染, 燃气供应, 自来水供应, 司法调解, 治安案件, 招生录取 split
     assert len({i.level1 for i in items}) == 15
     # Territorial items are led by the street office and need the street; utilities need no place.
     for i in items:
@@ -66,6 +68,10 @@ def test_shipped_catalogue_covers_every_item_of_the_taxonomy(zhengzhou_small):
         ("环境保护/环境污染/噪音污染/施工噪声", "zhujian", ["chengguan"], "functional", "site"),
         ("环境保护/环境污染/噪音污染/工业噪声", "sthj", [], "functional", "site"),
         ("卫生计生/食品药品监管/药品和医疗器械管理", "shichang", [], "functional", "district"),
+        # A fraud call, a 中考/高考 question: the city's unit takes them when no place is given.
+        ("政法/社会治安/治安案件/电信网络诈骗", "gongan", [], "functional", "none"),
+        ("教育文体/考试招生/招生录取/中招高招", "jiaoyu", [], "functional", "none"),
+        ("政法/社会治安/治安案件", "gongan", ["street_office"], "functional", "district"),
     ],
 )
 @pytest.mark.django_db
@@ -275,12 +281,12 @@ def test_missing_lead_unit_falls_back_to_the_district_government(zhengzhou_small
 @pytest.mark.django_db
 def test_export_import_round_trip(zhengzhou_small):
     first = catalogue_export()
-    assert first.count("\n") == 1 + 523
+    assert first.count("\n") == 1 + 525
     CatalogueItem.objects.all().delete()
 
     result = catalogue_import(text=first)
 
-    assert (result.created, result.updated, result.unchanged) == (523, 0, 0)
+    assert (result.created, result.updated, result.unchanged) == (525, 0, 0)
     assert catalogue_export() == first
     # The shipped file and the export describe the same catalogue (the order may differ).
     shipped = list(csv.DictReader(io.StringIO(shipped_catalogue_path().read_text(encoding="utf-8"))))
@@ -364,7 +370,7 @@ def test_import_and_export_commands(zhengzhou_small, tmp_path, capsys):
     call_command("catalogue_export", str(path))
     CatalogueItem.objects.filter(level1="政法").delete()
     call_command("catalogue_import", str(path))
-    assert "事项: 56 created, 0 updated, 467 unchanged" in capsys.readouterr().out
+    assert "事项: 57 created, 0 updated, 468 unchanged" in capsys.readouterr().out
     path.write_text("level1,level2\n", encoding="utf-8")
     with pytest.raises(CommandError, match="缺少列"):
         call_command("catalogue_import", str(path))
