@@ -19,7 +19,7 @@ all run through ("农业路与经三路交叉口" → 金水区), or none.
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from common.chinese import simplified
 from common.versions import shared_version, shared_version_bump
@@ -110,14 +110,24 @@ class AddressIndex:
             if len(alias) < 2:
                 continue
             other = self.named.get(alias)
+            # A name the divisions also give to a region of another district ("王寨": villages of several
+            # counties) is either place: it keeps every district it may mean.
+            elsewhere = {
+                code[:6] + "000000"
+                for code, _ in self.aliases.get(alias, ())
+                if self.regions[code].level != Region.Level.CITY
+            } - entry.districts
             if other is not None and other.name != entry.name:
                 # Two entries under one name (东风路 of 金水区 and of 中牟县): the name alone is either.
-                self.named[alias] = NamedPlace(
+                other = NamedPlace(
                     name=other.name,
                     road=other.road and entry.road,
                     districts=other.districts | entry.districts,
                     street=None,
                 )
+                self.named[alias] = replace(other, districts=other.districts | elsewhere) if elsewhere else other
+            elif elsewhere:
+                self.named[alias] = replace(entry, districts=entry.districts | elsewhere, street=None)
             else:
                 self.named[alias] = entry
 

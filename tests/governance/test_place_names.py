@@ -168,3 +168,11 @@ def test_a_name_two_entries_share_names_no_district_alone_and_each_keeps_its_own
     assert region_for_address("东风路").district is None
     assert region_for_address("中牟东风路").district == sample.zhongmou
     assert region_for_address("东风路与经三路交叉口").district == sample.district
+
+
+def test_a_name_the_divisions_give_to_a_region_of_another_district_names_none_alone(sample):
+    """"晨光" is also the bare core of 中牟县's 晨光社区: a 金水区 entry called so cannot say which is meant."""
+    place_names_import(text="name,aliases,kind,districts,street\n晨光商厦,晨光,mall,金水区,\n")
+    assert region_for_address("晨光商厦").district == sample.district
+    assert region_for_address("晨光").district is None
+    assert region_for_address("晨光与经三路交叉口").district == sample.district  # a road of one district settles it
