@@ -171,7 +171,7 @@ def test_a_name_two_entries_share_names_no_district_alone_and_each_keeps_its_own
 
 
 def test_a_name_the_divisions_give_to_a_region_of_another_district_names_none_alone(sample):
-    """"晨光" is also the bare core of 中牟县's 晨光社区: a 金水区 entry called so cannot say which is meant."""
+    """The bare core of 中牟县's 晨光社区 (晨光): a 金水区 entry called so cannot say which is meant."""
     place_names_import(text="name,aliases,kind,districts,street\n晨光商厦,晨光,mall,金水区,\n")
     assert region_for_address("晨光商厦").district == sample.district
     assert region_for_address("晨光").district is None
