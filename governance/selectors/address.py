@@ -262,12 +262,18 @@ def region_for_address(text: str) -> AddressMatch:
 def _named_reading(index: AddressIndex, text: str, match: AddressMatch) -> AddressMatch | None:
     """The district (and street) the 地名库 entries of the text agree on, or None: the places must all lie
     in one district that every road named runs through; without a place, the roads must share exactly one
-    district ("农业路与经三路" → 金水区; a road through three districts alone names none)."""
+    district ("农业路与经三路" → 金水区; a road through three districts alone names none); a district the
+    text names, however weakly, must be that one."""
     entries = index.scan_named(text)
     if not entries:
         return None
     places = [e for e in entries if not e.road]
-    common = frozenset.intersection(*(e.districts for e in entries))
+    # A district the text names, even by a bare core the divisions alone do not trust ("郑上路荥阳段": 荥阳),
+    # narrows the entries.
+    named_districts = [
+        frozenset([code]) for _, code, _ in index.scan(text) if index.regions[code].level == Region.Level.DISTRICT
+    ]
+    common = frozenset.intersection(*(e.districts for e in entries), *named_districts)
     if len(common) != 1:
         return None
     (district_code,) = common

@@ -57,6 +57,13 @@ def test_a_road_through_two_districts_names_none_unless_another_name_settles_it(
     assert names(region_for_address("郑开大道与经三路交叉口"))[:2] == ("金水区", None)
 
 
+def test_a_bare_county_name_narrows_a_road_of_several_districts(sample):
+    """ "中牟" alone is too weak for the divisions; beside 郑开大道 (金水区 and 中牟县) it says which."""
+    assert region_for_address("中牟").district is None
+    assert names(region_for_address("郑开大道中牟段"))[:2] == ("中牟县", None)
+    assert region_for_address("郑开大道金水段").district is None  # "金水" is no district name
+
+
 def test_a_landmark_recorded_with_its_street_names_the_street(sample):
     match = region_for_address("农科院门口")
     assert names(match) == ("金水区", "文化路街道", True, ("省农科院",))
