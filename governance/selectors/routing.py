@@ -24,8 +24,9 @@ What callers may rely on:
   an automatic dispatch whose unit it reads clearly otherwise (unless the words decide alone, ≥
   WORDS_DECIDE: of the 124 dispatches it held on bench/routing.py's twenty sets, 30 of the 31 with such
   words were right, 65 of the 93 others), and dispatches a call the words could not
-  decide when it is clear and the place its item needs is known (`_second_reader`); an operator's chosen
-  item is never second-guessed;
+  decide when it is clear and the place its item needs is known (`_second_reader`) — but not a call whose
+  words named an item of another unit and waited only for an unsure classifier (on the twenty-two sets
+  such rescues were right 10 times and wrong 7); an operator's chosen item is never second-guessed;
 - `reason` always says, in words a dispatcher reads, why the call was or was not dispatched automatically;
 - `suggestions` are the top items, each with the unit it would go to at this place (None when the place
   is missing) and the words that drove it; they are what the operator and the dispatcher see.
@@ -53,6 +54,7 @@ from governance.services.departments import DEPARTMENT_TYPE_LABELS
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
 REASON_UNSURE = "分类置信度低于阈值（{c} {p:.0%}），事项“{a}”待人工确认"
 REASON_CORROBORATED = "分类置信度低于阈值（{c} {p:.0%}），事项识别词印证"
+REASON_UNSURE_PREFIX = "分类置信度低于阈值"
 WORDS_DECIDE = 5
 NEAR_CONFIDENT = 0.75
 
@@ -217,6 +219,12 @@ def _second_reader(decision: RoutingDecision, *, text: str, place: "_Place") -> 
     assignment = place.assignment(item)
     if assignment.lead is None:
         return decision
+    if (
+        decision.reason.startswith(REASON_UNSURE_PREFIX)
+        and decision.item is not None
+        and _lead_type_at(decision.item, place) != assignment.lead.dept_type
+    ):
+        return decision  # the words named an item of another unit: the model does not overrule them
     reason = REASON_MODEL_DECIDES.format(
         why=decision.reason.split("，")[0].split("：")[0],
         m=item.name,

@@ -122,6 +122,23 @@ def test_a_call_the_words_cannot_decide_goes_to_a_clear_reading_when_its_place_i
 
 
 @pytest.mark.django_db
+def test_the_model_does_not_overrule_words_that_name_an_item_of_another_unit(zhengzhou_small, settings, opinion_of):
+    """The classifier is unsure (商贸旅游), the words name 就业和再就业 (人社): a clear reading of 中介机构管理
+    (市场监管) leaves the call to a person; a clear reading of an item of the words' unit dispatches it."""
+    call = "中介说干满三个月给返费，现在干满了不给了"
+    unsure = {"商贸旅游": 0.9, "劳动和社会保障": 0.05, "城乡建设": 0.05}
+    words_alone = decide(call, zhengzhou_small, probs=unsure, confident=False)
+    assert (words_alone.auto, words_alone.item.path) == (False, "劳动和社会保障/就业培训/就业和再就业")
+    assert words_alone.reason.startswith("分类置信度低于阈值")
+    opinion_of("shichang", 5.0, path="商贸旅游/市场监管/中介机构管理")
+    held = decide(call, zhengzhou_small, probs=unsure, confident=False)
+    assert (held.auto, held.reason) == (False, words_alone.reason)
+    opinion_of("renshe", 5.0, path="劳动和社会保障/就业培训/就业和再就业")
+    sent = decide(call, zhengzhou_small, probs=unsure, confident=False)
+    assert (sent.auto, sent.assignment.lead.dept_type) == (True, "renshe")
+
+
+@pytest.mark.django_db
 def test_a_call_held_for_its_place_is_never_dispatched_by_the_model(zhengzhou_small, opinion_of):
     opinion_of("street_office", 5.0, path="环境保护/环境污染/噪音污染/社会生活噪声")
     held = decide("楼上噪音扰民，天天半夜吵", zhengzhou_small, district=False, street=False, probs={"环境保护": 0.95})
