@@ -39,9 +39,8 @@ def test_shipped_catalogue_covers_every_item_of_the_taxonomy(zhengzhou_small):
     items = CatalogueItem.objects.all()
     assert {(i.level1, i.level2, i.level3) for i in items} == taxonomy()
     assert len({i.level3 for i in items}) == 390
-    assert (
-        items.count() == 525
-    )  # 517 taxonomy rows; 噪音污染, 大气污染, 燃气供应, 自来水供应, 司法调解, 治安案件, 招生录取 split
+    # 517 taxonomy rows; 噪音污染, 大气污染, 燃气供应, 自来水供应, 司法调解, 治安案件, 招生录取, 物业服务 split
+    assert items.count() == 526
     assert len({i.level1 for i in items}) == 15
     # Territorial items are led by the street office and need the street; utilities need no place.
     for i in items:
@@ -281,12 +280,12 @@ def test_missing_lead_unit_falls_back_to_the_district_government(zhengzhou_small
 @pytest.mark.django_db
 def test_export_import_round_trip(zhengzhou_small):
     first = catalogue_export()
-    assert first.count("\n") == 1 + 525
+    assert first.count("\n") == 1 + 526
     CatalogueItem.objects.all().delete()
 
     result = catalogue_import(text=first)
 
-    assert (result.created, result.updated, result.unchanged) == (525, 0, 0)
+    assert (result.created, result.updated, result.unchanged) == (526, 0, 0)
     assert catalogue_export() == first
     # The shipped file and the export describe the same catalogue (the order may differ).
     shipped = list(csv.DictReader(io.StringIO(shipped_catalogue_path().read_text(encoding="utf-8"))))
@@ -370,7 +369,7 @@ def test_import_and_export_commands(zhengzhou_small, tmp_path, capsys):
     call_command("catalogue_export", str(path))
     CatalogueItem.objects.filter(level1="政法").delete()
     call_command("catalogue_import", str(path))
-    assert "事项: 57 created, 0 updated, 468 unchanged" in capsys.readouterr().out
+    assert "事项: 57 created, 0 updated, 469 unchanged" in capsys.readouterr().out
     path.write_text("level1,level2\n", encoding="utf-8")
     with pytest.raises(CommandError, match="缺少列"):
         call_command("catalogue_import", str(path))

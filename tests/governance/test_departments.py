@@ -33,7 +33,7 @@ def test_seed_departments_covers_every_level(all_divisions, capsys):
         "metro",
         "telecom",
     }
-    assert "755 departments, 15 派单目录 rows, 525 事项" in capsys.readouterr().out
+    assert "755 departments, 15 派单目录 rows, 526 事项" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
