@@ -144,7 +144,8 @@ def _write(plan: _Plan, *, held: bool = False, sketches: list | None = None) -> 
     if decision is not None:
         data.update(decision.as_event_data())
     reason = plan.failure or (decision.reason if decision is not None else NO_MODEL)
-    if place.get("place_names") and place.get("district") is not None and not plan.failure:
+    placed_by_names = place.get("place_names") and place.get("district") is not None and plan.ticket.district_id is None
+    if placed_by_names and not plan.failure:
         reason += f"（属地据地名库“{'、'.join(place['place_names'])}”定为{place['district'].name}）"
     if plan.failure:
         data.update(routing_failed=True, error=plan.error)
