@@ -181,8 +181,9 @@ bench/routing_fresh20.csv, fresh21 and fresh22 (120 calls each, 2026-12-04, writ
 `district` column: where each call's place lies; second-labelled with districts too) gave many places as
 roads, crossroads and landmarks without a district. The bench also counts automatic dispatches to a unit of
 another district than the place's (writer's or second dispatcher's). fresh22, run once on that session's
-first code and once on its last: 65 / 4 / 51 → 78 / 6 / 36 = 74.3 % of the 105 sendable calls, 7.1 % of
-automatic wrong, none to another district (README).
+first code and once late: 65 / 4 / 51 → 78 / 6 / 36 = 74.3 % of the 105 sendable calls, 7.1 % of
+automatic wrong, none to another district; then read. fresh23, written after, run once on that session's
+first code and once on its final code: 60 / 11 / 49 → 71 / 11 / 38 = 67.6 % of 105, 13.4 % wrong (README).
 """
 
 import csv
@@ -271,12 +272,16 @@ SETS = [
         "fresh21 set (written by another engineer, run once on the session's first code and once mid-session, then read)",
         ROOT / "bench" / "routing_fresh21.csv",
     ),
+    (
+        "fresh22 set (written by another engineer, run once on the session's first code and once late, then read)",
+        ROOT / "bench" / "routing_fresh22.csv",
+    ),
 ]
-# The unseen set: only on request, so that tuning runs never look at it. fresh22 was run once on the first and
+# The unseen set: only on request, so that tuning runs never look at it. fresh23 was run once on the first and
 # once on the last code of its session (2026-12-04): the next round needs a new one.
 UNSEEN = (
-    "fresh22 set (written by another engineer who opened only the divisions file, run once)",
-    ROOT / "bench" / "routing_fresh22.csv",
+    "fresh23 set (written by another engineer who opened only the divisions file, run once)",
+    ROOT / "bench" / "routing_fresh23.csv",
 )
 
 
