@@ -32,6 +32,7 @@ What callers may rely on:
   is missing) and the words that drove it; they are what the operator and the dispatcher see.
 """
 
+import math
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -52,11 +53,17 @@ from governance.selectors.items import ItemAssignment, department_for_item
 from governance.services.departments import DEPARTMENT_TYPE_LABELS
 
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
-REASON_UNSURE = "分类置信度低于阈值（{c} {p:.0%}），事项“{a}”待人工确认"
-REASON_CORROBORATED = "分类置信度低于阈值（{c} {p:.0%}），事项识别词印证"
+REASON_UNSURE = "分类置信度低于阈值（{c} {p}），事项“{a}”待人工确认"
+REASON_CORROBORATED = "分类置信度低于阈值（{c} {p}），事项识别词印证"
 REASON_UNSURE_PREFIX = "分类置信度低于阈值"
 WORDS_DECIDE = 5
 NEAR_CONFIDENT = 0.75
+
+
+def _percent(p: float) -> str:
+    """A probability as a dispatcher reads it beside "低于阈值": whole percents, and one decimal, rounded
+    down, above 99.5 % (a short text's threshold lies there: "99.6%", never a "100%" below a threshold)."""
+    return f"{p:.0%}" if p < 0.995 else f"{math.floor(p * 1000) / 10:.1f}%"
 
 
 def _words_corroborate(best, item: CatalogueItem, probabilities: dict[str, float]) -> bool:
@@ -302,11 +309,11 @@ def _words_decision(
     if not classifier_confident and item.level1 in trained:
         top = max(trained, key=trained.get)
         if not _words_corroborate(choice.best, item, trained):
-            reason = REASON_UNSURE.format(c=top, p=trained[top], a=item.name)
+            reason = REASON_UNSURE.format(c=top, p=_percent(trained[top]), a=item.name)
             return RoutingDecision(
                 auto=False, reason=reason, choice=choice, item=item, assignment=assignment, suggestions=suggestions
             )
-        corroborated = "；" + REASON_CORROBORATED.format(c=top, p=trained[top])
+        corroborated = "；" + REASON_CORROBORATED.format(c=top, p=_percent(trained[top]))
     words = "、".join(choice.best.words)
     reason = f"事项“{item.name}”（识别词：{words}），{KIND_WORDS[assignment.kind]}事项 → {assignment.lead.name}"
     reason += corroborated

@@ -350,6 +350,9 @@ def test_below_the_threshold_words_that_agree_with_the_top_category_dispatch(zhe
     d = unsure_decision("家属院有人在楼顶私自加盖房子，违章建筑", {"城乡建设": 0.6, "环境保护": 0.4}, z, street=True)
     assert d.auto and d.assignment.lead.name == "文化路街道办事处"
     assert d.reason.endswith("；分类置信度低于阈值（城乡建设 60%），事项识别词印证")
+    # A short text's threshold lies above 99.5 %: the probability below it is never shown as "100%".
+    short = unsure_decision("楼顶私自加盖房子，违章建筑", {"城乡建设": 0.9996, "环境保护": 0.0004}, z, street=True)
+    assert short.reason.endswith("；分类置信度低于阈值（城乡建设 99.9%），事项识别词印证")
 
 
 @pytest.mark.parametrize("p, auto", [(0.6, False), (NEAR_CONFIDENT, True)])
