@@ -17,6 +17,8 @@ from common.errors import ApplicationError
 from governance.models import PlaceName, Region
 
 COLUMNS = ["name", "aliases", "kind", "districts", "street"]
+NAME_LENGTH = PlaceName._meta.get_field("name").max_length
+ALIASES_LENGTH = PlaceName._meta.get_field("aliases").max_length
 
 
 def shipped_place_names_path() -> Path:
@@ -58,6 +60,8 @@ def _parse(rows: list[dict]) -> list[_Row]:
         name = (row.get("name") or "").strip()
         if not name:
             raise PlaceNamesImportError(f"第{line}行 name 为空")
+        if len(name) > NAME_LENGTH:
+            raise PlaceNamesImportError(f"第{line}行 name 超过 {NAME_LENGTH} 字")
         if name in seen:
             raise PlaceNamesImportError(f"第{line}行 {name} 重复")
         seen.add(name)
@@ -83,6 +87,8 @@ def _parse(rows: list[dict]) -> list[_Row]:
             if street is None:
                 raise PlaceNamesImportError(f"第{line}行 street={street_name!r} 不是该区县的街道/乡镇")
         aliases = "|".join(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+        if len(aliases) > ALIASES_LENGTH:
+            raise PlaceNamesImportError(f"第{line}行 aliases 超过 {ALIASES_LENGTH} 字")
         parsed.append(_Row(name, aliases, kind, frozenset(codes), street))
     return parsed
 

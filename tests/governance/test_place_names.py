@@ -105,6 +105,8 @@ def test_an_entry_edited_in_the_admin_reaches_the_index(sample):
         ("某广场,,mall,中牟县,文化路街道", "不是该区县的街道/乡镇"),
         ("某广场,,plaza,金水区,", "kind='plaza'"),
         ("农业路,,road,金水区,", "农业路 重复"),
+        ("长" * 65 + ",,road,金水区,", "name 超过 64 字"),
+        ("经五路," + "|".join(["别名"] * 90) + ",road,金水区,", "aliases 超过 255 字"),
     ],
 )
 def test_a_bad_row_is_refused_with_its_line_and_nothing_is_written(zhengzhou_small, row, message):
@@ -183,3 +185,19 @@ def test_a_name_the_divisions_give_to_a_region_of_another_district_names_none_al
     assert region_for_address("晨光商厦").district == sample.district
     assert region_for_address("晨光").district is None
     assert region_for_address("晨光与经三路交叉口").district == sample.district  # a road of one district settles it
+
+
+def test_the_import_command_refuses_a_file_that_is_not_utf8_and_reports_counts(zhengzhou_small, tmp_path, capsys):
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "gbk.csv"
+    bad.write_bytes(SAMPLE.encode("gbk"))
+    with pytest.raises(CommandError, match="须为 UTF-8"):
+        call_command("place_names_import", str(bad))
+    good = tmp_path / "utf8.csv"
+    good.write_text(SAMPLE, encoding="utf-8")
+    call_command("place_names_import", str(good))
+    assert "地名: 5 created, 0 updated, 0 unchanged, 0 deleted" in capsys.readouterr().out
+    out = tmp_path / "export.csv"
+    call_command("place_names_export", str(out))
+    assert out.read_text(encoding="utf-8") == place_names_export()

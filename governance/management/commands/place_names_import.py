@@ -12,8 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="delete the names the file omits")
 
     def handle(self, path, keep_existing, replace, **options):
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise CommandError(f"无法读取 {path}（须为 UTF-8 的 CSV）：{e}") from e
         try:
             r = place_names_import(text=text, update_existing=not keep_existing, replace=replace)
         except PlaceNamesImportError as e:
