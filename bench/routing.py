@@ -315,7 +315,7 @@ def place_of(address: str, text: str):
 def district_of(unit):
     """The district a district's or a street's unit serves; None for the city's units and utilities."""
     region = unit.region
-    if region is None or region.level in ("city",) or unit.level == "utility":
+    if region is None or region.level == "city" or unit.level == "utility":
         return None
     return region if region.level == "district" else region.parent
 

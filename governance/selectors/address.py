@@ -19,7 +19,7 @@ all run through ("农业路与经三路交叉口" → 金水区), or none.
 import re
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from common.chinese import simplified
 from common.versions import shared_version, shared_version_bump
@@ -99,37 +99,28 @@ class AddressIndex:
         self.named_max_len = max((len(a) for a in self.named), default=0)
 
     def _add_named(self, place):
-        entry = NamedPlace(
-            name=place.name,
-            road=place.kind == "road",
-            districts=frozenset(r.code for r in place.districts.all()),
-            street=place.street_id,
-        )
+        districts = frozenset(r.code for r in place.districts.all())
         for alias in {place.name, *place.alias_list}:
             alias = normalise(alias)
             if len(alias) < 2:
                 continue
-            other = self.named.get(alias)
             # A name the divisions also give to a region of another district ("王寨": villages of several
-            # counties) is either place: it keeps every district it may mean.
+            # counties), or that another entry bears too (东风路 of 金水区 and of 中牟县), is either place: it
+            # keeps every district it may mean, and no street.
             elsewhere = {
                 code[:6] + "000000"
                 for code, _ in self.aliases.get(alias, ())
                 if self.regions[code].level != Region.Level.CITY
-            } - entry.districts
+            }
+            entry = NamedPlace(name=place.name, road=place.kind == "road", districts=districts, street=place.street_id)
+            other = self.named.get(alias)
             if other is not None and other.name != entry.name:
-                # Two entries under one name (东风路 of 金水区 and of 中牟县): the name alone is either.
-                other = NamedPlace(
-                    name=other.name,
-                    road=other.road and entry.road,
-                    districts=other.districts | entry.districts,
-                    street=None,
+                entry = NamedPlace(
+                    name=other.name, road=other.road and entry.road, districts=other.districts | districts, street=None
                 )
-                self.named[alias] = replace(other, districts=other.districts | elsewhere) if elsewhere else other
-            elif elsewhere:
-                self.named[alias] = replace(entry, districts=entry.districts | elsewhere, street=None)
-            else:
-                self.named[alias] = entry
+            if not elsewhere <= entry.districts:
+                entry = NamedPlace(name=entry.name, road=entry.road, districts=entry.districts | elsewhere, street=None)
+            self.named[alias] = entry
 
     def _add(self, alias: str, code: str, strength: float):
         alias = simplified(alias)  # a few official names hold traditional characters (啟福社区)

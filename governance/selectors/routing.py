@@ -55,7 +55,7 @@ from governance.services.departments import DEPARTMENT_TYPE_LABELS
 KIND_WORDS = {"territorial": "属地", "functional": "条线", "utility": "企业"}
 REASON_UNSURE = "分类置信度低于阈值（{c} {p}），事项“{a}”待人工确认"
 REASON_CORROBORATED = "分类置信度低于阈值（{c} {p}），事项识别词印证"
-REASON_UNSURE_PREFIX = "分类置信度低于阈值"
+REASON_UNSURE_PREFIX = REASON_UNSURE.split("（")[0]
 WORDS_DECIDE = 5
 NEAR_CONFIDENT = 0.75
 
@@ -185,7 +185,7 @@ class _Place:
 REASON_MODEL_DISAGREES = "事项识别词指向“{a}”（{u}），事项模型判断为“{m}”（{mu}），请人工判断"
 REASON_MODEL_DECIDES = "识别词未能确定事项（{why}）；事项模型判断“{m}”，{k}事项 → {u}"
 # What a held decision may be rescued from: the words were unsure, not the place.
-RESCUABLE = ("事项不明确", "无法确定事项", "事项“", "分类置信度低于阈值")
+RESCUABLE = ("事项不明确", "无法确定事项", "事项“", REASON_UNSURE_PREFIX)
 
 
 def _second_reader(decision: RoutingDecision, *, text: str, place: "_Place") -> RoutingDecision:

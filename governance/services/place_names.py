@@ -109,24 +109,29 @@ def place_names_import(*, text: str, update_existing: bool = True, replace: bool
         raise PlaceNamesImportError(f"缺少列：{'、'.join(missing)}")
     rows = _parse(list(reader))
     existing = {p.name: p for p in PlaceName.objects.prefetch_related("districts")}
-    created = updated = unchanged = 0
+    # Bulk writes (no per-row signals): the index is invalidated once, below.
+    new, changed, unchanged = [], [], 0
     for row in rows:
         place = existing.get(row.name)
         if place is None:
-            place = PlaceName.objects.create(name=row.name, aliases=row.aliases, kind=row.kind, street_id=row.street)
-            place.districts.set(row.districts)
-            created += 1
+            new.append(PlaceName(name=row.name, aliases=row.aliases, kind=row.kind, street_id=row.street))
             continue
-        same = (place.aliases, place.kind, place.street_id) == (row.aliases, row.kind, row.street) and {
-            d.code for d in place.districts.all()
-        } == row.districts
-        if same or not update_existing:
+        current = (place.aliases, place.kind, place.street_id, {d.code for d in place.districts.all()})
+        if current == (row.aliases, row.kind, row.street, row.districts) or not update_existing:
             unchanged += 1
             continue
         place.aliases, place.kind, place.street_id = row.aliases, row.kind, row.street
-        place.save()
-        place.districts.set(row.districts)
-        updated += 1
+        changed.append(place)
+    PlaceName.objects.bulk_create(new, batch_size=500)
+    PlaceName.objects.bulk_update(changed, ["aliases", "kind", "street"], batch_size=500)
+    written = {r.name for r in new} | {p.name for p in changed}
+    pks = dict(PlaceName.objects.filter(name__in=written).values_list("name", "pk"))
+    through = PlaceName.districts.through
+    through.objects.filter(placename_id__in=pks.values()).delete()
+    through.objects.bulk_create(
+        [through(placename_id=pks[r.name], region_id=code) for r in rows if r.name in pks for code in r.districts],
+        batch_size=2000,
+    )
     deleted = 0
     if replace:
         listed = {r.name for r in rows}
@@ -135,7 +140,7 @@ def place_names_import(*, text: str, update_existing: bool = True, replace: bool
         deleted = len(gone)
     address_index_invalidate()
     transaction.on_commit(address_index_invalidate)
-    return PlaceNamesResult(created=created, updated=updated, unchanged=unchanged, deleted=deleted)
+    return PlaceNamesResult(created=len(new), updated=len(changed), unchanged=unchanged, deleted=deleted)
 
 
 def place_names_seed() -> PlaceNamesResult:
